@@ -1,0 +1,79 @@
+"""Agenda items: numbered item headings (``4. Handlingsplan``, ``Sak 06/2021 ...``, ``PS 12/24 ...``).
+
+Only documents that hold meetings have an agenda: minutes and protocols always; other documents
+when they have at least two items written with a case prefix (``PS``, ``Sak``). An item listed
+twice (a sakliste first, the items themselves later) is reported once, and its section starts
+at the last occurrence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.context import DocContext
+from pipeline.models import AgendaItemRow
+
+
+@dataclass(frozen=True)
+class Section:
+    """The blocks of one agenda item: ``start`` is the item's own block, ``end`` is exclusive."""
+
+    number: str
+    start: int
+    end: int
+
+
+def _candidates(ctx: DocContext) -> list[int]:
+    items = [i for i, b in enumerate(ctx.blocks) if b.kind == "item"]
+    if ctx.doc_type not in ("minutes", "protocol"):
+        prefixed = [i for i in items if "/" in ctx.blocks[i].number or not ctx.blocks[i].raw.lstrip()[:1].isdigit()]
+        return prefixed if len(prefixed) >= 2 else []
+    simple = [i for i in items if "/" not in ctx.blocks[i].number]
+    if simple and len(simple) < len(items):
+        items = [i for i in items if "/" in ctx.blocks[i].number] or simple
+    return _in_sequence(ctx, items)
+
+
+def _in_sequence(ctx: DocContext, items: list[int]) -> list[int]:
+    """Plain numbers must run upwards (restarting is allowed once, for a sakliste followed by the items)."""
+    out: list[int] = []
+    last = 0
+    for i in items:
+        number = ctx.blocks[i].number
+        if "/" in number:
+            out.append(i)
+            continue
+        value = int(number)
+        if value == last + 1 or (value == 1 and out) or (not out and value <= 3):
+            out.append(i)
+            last = value
+    return out
+
+
+def sections(ctx: DocContext) -> list[Section]:
+    """One section per distinct item number, starting at its last occurrence."""
+    starts = _candidates(ctx)
+    last: dict[str, int] = {}
+    for i in starts:
+        last[ctx.blocks[i].number] = i
+    ordered = sorted(last.values())
+    out = []
+    for k, i in enumerate(ordered):
+        end = ordered[k + 1] if k + 1 < len(ordered) else len(ctx.blocks)
+        out.append(Section(ctx.blocks[i].number, i, end))
+    return out
+
+
+def section_of(ctx: DocContext, index: int) -> Section | None:
+    for section in ctx.found.get("_sections", []):
+        if section.start <= index < section.end:
+            return section
+    return None
+
+
+def extract(ctx: DocContext) -> list[AgendaItemRow]:
+    ctx.found["_sections"] = sections(ctx)
+    rows: dict[str, AgendaItemRow] = {}
+    for i in _candidates(ctx):
+        b = ctx.blocks[i]
+        rows.setdefault(b.number, AgendaItemRow(ctx.doc_id, b.number, b.text, b.page, b.line))
+    return list(rows.values())

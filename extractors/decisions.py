@@ -1,0 +1,124 @@
+"""Decisions: labelled blocks (``Vedtak:``, ``Forslag til vedtak``, ``Innstilling``, ``Konklusjon:``),
+quoted decisions of earlier meetings (``... med slikt vedtak:``), and in minutes the short
+unlabelled conclusion under an agenda item (``Godkjennes.``).
+
+A decision's text is the first paragraph after its label, continued while a numbered or
+bulleted list runs on (numbered points of one decision stay together, in order).
+"""
+from __future__ import annotations
+
+import re
+
+from extractors.agenda import section_of
+from extractors.context import DocContext
+from pipeline.models import DecisionRow
+from pipeline.sections import Block, decision_phrase_re
+
+_QUOTE_RE = re.compile(r"\b(?:slikt|slik|følgende|følgjande|sålydende|sålydande|dette)\s+vedtak\s*:?\s*$", re.IGNORECASE)
+_CASE_NO_RE = re.compile(r"\b(?:sak|saksnr\.?|ps|sak nr\.?)\s*(\d{1,4}/\d{2,4})", re.IGNORECASE)
+_DATE_LINE_RE = re.compile(r"^[\w\s,.]*\d{1,2}\.\s?(?:\d{1,2}\.|\w+)\s?\d{2,4}\s*$")
+_CONTENT = ("para", "numbered", "bullet", "heading", "row")
+_LIST = ("numbered", "bullet")
+_MAX_UNLABELLED = 300
+
+
+def collect(ctx: DocContext, start: int) -> tuple[list[Block], int]:
+    """The decision text's blocks from ``start`` on, and the index after them."""
+    blocks = ctx.blocks
+    taken: list[Block] = []
+    i = start
+    while i < len(blocks) and blocks[i].kind == "blank":
+        i += 1
+    while i < len(blocks):
+        b = blocks[i]
+        if b.kind == "blank":
+            j = i
+            while j < len(blocks) and blocks[j].kind == "blank":
+                j += 1
+            if j < len(blocks) and taken and _list_goes_on(taken, blocks[j]):
+                i = j
+                continue
+            break
+        if b.kind not in _CONTENT or (taken and _DATE_LINE_RE.match(b.text)) or _is_page_number(b):
+            break
+        taken.append(b)
+        i += 1
+    return taken, i
+
+
+def _list_goes_on(taken: list[Block], nxt: Block) -> bool:
+    """After a blank line the decision goes on if it introduced a list or its numbering continues."""
+    last = taken[-1]
+    if last.text.endswith(":") and nxt.kind in _LIST:
+        return True
+    if nxt.kind == "numbered" and last.kind == "numbered":
+        return _follows(last.number, nxt.number)
+    numbered = [b for b in taken if b.kind == "numbered"]
+    return bool(numbered) and nxt.kind == "numbered" and _follows(numbered[-1].number, nxt.number)
+
+
+def _follows(a: str, b: str) -> bool:
+    if a.isdigit() and b.isdigit():
+        return int(b) == int(a) + 1
+    return len(a) == 1 and len(b) == 1 and ord(b) == ord(a) + 1
+
+
+def _is_page_number(b: Block) -> bool:
+    return bool(re.fullmatch(r"\d{1,3}", b.text))
+
+
+def join(blocks: list[Block], rest: str = "") -> str:
+    parts = [rest] if rest else []
+    for b in blocks:
+        parts.append(("• " + b.text) if b.kind == "bullet" else b.text)
+    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+
+
+def _status(kind: str, label_status: str, doc_type: str) -> str:
+    if label_status:
+        return label_status
+    return "adopted" if doc_type in ("minutes", "protocol") else "proposed"
+
+
+def extract(ctx: DocContext) -> list[DecisionRow]:
+    rows: list[DecisionRow] = []
+    covered: set[int] = set()
+    for i, b in enumerate(ctx.blocks):
+        if i in covered:
+            continue
+        if b.kind == "label" and b.label and b.label.category == "decision":
+            taken, end = collect(ctx, i + 1)
+            text = join(taken, b.rest)
+            if text:
+                section = section_of(ctx, i)
+                rows.append(DecisionRow(
+                    ctx.doc_id, section.number if section else "", b.label.kind,
+                    _status(b.label.kind, b.label.status, ctx.doc_type), text, False, b.text, b.page, b.line))
+                covered.update(range(i, end))
+        elif b.kind in ("para", "numbered") and _QUOTE_RE.search(b.text):
+            taken, end = collect(ctx, i + 1)
+            text = join(taken)
+            if text:
+                case = _CASE_NO_RE.search(b.text)
+                rows.append(DecisionRow(ctx.doc_id, case.group(1) if case else "", "vedtak", "adopted", text, True,
+                                        b.text[-80:], b.page, b.line))
+                covered.update(range(i, end))
+    rows += _unlabelled(ctx, covered)
+    return sorted(rows, key=lambda r: (r.page, r.line))
+
+
+def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
+    """In minutes and protocols: the first short paragraph under an item that says what was decided."""
+    if ctx.doc_type not in ("minutes", "protocol"):
+        return []
+    rows = []
+    for section in ctx.found.get("_sections", []):
+        first = next(((i, b) for i, b in ctx.nonblank(section.start + 1) if i < section.end), None)
+        if first is None or first[0] in covered or first[1].kind not in ("para", "heading"):
+            continue
+        taken, _ = collect(ctx, first[0])
+        text = join(taken)
+        if text and len(text) <= _MAX_UNLABELLED and decision_phrase_re().search(text):
+            b = first[1]
+            rows.append(DecisionRow(ctx.doc_id, section.number, "konklusjon", "adopted", text, False, "", b.page, b.line))
+    return rows

@@ -1,0 +1,185 @@
+"""Document metadata: type, title, meeting date, deciding body, language.
+
+The document type is scored from cues (``resources/doc_types.jsonl``: a phrase, the type it
+points to, where it must stand and its weight); the highest score wins, ``other`` when none.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extractors.context import DocContext
+from extractors.dates import find_dates, first_date
+from extractors.nlp import read_jsonl
+from pipeline.sections import Block, clean
+
+_NYNORSK = re.compile(r"\b(ikkje|eg|vere|korleis|kva|frå|sjølv|dei|òg|berre|mykje|difor|vedteke|handsaming|møtestad)\b",
+                      re.IGNORECASE)
+_BOKMAL = re.compile(r"\b(ikke|jeg|være|hvordan|hva|fra|selv|de|også|bare|mye|derfor|vedtatt|behandling|møtested)\b",
+                     re.IGNORECASE)
+_BODY_FROM_TITLE = re.compile(r"\b(?:møte|møtet|sitt møte)\s+i\s+(?P<body>[^,.:\d]+?)(?:\s+(?:den\s+)?\d|\s*[,.:]|$)",
+                              re.IGNORECASE)
+_BODY_WORDS = re.compile(
+    r"^(?:[A-ZÆØÅ][\wæøå-]*(?:rådet|styret|utvalget|utvalet|tinget|styre|utvalg|utval|rådsmøte|skapet|gruppa|gruppen)"
+    r"|kommunestyret|formannskapet|fylkestinget|fylkesrådet|bystyret|regionrådet|representantskapet|"
+    r"fylkesutvalget|kontrollutvalget|arbeidsutvalget)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    doc_type: str = "other"
+    title: str = ""
+    meeting_date: str = ""
+    body: str = ""
+    language: str = ""  # "nb", "nn" or "" when too short to tell
+    title_line: int = 0
+
+
+@cache
+def _cues() -> list[dict]:
+    return read_jsonl("extractors.resources", "doc_types.jsonl")
+
+
+def doc_type(ctx: DocContext, title: str) -> str:
+    head = " ".join(b.text for _, b in list(ctx.nonblank())[:8]).casefold()
+    body = "\n".join(b.text for b in ctx.blocks).casefold()
+    scores: dict[str, float] = {}
+    for cue in _cues():
+        pattern = cue["pattern"].casefold()
+        where = {"title": title.casefold(), "head": head}.get(cue.get("where", ""), body)
+        if re.search(rf"(?<!\w){re.escape(pattern)}", where):
+            scores[cue["id"]] = scores.get(cue["id"], 0.0) + float(cue.get("weight", 1))
+    labels = [b.label for b in ctx.blocks if b.label]
+    decisions = sum(1 for lab in labels if lab.category == "decision")
+    if decisions:
+        scores["case"] = scores.get("case", 0.0) + 1.0
+    if _looks_like_slides(ctx.blocks) and not decisions:
+        scores["presentation"] = scores.get("presentation", 0.0) + 3.0
+    if not scores:
+        return "other"
+    return max(sorted(scores), key=lambda k: scores[k])
+
+
+def _looks_like_slides(blocks: list[Block]) -> bool:
+    """Slide decks: mostly short lines and bullets, few full sentences."""
+    lines = [b for b in blocks if b.kind != "blank"]
+    if len(lines) < 15:
+        return False
+    short = sum(1 for b in lines if len(b.text) < 70 or b.kind in ("bullet", "heading"))
+    sentences = sum(1 for b in lines if b.kind == "para" and b.text.endswith(".") and len(b.text) > 90)
+    return short / len(lines) > 0.8 and sentences / len(lines) < 0.1
+
+
+def find_title(ctx: DocContext) -> tuple[str, int]:
+    """The first line that reads as a title: not an attachment list, a date, a label or a page header."""
+    skip_list = False
+    parts: list[str] = []
+    first_line = 0
+    for _, b in ctx.nonblank():
+        if b.label and b.label.pattern in ("vedlegg", "trykte vedlegg", "utrykte vedlegg"):
+            skip_list = True
+            continue
+        if skip_list and (re.match(r"^\d{1,2}\.?\s", b.text) or b.kind in ("bullet", "numbered")):
+            continue
+        skip_list = False
+        if b.kind == "label" and b.label and b.label.category in ("meta", "attendance"):
+            if parts:
+                break
+            continue
+        text = clean(b.text).strip(" :")
+        if not text or re.fullmatch(r"[\d\s.,/–-]+", text) or len(text) < 4:
+            if parts and re.fullmatch(r"[\d\s–-]+", text or "-"):
+                parts.append(text)  # "2020 – 2024" under an all-caps title
+            continue
+        if b.kind in ("row", "bullet"):
+            if parts:
+                break
+            continue
+        if parts:
+            if b.raw.lstrip().startswith("#") and len(parts) < 4 and len(text) < 40:
+                parts.append(text)
+                continue
+            break
+        parts.append(text)
+        first_line = b.line
+        if not b.raw.lstrip().startswith("#") or len(text) > 40:
+            break
+    title = " ".join(p for p in parts if p)
+    if title.isupper():
+        title = title.capitalize()
+    title = re.sub(r"^([A-ZÆØÅ]{3,})\b", lambda m: m.group(1).capitalize(), title)
+    return title[:300], first_line
+
+
+def meeting_date(ctx: DocContext, title: str) -> str:
+    """From a date/time label, a "Behandlet av / Møtedato" table, "i møte den ...", or the title."""
+    blocks = ctx.blocks
+    for i, b in enumerate(blocks):
+        if b.label and b.label.category == "meta" and b.label.id == "date":
+            found = first_date(b.rest) or _next_date(blocks, i)
+            if found:
+                return found
+        if re.search(r"\bbehandlet av\b.*\bmøtedato\b|\butval\b.*\bmøtedato\b", b.text, re.IGNORECASE):
+            found = _next_date(blocks, i)
+            if found:
+                return found
+        m = re.search(r"\b(?:behandling|handsaming)\b.*?\bi møte(?:t)?\s+(?:den\s+)?(\S+(?:\s+\w+\s+\d{4})?)",
+                      b.text, re.IGNORECASE)
+        if m and first_date(m.group(1)):
+            return first_date(m.group(1))
+    if ctx.doc_type in ("minutes", "protocol"):
+        dates = find_dates(title) or [d for _, b in list(ctx.nonblank())[:6] for d in find_dates(b.text)]
+        if dates:
+            return dates[0][0]
+    return ""
+
+
+def _next_date(blocks: list[Block], i: int) -> str:
+    for b in blocks[i + 1: i + 5]:
+        if b.kind == "blank":
+            continue
+        found = first_date(b.text)
+        if found:
+            return found
+    return ""
+
+
+def body(ctx: DocContext, title: str) -> str:
+    for i, b in enumerate(ctx.blocks):
+        if b.label and b.label.category == "meta" and b.label.id == "body" and b.rest:
+            return b.rest
+        if re.search(r"\bbehandlet av\b", b.text, re.IGNORECASE):
+            for nb in ctx.blocks[i + 1: i + 4]:
+                word = nb.text.split(" ")[0] if nb.text else ""
+                if word and _BODY_WORDS.match(word):
+                    return word
+    m = _BODY_FROM_TITLE.search(title)
+    if m:
+        return m.group("body").strip()
+    for b in ctx.blocks:
+        if b.label and b.label.category == "decision" and b.label.status == "adopted" and b.owner:
+            return _nominative(b.owner.split()[-1])
+    return ""
+
+
+def _nominative(word: str) -> str:
+    """"Regionrådets" -> "Regionrådet"."""
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def language(ctx: DocContext) -> str:
+    text = " ".join(b.text for b in ctx.blocks)
+    nn, nb = len(_NYNORSK.findall(text)), len(_BOKMAL.findall(text))
+    if nn + nb < 5:
+        return ""
+    return "nn" if nn > nb else "nb"
+
+
+def extract(ctx: DocContext) -> Metadata:
+    title, line = find_title(ctx)
+    kind = doc_type(ctx, title)
+    ctx.found["metadata"] = Metadata(doc_type=kind, title=title)  # later steps read the type
+    return Metadata(kind, title, meeting_date(ctx, title), body(ctx, title), language(ctx), line)

@@ -1,0 +1,215 @@
+"""The spaCy pipeline: ``spacy.blank("nb")`` plus rule components, built once per process.
+
+Components, registered here by name, in order:
+
+``gazetteer``      the national gazetteer (``resources/gazetteer.jsonl``) as case-insensitive
+                   phrase patterns, label ``REGION``, ``ent_id_`` = the region id in
+                   ``resources/regions.jsonl``
+``gazetteer_exact`` the same for forms that must match exactly (abbreviations, bare names)
+``person_names``   spans of people's names in ``doc.spans["persons"]``: a known first name
+                   (Statistics Norway's list) followed by capitalised name parts
+``themes``         theme keyword hits in ``doc.spans["themes"]`` (``resources/themes.jsonl``)
+
+There is no trained Norwegian model on PyPI, so everything is rules and lexicons.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+
+def read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    kind: str
+    code: str
+    members: tuple[str, ...] = ()
+    county_codes: tuple[str, ...] = ()
+    valid_from: str | None = None
+    valid_to: str | None = None
+
+
+@cache
+def regions() -> dict[str, Region]:
+    out = {}
+    for row in read_jsonl("extractors.resources", "regions.jsonl"):
+        out[row["id"]] = Region(
+            id=row["id"], name=row["name"], kind=row["kind"], code=str(row.get("code", "")),
+            members=tuple(row.get("members") or ()), county_codes=tuple(row.get("county_codes") or ()),
+            valid_from=row.get("valid_from"), valid_to=row.get("valid_to"),
+        )
+    return out
+
+
+@cache
+def gazetteer() -> list[dict[str, Any]]:
+    return read_jsonl("extractors.resources", "gazetteer.jsonl")
+
+
+def _read_tsv(name: str) -> dict[str, int]:
+    text = resources.files("pipeline.resources").joinpath("names", name).read_text(encoding="utf-8")
+    out = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0] and parts[1].isdigit():
+            out[parts[0]] = int(parts[1])
+    return out
+
+
+@cache
+def first_names() -> frozenset[str]:
+    return frozenset(_read_tsv("first_names.tsv"))
+
+
+@cache
+def surnames() -> frozenset[str]:
+    return frozenset(_read_tsv("surnames.tsv"))
+
+
+#: Capitalised words that end a name: they belong to organisations, places and titles.
+NOT_NAME_PARTS = frozenset(
+    """kommune kommunes fylkeskommune fylkeskommunen fylke fylket ipr regionråd regionrådet rådet region regionen
+    utvikling sekretariat sekretariatet hotell rådhus rådhuset norge innovasjon senter sykehus universitet as asa
+    iks sa ks nav direktoratet departementet stortinget storting fylkesting fylkestinget kommunestyret formannskapet
+    utvalg utvalget styret styre skole skule barnehage kirke vei veg gate gata januar februar mars april mai juni
+    juli august september oktober november desember mandag tirsdag onsdag torsdag fredag lørdag søndag
+    arbeiderparti arbeiderpartiet høyre senterpartiet frp sv krf venstre mdg rødt partiet""".split()
+)
+#: First names that are also ordinary words at the start of a sentence or heading.
+AMBIGUOUS_FIRST = frozenset(
+    """Per Dag Tor Bo Liv Siv Eli Mai Ask Sol Vår Ida Kai Ole Sverre Hallo Ingen Mange Alle Vi De Den Det Han Hun
+    Man Meg Deg Seg Inn Ut Fra Til Med Som Kan Må Skal Vil For Mot Over Under Etter Ved Av På Hver Enten Både
+    Nord Sør Øst Vest Lars Kommune Regional Region Gard Fjord Viking Storm Bjørk Linn Dal Berg Vik Skog Strand
+    Rygge Asker Moss Ås Gran Nes Lier""".split()
+)
+_NAME_TOKEN_RE = re.compile(r"^[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+$")
+_INITIAL_RE = re.compile(r"^[A-ZÆØÅ]\.?$")
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "af"})
+
+
+def _is_name_part(text: str) -> bool:
+    return bool(_NAME_TOKEN_RE.match(text)) and text.casefold() not in NOT_NAME_PARTS
+
+
+def person_spans(doc: Doc) -> list[Span]:
+    """Names: a known first name, then up to three more name parts (first names, surnames,
+    capitalised words, initials, hyphenated parts); the last part must not be an organisation word."""
+    firsts, lasts = first_names(), surnames()
+    spans: list[Span] = []
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        if tok.text not in firsts or not _NAME_TOKEN_RE.match(tok.text):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i < 5:
+            t = doc[j]
+            if t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(doc[j + 1].text):
+                j += 2
+            elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _is_name_part(doc[j + 1].text)):
+                j += 1
+            elif t.text in _PARTICLES and j + 1 < n and _is_name_part(doc[j + 1].text):
+                j += 1
+            else:
+                break
+        last = doc[j - 1].text
+        ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
+        if ok and tok.text in AMBIGUOUS_FIRST:
+            ok = last in lasts or (i > 0 and not doc[i - 1].is_sent_start and doc[i - 1].is_lower)
+        if ok:
+            spans.append(Span(doc, i, j, label="PERSON"))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+@Language.component("person_names")
+def person_names_component(doc: Doc) -> Doc:
+    doc.spans["persons"] = person_spans(doc)
+    return doc
+
+
+# --------------------------------------------------------------------------- themes
+
+
+@cache
+def theme_regex() -> re.Pattern[str]:
+    """One alternation over all theme keywords; the group name is the theme id."""
+    by_theme: dict[str, list[str]] = {}
+    for row in read_jsonl("extractors.resources", "themes.jsonl"):
+        p, match = row["pattern"], row.get("match", "prefix")
+        body = p if match == "regex" else re.escape(p).replace(r"\ ", r"\s+")
+        pattern = {"word": rf"\b{body}\b", "prefix": rf"\b{body}\w*", "infix": rf"\w*{body}\w*", "regex": body}[match]
+        by_theme.setdefault(row["id"], []).append(pattern)
+    return re.compile("|".join(f"(?P<{t}>{'|'.join(ps)})" for t, ps in by_theme.items()), re.IGNORECASE)
+
+
+def theme_hits(text: str) -> list[tuple[str, str, int]]:
+    """(theme, matched text, offset) for each keyword hit.
+
+    >>> [(t, w) for t, w, _ in theme_hits("Kommuneøkonomi og kraft til Rv4")]
+    [('kommuneokonomi', 'Kommuneøkonomi'), ('energi', 'kraft'), ('samferdsel', 'Rv4')]
+    """
+    return [(m.lastgroup or "", m.group(), m.start()) for m in theme_regex().finditer(text)]
+
+
+@Language.component("themes")
+def themes_component(doc: Doc) -> Doc:
+    spans = []
+    for theme, _, start in theme_hits(doc.text):
+        m = theme_regex().match(doc.text, start)
+        span = doc.char_span(start, m.end() if m else start + 1, label=theme, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans["themes"] = spans
+    return doc
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+#: Gazetteer forms matched with their exact capitalisation: bare place names are also common
+#: words ("Hole", "Gran", "Nes"), and abbreviations ("SNR", "ØFR") only count in capitals.
+EXACT_FORMS = {"municipality_bare", "county_bare", "district"}
+
+
+def _ruler_patterns(exact: bool) -> list[dict[str, Any]]:
+    return [
+        {"label": "REGION", "pattern": row["pattern"], "id": row["id"]}
+        for row in gazetteer()
+        if exact == bool(row.get("case_sensitive") or row.get("form") in EXACT_FORMS)
+    ]
+
+
+@cache
+def nlp() -> Language:
+    """The one spaCy pipeline of this process (built on first use, then reused)."""
+    pipeline = spacy.blank("nb")
+    ruler = pipeline.add_pipe("entity_ruler", name="gazetteer",
+                              config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler.add_patterns(_ruler_patterns(exact=False))  # type: ignore[attr-defined]
+    exact = pipeline.add_pipe("entity_ruler", name="gazetteer_exact",
+                              config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+    exact.add_patterns(_ruler_patterns(exact=True))  # type: ignore[attr-defined]
+    pipeline.add_pipe("person_names")
+    pipeline.add_pipe("themes")
+    return pipeline

@@ -1,0 +1,227 @@
+"""Participants: people from attendance lists and tables, signatures, and people named with a role.
+
+* Attendance sections (``Til stede:``, ``Deltakere:``, ``Forfall:``, ``Møtende varamedlemmer:``,
+  ...; ``pipeline/resources/labels.jsonl``) give ``present``/``absent``; an entry that says it took
+  part on Teams or digitally is ``remote``. Entries are table rows (first name / last name /
+  organisation columns, or a header row naming the columns) or comma-separated lines such as
+  ``Kari Nordmann (Ap), leder``.
+* A signature (a line that is only a name, with a role on the next line) and a name after a role
+  word (``fylkesdirektør Kari Nordmann``; ``resources/roles.jsonl``) are ``mentioned``.
+* Other names in running text count only when the first name and the surname are both in
+  Statistics Norway's lists.
+
+Names are recognised by ``extractors.nlp.person_spans``: never by knowing the people.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.tokens import Doc, Span
+
+from extractors.context import DocContext
+from extractors.nlp import nlp, read_jsonl, surnames
+from pipeline.models import ParticipantRow
+from pipeline.sections import Block
+
+_REMOTE_RE = re.compile(r"\b(?:deltok|møtte|til stede)?\s*(?:på|via|over)\s+(?:teams|zoom|skype|video|nett)\b|\bdigitalt\b|"
+                        r"\bfjernmøte\b|\bvideolink\b", re.IGNORECASE)
+_ABSENT_RE = re.compile(r"\(\s*forfall\s*\)|\bmeldt forfall\b", re.IGNORECASE)
+_PARTY_RE = re.compile(r"^\(?\s*(ap|a|h|sp|frp|sv|krf|v|mdg|r|inp|pp|fnb|tvf|kp|kyst|uavh\.?|[A-ZÆØÅ][\wæøå]{0,3}l)\s*\)?$",
+                       re.IGNORECASE)
+_HEADER_WORDS = {
+    "navn": "name", "namn": "name", "fornavn": "first", "førenamn": "first", "etternavn": "last", "etternamn": "last",
+    "organisasjon": "org", "kommune": "org", "virksomhet": "org", "representerer": "org", "region": "org",
+    "parti": "org", "rolle": "role", "funksjon": "role", "tittel": "role", "stilling": "role", "verv": "role",
+}
+_RANK = {"present": 3, "remote": 3, "absent": 3, "mentioned": 1}
+
+
+@cache
+def role_re() -> re.Pattern[str]:
+    phrases = sorted((r["pattern"] for r in read_jsonl("extractors.resources", "roles.jsonl")), key=len, reverse=True)
+    alt = "|".join(re.escape(p).replace(r"\ ", r"\s*") for p in phrases)
+    return re.compile(rf"(?<![\w.])(?:{alt})(?![\wæøå])", re.IGNORECASE)
+
+
+def _role_before(text: str) -> str:
+    """The role written right before a name: from the last role word on ("Fylkesråd for distrikt og
+    fylkesveier", "spesialrådgiver"), at most eight words back."""
+    words = text.split()[-8:]
+    tail = " ".join(words)
+    matches = list(role_re().finditer(tail))
+    if not matches:
+        return ""
+    role = tail[matches[-1].start():].strip(" ,:–-")
+    role = re.split(r"\s+(?:og|ved|med|,)\s*$", role)[0]
+    return role if len(role.split()) <= 8 and not re.search(r"[.;:]\s", role) else ""
+
+
+def _role_after(text: str) -> str:
+    m = re.match(r"^\s*[,–-]\s*([^,;()]+)", text)
+    if m and role_re().match(m.group(1).strip()):
+        return m.group(1).strip()
+    return ""
+
+
+def _person(doc: Doc) -> Span | None:
+    spans = doc.spans.get("persons", [])
+    return spans[0] if spans else None
+
+
+class Found:
+    """People found in one document: one row per person, the strongest evidence wins."""
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        self.rows: dict[str, ParticipantRow] = {}
+
+    def add(self, name: str, role: str, org: str, attendance: str, block: Block) -> None:
+        name = re.sub(r"\s+", " ", name).strip(" ,.")
+        if len(name.split()) < 2:
+            return
+        key = name.casefold()
+        row = ParticipantRow(self.doc_id, name, role.strip(" ,"), org.strip(" ,"), attendance, block.page, block.line)
+        old = self.rows.get(key)
+        if old is None:
+            self.rows[key] = row
+        elif _RANK[attendance] > _RANK[old.attendance]:
+            self.rows[key] = ParticipantRow(self.doc_id, old.name, role or old.role, org or old.organisation,
+                                            attendance, block.page, block.line)
+        elif not old.role and role:
+            self.rows[key] = ParticipantRow(self.doc_id, old.name, role, old.organisation or org, old.attendance,
+                                            old.page, old.line)
+
+
+def extract(ctx: DocContext) -> list[ParticipantRow]:
+    found = Found(ctx.doc_id)
+    covered = _attendance_sections(ctx, found)
+    _signatures_and_roles(ctx, found, covered)
+    return list(found.rows.values())
+
+
+# --------------------------------------------------------------------------- attendance lists
+
+
+def _attendance_sections(ctx: DocContext, found: Found) -> set[int]:
+    covered: set[int] = set()
+    blocks = ctx.blocks
+    for i, b in enumerate(blocks):
+        if not (b.kind == "label" and b.label and b.label.category == "attendance"):
+            continue
+        attendance = b.label.attendance
+        role = b.label.pattern if b.label.id == "mentioned" or b.label.pattern in _ROLE_LABELS else ""
+        if b.rest:
+            _entries(nlp()(b.rest), b, attendance, role, found)
+        header: dict[int, str] | None = None
+        j = i + 1
+        blank_run = 0
+        while j < len(blocks):
+            nb = blocks[j]
+            if nb.kind == "blank":
+                blank_run += 1
+                if blank_run > 1 or b.rest:
+                    break
+                j += 1
+                continue
+            if nb.kind in ("label", "item") or (nb.kind == "heading" and not _person(ctx.docs[j])):  # type: ignore[arg-type]
+                break
+            blank_run = 0
+            if nb.kind == "row":
+                mapped = _header(nb.cells)
+                if mapped:
+                    header = mapped
+                else:
+                    _row(nb, header, attendance, found)
+            else:
+                doc = ctx.docs[j]
+                if doc is None or not doc.spans.get("persons"):
+                    break
+                _entries(doc, nb, attendance, role, found)
+            covered.add(j)
+            j += 1
+    return covered
+
+
+_ROLE_LABELS = {"møteleder", "møteleiar", "ordstyrer", "referent", "sekretær", "protokollfører"}
+
+
+def _header(cells: tuple[str, ...]) -> dict[int, str] | None:
+    mapped = {k: _HEADER_WORDS[c.casefold().strip(" :")] for k, c in enumerate(cells)
+              if c.casefold().strip(" :") in _HEADER_WORDS}
+    return mapped if len(mapped) >= 2 else None
+
+
+def _row(b: Block, header: dict[int, str] | None, attendance: str, found: Found) -> None:
+    cells = [c for c in b.cells]
+    if header:
+        fields: dict[str, str] = {}
+        for k, c in enumerate(cells):
+            key = header.get(k)
+            if key:
+                fields[key] = (fields.get(key, "") + " " + c).strip()
+        name = fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}"
+        rest = " ".join(c for k, c in enumerate(cells) if k not in header)
+        _add_entry(found, name, fields.get("role", ""), fields.get("org", ""), attendance, rest, b)
+        return
+    doc = nlp()(" ".join(cells[:2]))
+    span = _person(doc)
+    if span is None:
+        return
+    used = 2 if len(cells) > 1 and span.end_char > len(cells[0]) else 1
+    others = [c for c in cells[used:] if c]
+    org = next((c for c in others if not role_re().fullmatch(c.strip())), "")
+    role = next((c for c in others if role_re().fullmatch(c.strip())), "")
+    _add_entry(found, span.text, role, org, attendance, " ".join(others), b)
+
+
+def _add_entry(found: Found, name: str, role: str, org: str, attendance: str, context: str, b: Block) -> None:
+    if _REMOTE_RE.search(context) and attendance == "present":
+        attendance = "remote"
+    if _ABSENT_RE.search(context):
+        attendance = "absent"
+    org = re.sub(r"\s*\([^)]*\)\s*", " ", org).strip()
+    found.add(name, role, org, attendance, b)
+
+
+def _entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found) -> None:
+    """Names in a list line: each name with what follows it up to the next name."""
+    spans = list(doc.spans.get("persons", []))
+    text = doc.text
+    for k, span in enumerate(spans):
+        end = spans[k + 1].start_char if k + 1 < len(spans) else len(text)
+        after = text[span.end_char:end]
+        party = re.match(r"^\s*\(([^)]{1,40})\)", after)
+        org = party.group(1) if party and not _REMOTE_RE.search(party.group(1)) else ""
+        role = label_role or _role_after(after[party.end():] if party else after) or _role_before(
+            text[spans[k - 1].end_char if k else 0:span.start_char])
+        _add_entry(found, span.text, role, org, attendance, after, b)
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> None:
+    lasts = surnames()
+    for i, b in enumerate(ctx.blocks):
+        doc = ctx.docs[i]
+        if doc is None or i in covered or b.kind == "row":
+            continue
+        for span in doc.spans.get("persons", []):
+            before = doc.text[:span.start_char]
+            role = _role_before(before)
+            if not role and span.start_char == 0 and span.end_char >= len(doc.text.rstrip(" ,")):
+                role = _signature_role(ctx, i)
+            if not role:
+                role = _role_after(doc.text[span.end_char:])
+            if role or span[-1].text in lasts:
+                found.add(span.text, role, "", "mentioned", b)
+
+
+def _signature_role(ctx: DocContext, i: int) -> str:
+    """A line that is only a name, with a role on the next line: a signature."""
+    for j, nb in ctx.nonblank(i + 1):
+        if j > i + 2:
+            return ""
+        return nb.text if role_re().match(nb.text) and len(nb.text.split()) <= 6 else ""
+    return ""

@@ -1,0 +1,92 @@
+"""Topics: the 14 themes of the contract, per region section and for the document as a whole.
+
+* A region section is a heading that names a region (the "round the table" part of minutes)
+  and the lines under it, up to the next such heading or agenda item. Every theme keyword in
+  it gives the region that theme.
+* A document about one region (an agreement with one regional council, a case from one
+  council) gives that region the document's themes.
+* The document as a whole has the themes of its sections, plus every theme with at least
+  ``MIN_HITS`` keyword hits elsewhere (one hit in the title is enough).
+
+Each row keeps its evidence: the line the first keyword hit is in.
+"""
+from __future__ import annotations
+
+from extractors.context import DocContext
+from extractors.nlp import regions
+from extractors.regions import accepted
+from pipeline.models import TopicRow
+
+MIN_HITS = 2
+_EVIDENCE_CHARS = 160
+
+
+def _region_sections(ctx: DocContext) -> list[tuple[str, int, int]]:
+    """(region id, first block, end block) for headings that name a region."""
+    hits = {}
+    for i, rid, _ in accepted(ctx):
+        if ctx.blocks[i].kind == "heading" and i not in hits:
+            hits[i] = rid
+    sections = []
+    stops = sorted(set(hits) | {i for i, b in enumerate(ctx.blocks) if b.kind in ("item", "label")})
+    for start, rid in sorted(hits.items()):
+        end = next((s for s in stops if s > start), len(ctx.blocks))
+        sections.append((rid, start + 1, end))
+    return sections
+
+
+def _evidence(text: str, offset: int) -> str:
+    start = max(0, offset - 60)
+    return text[start:start + _EVIDENCE_CHARS].strip()
+
+
+def _themes_in(ctx: DocContext, start: int, end: int) -> dict[str, list[tuple[int, str]]]:
+    """theme -> [(block index, evidence)] for keyword hits in blocks[start:end]."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i in range(start, end):
+        doc = ctx.docs[i]
+        if doc is None:
+            continue
+        for span in doc.spans.get("themes", []):
+            out.setdefault(span.label_, []).append((i, _evidence(doc.text, span.start_char)))
+    return out
+
+
+def _row(ctx: DocContext, region: str, theme: str, hit: tuple[int, str]) -> TopicRow:
+    b = ctx.blocks[hit[0]]
+    return TopicRow(ctx.doc_id, region, theme, hit[1], b.page, b.line)
+
+
+def extract(ctx: DocContext) -> list[TopicRow]:
+    rows: list[TopicRow] = []
+    in_sections: set[int] = set()
+    doc_themes: dict[str, tuple[int, str]] = {}
+    for rid, start, end in _region_sections(ctx):
+        name = regions()[rid].name
+        in_sections.update(range(start - 1, end))
+        for theme, hits in _themes_in(ctx, start, end).items():
+            if (name, theme) not in {(r.region, r.theme) for r in rows}:
+                rows.append(_row(ctx, name, theme, hits[0]))
+            doc_themes.setdefault(theme, hits[0])
+    title_line = ctx.found["metadata"].title_line if ctx.found.get("metadata") else 0
+    for theme, hits in _themes_in(ctx, 0, len(ctx.blocks)).items():
+        outside = [h for h in hits if h[0] not in in_sections]
+        in_title = any(ctx.blocks[h[0]].line == title_line for h in outside)
+        if len(outside) >= MIN_HITS or in_title:
+            doc_themes.setdefault(theme, outside[0])
+    subject = _subject_region(ctx)
+    if subject:
+        name = regions()[subject].name
+        for theme, hit in doc_themes.items():
+            if (name, theme) not in {(r.region, r.theme) for r in rows}:
+                rows.append(_row(ctx, name, theme, hit))
+    rows += [_row(ctx, "", theme, hit) for theme, hit in doc_themes.items()]
+    return sorted(rows, key=lambda r: (r.region != "", r.region, r.page, r.line, r.theme))
+
+
+def _subject_region(ctx: DocContext) -> str:
+    """The one regional council an agreement is with (counties are the other party)."""
+    if ctx.doc_type != "agreement":
+        return ""
+    councils = {rid for _, rid, _ in accepted(ctx) if regions()[rid].kind not in ("county", "municipality")}
+    return next(iter(councils)) if len(councils) == 1 else ""

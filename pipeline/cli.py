@@ -1,0 +1,83 @@
+"""The command line: ``minutes run``, ``minutes explain``.
+
+``main(argv) -> int`` is callable from tests in process; ``entry`` is the console script.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import MinutesError, RunError
+
+DESCRIPTION = """\
+Turn Norwegian meeting documents (minutes, protocols, case documents, agreements, slides;
+PDF, DOCX, TXT, MD) into tables: documents, decisions, participants, agenda items, regions
+and topics, as an Excel workbook, CSV tables and the repaired text."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="minutes", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"minutes {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="process documents into data/out (workbook, CSV tables, text)",
+                         description="Process files and folders (read recursively) into OUT.")
+    run.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", default=[Path("data/raw")],
+                     help="files and folders to read (default: data/raw)")
+    run.add_argument("--out", type=Path, default=Path("data/out"), metavar="DIR",
+                     help="output folder (default: data/out)")
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                     help="worker processes (default: the number of cores)")
+    run.add_argument("--debug", action="store_true", help="show tracebacks of failed documents in the table")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    explain = sub.add_parser("explain", help="show what normalisation changed in one document",
+                             description="Print every change the normalisers made to FILE, line by line.")
+    explain.add_argument("file", type=Path, metavar="FILE")
+    return parser
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.run import RunOptions, run
+
+    if args.workers < 1:
+        raise RunError("--workers must be at least 1")
+    summary = run(RunOptions(tuple(args.inputs), args.out, args.workers, args.debug, progress=not args.quiet))
+    if not args.quiet:
+        print(f"{summary.documents} documents: {summary.ok} ok, {summary.failed} failed; "
+              f"{summary.decisions} decisions, {summary.participants} participants; "
+              f"{summary.seconds:.1f} s -> {args.out}")
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from pipeline.normalise import explain
+    from pipeline.readers import read_document
+
+    raw = read_document(args.file)
+    changes = explain(raw.pages)
+    for c in changes:
+        print(f"p{c.page}:{c.number if hasattr(c, 'number') else c.line} {c.rule}: {c.before!r} -> {c.after!r}")
+    print(f"{len(changes)} changes")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="minutes: %(message)s")
+    try:
+        if args.command == "run":
+            return _cmd_run(args)
+        return _cmd_explain(args)
+    except MinutesError as exc:
+        print(f"minutes: {exc}", file=sys.stderr)
+        return 2
+
+
+def entry() -> None:
+    sys.exit(main())

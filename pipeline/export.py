@@ -1,0 +1,181 @@
+"""Writing a run's results: ``tables/*.csv``, ``text/<doc_id>.txt`` and ``minutes.xlsx``.
+
+Every file is written to a temporary name beside its target and moved into place, so an
+interrupted run never leaves a half-written file where a reader expects a whole one.
+Cells that a spreadsheet would take for a formula are written as text (OWASP CSV injection).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.models import TABLES, DocumentResult, columns
+
+EXCEL_MAX_CHARS = 32_767
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MAX_WIDTH = 60
+
+SHEETS_NB = {
+    "documents": "Dokumenter", "decisions": "Vedtak", "participants": "Deltakere", "agenda_items": "Saksliste",
+    "regions": "Regioner", "topics": "Temaer", "repairs": "Retting", "runs": "Kjøringer",
+}
+HEADERS_NB = {
+    "doc_id": "Dokument-ID", "source_path": "Kildefil", "doc_type": "Dokumenttype", "title": "Tittel",
+    "meeting_date": "Møtedato", "body": "Organ", "status": "Status", "error": "Feilmelding", "format": "Format",
+    "pages": "Sider", "text_source": "Tekstkilde", "encoding": "Tegnkoding", "language": "Målform",
+    "characters": "Tegn", "item": "Sak", "kind": "Type", "text": "Tekst", "quoted": "Sitert", "label": "Overskrift",
+    "page": "Side", "line": "Linje", "name": "Navn", "role": "Rolle", "organisation": "Organisasjon",
+    "attendance": "Oppmøte", "number": "Nummer", "region": "Region", "mention": "Skrevet som",
+    "region_kind": "Regiontype", "region_code": "Regionkode", "mentions": "Omtaler", "theme": "Tema",
+    "evidence": "Belegg", "rule": "Regel", "before": "Før", "after": "Etter", "confidence": "Sikkerhet",
+    "started": "Startet", "finished": "Ferdig", "version": "Versjon", "inputs": "Inndata", "documents": "Dokumenter",
+    "ok": "OK", "failed": "Feilet", "seconds": "Sekunder", "workers": "Arbeidere",
+}
+_WRAP = {"title", "text", "error", "evidence", "before", "after", "source_path", "label", "organisation", "role"}
+_DATES = {"meeting_date"}
+_STATUS_FILL = {"adopted": PatternFill("solid", fgColor="E2EFDA"), "proposed": PatternFill("solid", fgColor="FFF2CC")}
+
+
+def safe_text(value: Any) -> Any:
+    """A cell value that no spreadsheet will run: formula-like text gets a leading apostrophe.
+
+    >>> safe_text("=HYPERLINK(\\"http://x\\")"), safe_text("-1 stemme"), safe_text(3), safe_text("Vedtak")
+    ("'=HYPERLINK(\\"http://x\\")", "'-1 stemme", 3, 'Vedtak')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return safe_text(value)
+
+
+@contextmanager
+def atomic_path(target: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
+    """Open a temporary file beside ``target``; on success move it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        with open(tmp, mode, **kwargs) as handle:
+            yield handle
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def table_rows(results: Sequence[DocumentResult], table: str) -> list[tuple[Any, ...]]:
+    if table == "documents":
+        return [astuple(r.document) for r in results]
+    return [astuple(row) for r in results for row in getattr(r, table)]
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with atomic_path(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_csv_value(v) for v in row])
+
+
+def write_texts(out: Path, results: Sequence[DocumentResult]) -> None:
+    folder = out / "text"
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = set()
+    for r in results:
+        if r.document.status == "ok":
+            name = f"{r.document.doc_id}.txt"
+            keep.add(name)
+            target = folder / name
+            if not target.exists() or target.read_text(encoding="utf-8") != r.text:
+                with atomic_path(target, "w", encoding="utf-8", newline="\n") as f:
+                    f.write(r.text)
+    for old in folder.glob("*.txt"):
+        if old.name not in keep:
+            old.unlink()
+
+
+def _excel_value(name: str, value: Any) -> Any:
+    if isinstance(value, str):
+        value = _ILLEGAL_XML_RE.sub("", value)
+        if len(value) > EXCEL_MAX_CHARS:
+            value = value[: EXCEL_MAX_CHARS - 40] + " … [forkortet; hele teksten i text/]"
+        if name in _DATES and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            return dt.date.fromisoformat(value)
+        return safe_text(value)
+    return value
+
+
+def _widths(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[float]:
+    widths = [len(h) + 4 for h in header]
+    for row in rows[:500]:
+        for k, v in enumerate(row):
+            widths[k] = max(widths[k], min(_MAX_WIDTH, len(str(v)) + 2))
+    return [min(_MAX_WIDTH, w) for w in widths]
+
+
+def write_workbook(path: Path, tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> None:
+    """One sheet per table: Norwegian names and headers, frozen bold header, filters, fitted widths,
+    wrapped long text, dates as dates, adopted/proposed in different colours."""
+    wb = Workbook(write_only=True)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    for table, (header, rows) in tables.items():
+        ws = wb.create_sheet(SHEETS_NB.get(table, table)[:31])
+        ws.freeze_panes = "A2"
+        for k, w in enumerate(_widths(header, rows), start=1):
+            ws.column_dimensions[get_column_letter(k)].width = w
+        head_cells = []
+        for h in header:
+            cell = WriteOnlyCell(ws, value=HEADERS_NB.get(h, h))
+            cell.font = bold
+            head_cells.append(cell)
+        ws.append(head_cells)
+        status_col = header.index("status") if table == "decisions" else -1
+        for row in rows:
+            cells = []
+            fill = _STATUS_FILL.get(row[status_col]) if status_col >= 0 else None
+            for name, value in zip(header, row):
+                cell = WriteOnlyCell(ws, value=_excel_value(name, value))
+                if name in _WRAP:
+                    cell.alignment = wrap
+                if name in _DATES and isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+                if fill is not None:
+                    cell.fill = fill
+                cells.append(cell)
+            ws.append(cells)
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    with atomic_path(path, "wb") as f:
+        wb.save(f)
+
+
+def export(out: Path, results: Sequence[DocumentResult], run_row: dict[str, Any]) -> None:
+    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+    for table, row_class in TABLES.items():
+        header = columns(row_class)
+        rows = table_rows(results, table)
+        write_csv(out / "tables" / f"{table}.csv", header, rows)
+        tables[table] = (header, rows)
+    run_header = list(run_row)
+    write_csv(out / "tables" / "runs.csv", run_header, [tuple(run_row.values())])
+    tables["runs"] = (run_header, [tuple(run_row.values())])
+    write_texts(out, results)
+    write_workbook(out / "minutes.xlsx", tables)

@@ -1,0 +1,201 @@
+"""The data that flows through the pipeline.
+
+Everything here is a frozen dataclass. Row classes have exactly the fields of
+the CSV table they are written to (the contract's required columns first, then
+the columns we add), so ``dataclasses.asdict(row)`` is a CSV row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DOC_TYPES = ("minutes", "protocol", "case", "agreement", "presentation", "other")
+DECISION_KINDS = ("vedtak", "forslag til vedtak", "innstilling", "konklusjon", "other")
+DECISION_STATUSES = ("adopted", "proposed")
+ATTENDANCE = ("present", "remote", "absent", "mentioned")
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file as discovered: where it is and what it is called in the run."""
+
+    path: Path  # absolute path on disk
+    source_path: str  # relative to the INPUT folder it was found in, POSIX separators
+    doc_id: str  # unique within the run, safe as a file name
+
+
+@dataclass(frozen=True)
+class Page:
+    """The text of one page (PDF) or of the whole file (txt/docx: a single page 1)."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table found by a layout-aware reader: rows of cell strings, with the page it is on."""
+
+    page: int
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader returns: text per page, tables, and how the text was obtained."""
+
+    pages: tuple[Page, ...]
+    tables: tuple[Table, ...] = ()
+    text_source: str = "text"  # "text" (a text layer or a text file), "ocr", "text+ocr"
+    encoding: str = ""  # the character encoding detected for text files
+    format: str = ""  # "txt", "md", "pdf", "docx"
+
+
+# --------------------------------------------------------------------------- text
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of normalised text with its place in the source (1-based page and line)."""
+
+    page: int
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change a normaliser or repair made: what, where, and by which rule."""
+
+    rule: str
+    before: str
+    after: str
+    page: int = 0
+    line: int = 0
+    confidence: float = 1.0
+
+
+# --------------------------------------------------------------------------- output rows
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_id: str
+    source_path: str
+    doc_type: str = "other"
+    title: str = ""
+    meeting_date: str = ""
+    body: str = ""
+    status: str = "ok"
+    error: str = ""
+    format: str = ""
+    pages: int = 0
+    text_source: str = ""
+    encoding: str = ""
+    language: str = ""
+    characters: int = 0
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    doc_id: str
+    item: str
+    kind: str
+    status: str
+    text: str
+    quoted: bool = False
+    label: str = ""  # the label as written ("Regionrådets vedtak:")
+    page: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    doc_id: str
+    name: str
+    role: str = ""
+    organisation: str = ""
+    attendance: str = "mentioned"
+    page: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class AgendaItemRow:
+    doc_id: str
+    number: str
+    title: str
+    page: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    doc_id: str
+    region: str  # canonical name
+    mention: str  # as written (first mention)
+    region_kind: str = ""  # ipr, regionråd, samarbeidsråd, other, county, municipality
+    region_code: str = ""  # kommunenummer / fylkesnummer / council slug
+    mentions: int = 1
+    page: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    doc_id: str
+    region: str  # canonical region name, "" for the document as a whole
+    theme: str
+    evidence: str
+    page: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class RepairRow:
+    doc_id: str
+    page: int
+    line: int
+    rule: str
+    before: str
+    after: str
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """Everything the pipeline learned from one input file: the unit that is cached and exported."""
+
+    document: DocumentRow
+    text: str = ""
+    decisions: tuple[DecisionRow, ...] = ()
+    participants: tuple[ParticipantRow, ...] = ()
+    agenda_items: tuple[AgendaItemRow, ...] = ()
+    regions: tuple[RegionRow, ...] = ()
+    topics: tuple[TopicRow, ...] = ()
+    repairs: tuple[RepairRow, ...] = ()
+    seconds: float = field(default=0.0, compare=False)
+
+
+#: table name -> row class, in the order the tables are exported.
+TABLES: dict[str, type] = {
+    "documents": DocumentRow,
+    "decisions": DecisionRow,
+    "participants": ParticipantRow,
+    "agenda_items": AgendaItemRow,
+    "regions": RegionRow,
+    "topics": TopicRow,
+    "repairs": RepairRow,
+}
+
+
+def columns(row_class: type) -> list[str]:
+    """The CSV columns of a row class, in order.
+
+    >>> columns(AgendaItemRow)
+    ['doc_id', 'number', 'title', 'page', 'line']
+    """
+    return [f.name for f in fields(row_class)]

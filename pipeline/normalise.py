@@ -1,0 +1,371 @@
+"""Normalisation: make extracted text clean without changing what it says.
+
+Two kinds of small pure functions, each named for what it does and each with a
+flag in :class:`NormaliseConfig`:
+
+* character fixers, ``str -> str``, applied to each page's text (``CHAR_FIXERS``);
+* line fixers, ``list[Line] -> list[Line]``, which see line structure and keep each
+  line's page and original line number for provenance (``LINE_FIXERS``).
+
+:func:`normalise_pages` runs both registries in order; :func:`explain` replays
+them and reports what each one changed. OCR repair proper lives in ``repair.py``.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+
+from pipeline.models import Change, Line, Page
+
+# --------------------------------------------------------------------------- characters
+
+LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "Ĳ": "IJ", "ĳ": "ij"}
+_LIGATURE_RE = re.compile("|".join(LIGATURES))
+# Space-like characters that are not a plain space: NBSP, narrow NBSP, figure space, the U+2000 block,
+# ideographic space, and the zero-width ones (removed rather than turned into a space).
+_ODD_SPACE_RE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Private-use glyphs that Word/LibreOffice PDFs use for list bullets (Symbol and Wingdings fonts).
+PRIVATE_BULLETS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0\uf02d\uf0be"
+_PRIVATE_BULLET_RE = re.compile(f"[{PRIVATE_BULLETS}]")
+# Control characters except tab and newline (and form feed, which separates pages in text files).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def normalise_newlines(text: str) -> str:
+    r"""Windows and old Mac line ends become ``\n``; a vertical tab or line separator too.
+
+    >>> normalise_newlines("a\r\nb\rc\u2028d")
+    'a\nb\nc\nd'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+
+
+def unicode_nfc(text: str) -> str:
+    """Compose decomposed letters (o + combining stroke is rare, a + ring is common in PDFs).
+
+    >>> unicode_nfc("a\u030a") == "å"
+    True
+    """
+    return unicodedata.normalize("NFC", text)
+
+
+def fix_ligatures(text: str) -> str:
+    """Typographic ligatures become their letters.
+
+    >>> fix_ligatures("ﬁnansiering og ﬂyplass")
+    'finansiering og flyplass'
+    """
+    return _LIGATURE_RE.sub(lambda m: LIGATURES[m.group()], text)
+
+
+def remove_soft_hyphens(text: str) -> str:
+    """Soft hyphens (U+00AD) are invisible break hints; a soft hyphen at a line end joins the word.
+
+    >>> remove_soft_hyphens("kommune\u00adstyret og fylkes\u00ad\\nkommunen")
+    'kommunestyret og fylkeskommunen'
+    """
+    text = re.sub("\u00ad[ \t]*\n[ \t]*", "", text)
+    return text.replace("\u00ad", "")
+
+
+def fix_spaces(text: str) -> str:
+    """Non-breaking and other odd spaces become plain spaces; zero-width characters go.
+
+    >>> fix_spaces("19.\u00a0november\u2009kl.\u200b 12")
+    '19. november kl. 12'
+    """
+    return _ZERO_WIDTH_RE.sub("", _ODD_SPACE_RE.sub(" ", text))
+
+
+def fix_private_bullets(text: str) -> str:
+    """List bullets drawn from the Symbol/Wingdings private-use area become a real bullet.
+
+    >>> fix_private_bullets("\uf0b7 Kraft og nett")
+    '• Kraft og nett'
+    """
+    return _PRIVATE_BULLET_RE.sub("•", text)
+
+
+def remove_control_chars(text: str) -> str:
+    r"""Control characters (other than tab, newline and form feed) are removed.
+
+    >>> remove_control_chars("Vedtak\x00:\x0b ok\x1f")
+    'Vedtak: ok'
+    """
+    return _CONTROL_RE.sub("", text)
+
+
+def strip_trailing_spaces(text: str) -> str:
+    """Spaces at line ends carry nothing.
+
+    >>> strip_trailing_spaces("Vedtak:  \\nGodkjent. ")
+    'Vedtak:\\nGodkjent.'
+    """
+    return re.sub(r"[ \t]+(?=\n|$)", "", text)
+
+
+# --------------------------------------------------------------------------- lines
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:(?:side|s\.|page|sida)\s*)?(\d{1,4})(?:\s*(?:av|/|of|\(\s*\d{1,4}\s*\)))?"
+    r"(?:\s*\d{1,4})?\s*(?:[-–—]\s*)?$",
+    re.IGNORECASE,
+)
+_EXPLICIT_PAGE_RE = re.compile(r"^\s*(?:side|sida|page)\s+\d{1,4}(?:\s*(?:av|/|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
+_BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣➢➤►▶∙·*–-]|o(?=\s))\s+")
+_NUMBERED_RE = re.compile(r"^\s*(?:\d{1,2}|[a-zæøå])[.)]\s+")
+_CONJUNCTIONS = frozenset({"og", "eller", "samt", "enn", "som", "til", "i", "med", "både"})
+_TERMINAL = ".:;!?»\"”)"
+
+
+def is_list_item(text: str) -> bool:
+    """A bulleted or numbered list line.
+
+    >>> is_list_item("• Kraft"), is_list_item("2. Fylkesrådet gir"), is_list_item("o er underlagt"), is_list_item("om")
+    (True, True, True, False)
+    """
+    return bool(_BULLET_RE.match(text) or _NUMBERED_RE.match(text))
+
+
+def _to_lines(text: str, page: int = 1) -> list[Line]:
+    return [Line(page, i, t) for i, t in enumerate(text.split("\n"), start=1)]
+
+
+def _text(lines: Iterable[Line]) -> str:
+    return "\n".join(line.text for line in lines)
+
+
+def remove_page_furniture(lines: list[Line]) -> list[Line]:
+    """Remove page numbers and running headers/footers.
+
+    Across PDF pages: a line among the first or last three of a page that repeats (digits
+    ignored) on most pages, or that is a bare page number there. Within one text: explicit
+    page markers ("Side 2 av 4") anywhere, bare numbers only when they run in sequence
+    (a single lone "2" may be a list number and stays), and a line that repeats three or
+    more times right beside such a marker.
+
+    >>> _text(remove_page_furniture(_to_lines("Tekst\\nSide 2 av 3\\nMer tekst\\n2\\nmer")))
+    'Tekst\\nMer tekst\\n2\\nmer'
+    """
+    pages = sorted({line.page for line in lines})
+    drop: set[int] = set()
+    if len(pages) >= 2:
+        drop |= _furniture_across_pages(lines, pages)
+    drop |= _furniture_within_text(lines)
+    return [line for i, line in enumerate(lines) if i not in drop]
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip().casefold())
+
+
+def _furniture_across_pages(lines: list[Line], pages: list[int]) -> set[int]:
+    edges: dict[int, list[int]] = {}
+    for page in pages:
+        idx = [i for i, line in enumerate(lines) if line.page == page and line.text.strip()]
+        edges[page] = idx[:3] + idx[-3:] if len(idx) > 6 else idx
+    counts = Counter(_shape(lines[i].text) for page in pages for i in set(edges[page]))
+    need = max(2, (len(pages) + 1) // 2)
+    drop = set()
+    for page in pages:
+        for i in edges[page]:
+            text = lines[i].text
+            if _PAGE_NUMBER_RE.match(text) or (counts[_shape(text)] >= need and len(text.strip()) > 3):
+                drop.add(i)
+    return drop
+
+
+def _furniture_within_text(lines: list[Line]) -> set[int]:
+    drop = {i for i, line in enumerate(lines) if _EXPLICIT_PAGE_RE.match(line.text)}
+    lone = [i for i, line in enumerate(lines) if re.fullmatch(r"\s*\d{1,3}\s*", line.text) and _stands_alone(lines, i)]
+    values = [int(lines[i].text) for i in lone]
+    for k, i in enumerate(lone):
+        before = k > 0 and values[k - 1] == values[k] - 1
+        after = k + 1 < len(lone) and values[k + 1] == values[k] + 1
+        if before or after:
+            drop.add(i)
+    if drop:
+        counts = Counter(_shape(line.text) for line in lines if line.text.strip())
+        for i in sorted(drop):
+            for j in range(max(0, i - 2), min(len(lines), i + 3)):
+                text = lines[j].text.strip()
+                if j not in drop and text and counts[_shape(text)] >= 3 and not is_list_item(text):
+                    drop.add(j)
+    return drop
+
+
+def _stands_alone(lines: list[Line], i: int) -> bool:
+    prev_blank = i == 0 or not lines[i - 1].text.strip()
+    next_blank = i + 1 >= len(lines) or not lines[i + 1].text.strip()
+    return prev_blank and next_blank
+
+
+def join_hyphenated_lines(lines: list[Line]) -> list[Line]:
+    """Join a word hyphenated across a line end ("kommune-" + "styret"), but keep a hyphen before
+    a conjunction ("samfunns-" + "og arealplan") or a capital ("Nord-" + "Trøndelag").
+
+    >>> _text(join_hyphenated_lines(_to_lines("vedtatt i kommune-\\nstyret i dag\\nsamfunns-\\nog areal")))
+    'vedtatt i kommunestyret i dag\\nsamfunns-\\nog areal'
+    >>> _text(join_hyphenated_lines(_to_lines("Nord-\\nTrøndelag")))
+    'Nord-\\nTrøndelag'
+    """
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and re.search(r"[a-zæøå]-$", prev.text) and not is_list_item(line.text):
+            m = re.match(r"([a-zæøå]+)(.*)$", line.text.lstrip())
+            if m and m.group(1) not in _CONJUNCTIONS:
+                out[-1] = Line(prev.page, prev.number, prev.text[:-1] + m.group(1) + m.group(2))
+                continue
+        out.append(line)
+    return out
+
+
+def reflow_broken_lines(lines: list[Line]) -> list[Line]:
+    """Join a line that stops mid-sentence with its continuation, even across one or two blank
+    lines (PDF extraction breaks numbered points like this). The continuation must start with a
+    lower-case letter and not be a list item; the broken line must not end in punctuation.
+
+    >>> _text(reflow_broken_lines(_to_lines("1. Fylkesrådet godkjenner det som fremkommer i\\n\\nvedlegget.\\n2. Neste")))
+    '1. Fylkesrådet godkjenner det som fremkommer i vedlegget.\\n2. Neste'
+    >>> _text(reflow_broken_lines(_to_lines("Vedtak:\\nsaken utsettes")))
+    'Vedtak:\\nsaken utsettes'
+    """
+    out: list[Line] = []
+    blanks: list[Line] = []
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            blanks.append(line)
+            continue
+        prev = out[-1] if out else None
+        if prev is not None and len(blanks) <= 2 and _continues(prev.text, text):
+            out[-1] = Line(prev.page, prev.number, prev.text.rstrip() + " " + text)
+            blanks = []
+            continue
+        out.extend(blanks)
+        blanks = []
+        out.append(line)
+    out.extend(blanks)
+    return out
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    prev = prev.rstrip()
+    if not prev or prev[-1] in _TERMINAL or prev.endswith("**") or "\t" in prev or "\t" in nxt:
+        return False
+    if is_list_item(nxt) or not nxt[0].islower():
+        return False
+    return len(prev) >= 25 or is_list_item(prev)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class NormaliseConfig:
+    """One flag per fixer, all on by default (``NormaliseConfig(reflow_broken_lines=False)``)."""
+
+    normalise_newlines: bool = True
+    unicode_nfc: bool = True
+    fix_ligatures: bool = True
+    remove_soft_hyphens: bool = True
+    fix_spaces: bool = True
+    fix_private_bullets: bool = True
+    remove_control_chars: bool = True
+    strip_trailing_spaces: bool = True
+    remove_page_furniture: bool = True
+    join_hyphenated_lines: bool = True
+    reflow_broken_lines: bool = True
+
+
+CHAR_FIXERS: tuple[Callable[[str], str], ...] = (
+    normalise_newlines,
+    unicode_nfc,
+    fix_ligatures,
+    remove_soft_hyphens,
+    fix_spaces,
+    fix_private_bullets,
+    remove_control_chars,
+    strip_trailing_spaces,
+)
+LINE_FIXERS: tuple[Callable[[list[Line]], list[Line]], ...] = (
+    remove_page_furniture,
+    join_hyphenated_lines,
+    reflow_broken_lines,
+)
+assert {f.__name__ for f in CHAR_FIXERS + LINE_FIXERS} == {f.name for f in fields(NormaliseConfig)}
+
+
+def normalise_text(text: str, config: NormaliseConfig = NormaliseConfig()) -> str:
+    """All character fixers, in order, on one string.
+
+    >>> normalise_text("Til\u00a0stede:\\r\\n\uf0b7 Kari")
+    'Til stede:\\n• Kari'
+    """
+    for fixer in CHAR_FIXERS:
+        if getattr(config, fixer.__name__):
+            text = fixer(text)
+    return text
+
+
+def normalise_pages(pages: Iterable[Page], config: NormaliseConfig = NormaliseConfig()) -> list[Line]:
+    """The whole document: character fixers per page, then line fixers over all lines.
+
+    Form feeds inside a page's text start a new page.
+    """
+    lines: list[Line] = []
+    for page in pages:
+        for k, chunk in enumerate(page.text.split("\f")):
+            lines.extend(_to_lines(normalise_text(chunk, config), page.number + k))
+    for fixer in LINE_FIXERS:
+        if getattr(config, fixer.__name__):
+            lines = fixer(lines)
+    return _trim_blank_runs(lines)
+
+
+def _trim_blank_runs(lines: list[Line]) -> list[Line]:
+    """At most one blank line in a row, none at the start or end."""
+    out: list[Line] = []
+    for line in lines:
+        if not line.text.strip() and (not out or not out[-1].text.strip()):
+            continue
+        out.append(line)
+    while out and not out[-1].text.strip():
+        out.pop()
+    return out
+
+
+def explain(pages: Iterable[Page], config: NormaliseConfig = NormaliseConfig()) -> list[Change]:
+    """Replay the fixers one at a time and report each changed line (slow; for ``minutes explain``)."""
+    pages = list(pages)
+    changes: list[Change] = []
+    current = [Line(p.number, i, t) for p in pages for i, t in enumerate(p.text.split("\n"), 1)]
+    for fixer in CHAR_FIXERS:
+        if not getattr(config, fixer.__name__):
+            continue
+        after = [Line(line.page, line.number, fixer(line.text)) for line in current]
+        changes += [Change(fixer.__name__, a.text, b.text, a.page, a.number) for a, b in zip(current, after) if a != b]
+        current = after
+    for line_fixer in LINE_FIXERS:
+        if not getattr(config, line_fixer.__name__):
+            continue
+        after = line_fixer(current)
+        changes += _line_diff(line_fixer.__name__, current, after)
+        current = after
+    return changes
+
+
+def _line_diff(rule: str, before: list[Line], after: list[Line]) -> list[Change]:
+    a, b = [line.text for line in before], [line.text for line in after]
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            where = before[i1] if i1 < len(before) else before[-1]
+            out.append(Change(rule, "\n".join(a[i1:i2]), "\n".join(b[j1:j2]), where.page, where.number))
+    return out

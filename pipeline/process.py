@@ -1,0 +1,62 @@
+"""One document through the stages: read -> normalise -> segment + nlp -> extract -> DocumentResult.
+
+This is the unit of work a worker runs; it catches a document's failure in exactly one place
+(:func:`process`) so that one broken file becomes a ``documents`` row with ``status=error``.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+
+from extractors import build_context, run_extractors
+from pipeline.errors import DocumentError
+from pipeline.models import DocumentResult, DocumentRow, Line, RawDocument, SourceFile
+from pipeline.normalise import normalise_pages
+from pipeline.readers import read_document
+
+log = logging.getLogger(__name__)
+
+
+def lines_text(lines: list[Line]) -> str:
+    return "\n".join(line.text for line in lines) + ("\n" if lines else "")
+
+
+def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
+    """The pure part: everything after reading."""
+    lines = normalise_pages(raw.pages)
+    ctx = build_context(source.doc_id, lines, raw)
+    found = run_extractors(ctx)
+    meta = found["metadata"]
+    text = lines_text(lines)
+    document = DocumentRow(
+        doc_id=source.doc_id, source_path=source.source_path, doc_type=meta.doc_type, title=meta.title,
+        meeting_date=meta.meeting_date, body=meta.body, status="ok", error="", format=raw.format,
+        pages=len(raw.pages), text_source=raw.text_source, encoding=raw.encoding, language=meta.language,
+        characters=len(text),
+    )
+    return DocumentResult(
+        document=document, text=text,
+        decisions=tuple(found["decisions"]), participants=tuple(found["participants"]),
+        agenda_items=tuple(found["agenda_items"]), regions=tuple(found["regions"]), topics=tuple(found["topics"]),
+    )
+
+
+def process(source: SourceFile, debug: bool = False) -> DocumentResult:
+    """Read and analyse one file; any failure becomes an error row (``debug`` adds the traceback)."""
+    start = time.perf_counter()
+    try:
+        result = analyse(source, read_document(source.path))
+    except DocumentError as exc:
+        result = failed(source, str(exc), exc if debug else None)
+    except Exception as exc:  # noqa: BLE001 - one catch point per document, by design
+        log.debug("unexpected failure on %s", source.source_path, exc_info=True)
+        result = failed(source, f"internal error while processing: {type(exc).__name__}: {exc}", exc if debug else None)
+    return DocumentResult(**{**result.__dict__, "seconds": time.perf_counter() - start})
+
+
+def failed(source: SourceFile, message: str, exc: BaseException | None = None) -> DocumentResult:
+    if exc is not None:
+        message += "\n" + "".join(traceback.format_exception(exc))
+    row = DocumentRow(doc_id=source.doc_id, source_path=source.source_path, status="error", error=message)
+    return DocumentResult(document=row)

@@ -1,0 +1,379 @@
+"""Readers: turn one input file (.txt/.md, .pdf, .docx) into a :class:`RawDocument`.
+
+Each reader returns the text per page as the file has it (decoded, with ``\\n`` line
+ends) and, where the format has them, tables as rows of cell strings. Cleaning the
+text is the normaliser's job. :func:`read_document` dispatches on the file suffix
+through :data:`READERS`; every problem comes out as :class:`UnsupportedFormat` or
+:class:`UnreadableDocument` with a short plain message, never as a library error.
+
+PDF text comes from pypdfium2 (fast); pdfplumber is opened only for the pages whose
+text suggests a participant or voting table (see ``TABLE_MARKERS``).
+"""
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.errors import DocumentError, UnreadableDocument, UnsupportedFormat
+from pipeline.models import Page, RawDocument, Table
+
+if TYPE_CHECKING:
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+Reader = Callable[[Path], RawDocument]
+
+#: Words (lower case) that make a PDF page worth a pdfplumber table pass.
+TABLE_MARKERS = (
+    "til stede", "tilstede", "til stades", "deltakere", "deltagere", "møtende", "forfall",
+    "frammøtte", "fremmøtte", "medlemmer", "behandlet av", "møtedato", "varamedlem", "stemte",
+)
+
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0 controls other than \t \n \v \f \r, DEL, and the replacement character: not in real text.
+_JUNK_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+_JUNK_SHARE = 0.05
+# A valid UTF-8 multi-byte sequence: evidence a file is UTF-8 even if some bytes are not.
+_UTF8_SEQ_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+# Windows-1252 differs from Latin-1 only in 0x80-0x9F; the five bytes it leaves undefined stay Latin-1.
+_CP1252_OVER_LATIN1 = {b: bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xA0)}
+
+
+def _cp1252(data: bytes) -> str:
+    """Decode as Windows-1252, with Latin-1 for the bytes cp1252 leaves undefined (never fails)."""
+    return data.decode("latin-1").translate(_CP1252_OVER_LATIN1)
+
+
+def _cp1252_errors(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as cp1252."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return _cp1252(err.object[err.start : err.end]), err.end
+
+
+codecs.register_error("minutes-cp1252", _cp1252_errors)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _short(exc: BaseException) -> str:
+    """The first line of an exception message, cut to a readable length."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _plain_errors(what: str) -> Callable[[Reader], Reader]:
+    """Make a reader raise only DocumentError: OSError and library errors become UnreadableDocument."""
+
+    def wrap(reader: Reader) -> Reader:
+        @functools.wraps(reader)
+        def guarded(path: Path) -> RawDocument:
+            try:
+                return reader(Path(path))
+            except DocumentError:
+                raise
+            except OSError as exc:
+                raise UnreadableDocument(f"cannot open file: {exc.strerror or _short(exc)}") from exc
+            except Exception as exc:  # noqa: BLE001 - a library's error must not escape a reader
+                raise UnreadableDocument(f"cannot read this {what}: {_short(exc)}") from exc
+
+        return guarded
+
+    return wrap
+
+
+def _require_content(path: Path) -> None:
+    """Open the file (so a directory or a permission problem shows as OSError) and refuse 0 bytes."""
+    with path.open("rb") as fh:
+        if not fh.read(1):
+            raise UnreadableDocument("empty file (0 bytes)")
+
+
+# --------------------------------------------------------------------------- text files
+
+
+def _utf16_by_nuls(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the NUL bytes fall on one side of each byte pair, else None."""
+    even, odd = data[0::2], data[1::2]
+    pairs = max(len(odd), 1)
+    nul_even, nul_odd = even.count(0) / pairs, odd.count(0) / pairs
+    if nul_odd >= 0.3 and nul_even <= 0.02:
+        return "utf-16-le"
+    if nul_even >= 0.3 and nul_odd <= 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _decode_guess(data: bytes) -> tuple[str, str]:
+    """Decode bytes without a BOM: UTF-16 by NUL pattern, strict UTF-8, mostly-UTF-8, then cp1252."""
+    if b"\x00" in data:
+        encoding = _utf16_by_nuls(data)
+        if encoding is None:
+            raise UnreadableDocument("not a text file: it contains binary data")
+        return data.decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf8_sequences = len(_UTF8_SEQ_RE.findall(data))
+    bad_bytes = len(data.decode("utf-8", errors="replace")) - len(data.decode("utf-8", errors="ignore"))
+    if utf8_sequences > bad_bytes:  # a UTF-8 file with a few stray Windows bytes pasted in
+        return data.decode("utf-8", errors="minutes-cp1252"), "utf-8+cp1252"
+    return _cp1252(data), "cp1252"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode the bytes of a text file; return the text and the name of the encoding found.
+
+    BOMs first, then UTF-16 by its NUL-byte pattern, then strict UTF-8, then Windows-1252
+    (Latin-1 for the few bytes cp1252 leaves undefined). Binary data raises UnreadableDocument.
+
+    >>> decode_text("møte".encode())
+    ('møte', 'utf-8')
+    >>> decode_text(b"m\\xf8te")
+    ('møte', 'cp1252')
+    >>> decode_text("\\ufeffmøte".encode("utf-16-le"))
+    ('møte', 'utf-16')
+    >>> decode_text("møte".encode("utf-16-be"))
+    ('møte', 'utf-16-be')
+    """
+    if not data:
+        raise UnreadableDocument("empty file (0 bytes)")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text, found = data.decode(encoding, errors="replace"), encoding
+            break
+    else:
+        text, found = _decode_guess(data)
+    if text and len(_JUNK_RE.findall(text)) / len(text) > _JUNK_SHARE:
+        raise UnreadableDocument("not a text file: it contains binary data")
+    return text.lstrip("\ufeff"), found
+
+
+def _split_pages(text: str) -> tuple[Page, ...]:
+    r"""Form feeds separate pages; a trailing ``\f`` (as pdftotext writes) makes no extra page."""
+    parts = text.split("\f")
+    if len(parts) > 1 and not parts[-1].strip():
+        parts.pop()
+    return tuple(Page(number, part) for number, part in enumerate(parts, start=1))
+
+
+@_plain_errors("text file")
+def read_text_file(path: Path) -> RawDocument:
+    """Read a .txt/.md file: detect its encoding, unify line ends, split pages on form feeds."""
+    text, encoding = decode_text(path.read_bytes())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fmt = "md" if path.suffix.lower() == ".md" else "txt"
+    return RawDocument(pages=_split_pages(text), encoding=encoding, format=fmt, text_source="text")
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _pdfium_error(exc: Exception) -> UnreadableDocument:
+    """A plain message for a pypdfium2 load error (its err_code follows FPDF_GetLastError)."""
+    import pypdfium2.raw as pdfium_c
+
+    code = getattr(exc, "err_code", None)
+    if code == pdfium_c.FPDF_ERR_PASSWORD:
+        return UnreadableDocument("encrypted PDF: needs a password")
+    if code == pdfium_c.FPDF_ERR_SECURITY:
+        return UnreadableDocument("encrypted PDF: unsupported security handler")
+    if code == pdfium_c.FPDF_ERR_FORMAT:
+        return UnreadableDocument("damaged PDF: not a valid PDF structure (truncated or corrupt)")
+    return UnreadableDocument(f"damaged PDF: {_short(exc)}")
+
+
+def _clean_pdf_text(text: str) -> str:
+    """pdfium's \\r\\n become \\n; its line-end hyphen U+FFFE becomes "-" and keeps the line break."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub("\ufffe\n?", "-\n", text)
+
+
+def _likely_table(text: str) -> bool:
+    lowered = text.lower()
+    return any(marker in lowered for marker in TABLE_MARKERS)
+
+
+def _clean_cell(cell: str | None) -> str:
+    return "" if cell is None else re.sub(r"\s*\n\s*", " ", str(cell)).strip()
+
+
+def _clean_rows(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
+    cleaned = (tuple(_clean_cell(cell) for cell in row) for row in rows)
+    return tuple(row for row in cleaned if any(row))
+
+
+def _pdf_tables(path: Path, page_numbers: list[int]) -> tuple[Table, ...]:
+    """pdfplumber's tables on the given 1-based pages; best effort: a page it cannot parse has none."""
+    import pdfplumber
+
+    tables: list[Table] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number in page_numbers:
+                page = pdf.pages[number - 1]
+                try:
+                    found = page.extract_tables()
+                    tables.extend(Table(number, rows) for rows in map(_clean_rows, found) if rows)
+                except Exception:  # noqa: BLE001 - pdfminer cannot parse this page; its text is read
+                    pass
+                finally:
+                    page.close()
+    except Exception:  # noqa: BLE001 - pdfminer cannot open what pdfium read: keep the text
+        pass
+    return tuple(tables)
+
+
+def _pdf_pages(path: Path) -> tuple[Page, ...]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise _pdfium_error(exc) from exc
+    try:
+        pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                pages.append(Page(index + 1, _clean_pdf_text(textpage.get_text_range())))
+            finally:
+                textpage.close()
+                page.close()
+        return tuple(pages)
+    except pdfium.PdfiumError as exc:
+        raise UnreadableDocument(f"damaged PDF: {_short(exc)}") from exc
+    finally:
+        pdf.close()
+
+
+@_plain_errors("PDF")
+def read_pdf(path: Path) -> RawDocument:
+    """Read a PDF: text per page with pypdfium2, tables with pdfplumber on likely pages only."""
+    _require_content(path)
+    pages = _pdf_pages(path)
+    if not pages:
+        raise UnreadableDocument("damaged PDF: it has no pages")
+    table_pages = [page.number for page in pages if _likely_table(page.text)]
+    tables = _pdf_tables(path, table_pages) if table_pages else ()
+    return RawDocument(pages=pages, tables=tables, format="pdf", text_source="text")
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def _numbered(ppr: Any) -> bool:
+    """True when a w:pPr carries numbering properties with a real numId (numId 0 switches it off)."""
+    num_pr = getattr(ppr, "numPr", None)
+    if num_pr is None:
+        return False
+    num_id = num_pr.numId
+    return num_id is None or num_id.val != 0
+
+
+def _paragraph_line(paragraph: Paragraph) -> str:
+    """A paragraph's text; list paragraphs (by style or numbering) get a "• " prefix."""
+    text = paragraph.text
+    style = paragraph.style
+    name = (style.name or "").lower() if style is not None else ""
+    if name.startswith(("heading", "overskrift", "title", "tittel")):
+        return text
+    is_list = "list" in name or _numbered(paragraph._p.pPr)
+    if not is_list and style is not None:
+        is_list = _numbered(style.element.pPr)
+    return f"• {text}" if is_list and text.strip() else text
+
+
+def _docx_rows(table: DocxTable) -> tuple[tuple[str, ...], ...]:
+    """Rows of cell text; a merged cell that python-docx repeats across a row appears once."""
+    rows = []
+    for row in table.rows:
+        cells, previous = [], None
+        for cell in row.cells:
+            if previous is not None and cell._tc is previous._tc:
+                continue
+            previous = cell
+            cells.append(_clean_cell(cell.text))
+        if any(cells):
+            rows.append(tuple(cells))
+    return tuple(rows)
+
+
+def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) -> None:
+    """Paragraphs and tables in reading order; content controls (w:sdt) are looked into."""
+    from docx.oxml.ns import qn
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(_paragraph_line(Paragraph(child, doc)))
+        elif child.tag == qn("w:tbl"):
+            rows = _docx_rows(DocxTable(child, doc))
+            lines.extend("\t".join(row) for row in rows)
+            if rows:
+                tables.append(Table(1, rows))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                _walk_body(content, doc, lines, tables)
+
+
+@_plain_errors("Word file")
+def read_docx(path: Path) -> RawDocument:
+    """Read a .docx body (not headers/footers) as one page; tables also as :class:`Table` rows."""
+    import docx
+
+    _require_content(path)
+    if not zipfile.is_zipfile(path):
+        raise UnreadableDocument("not a Word file: the .docx is not a valid zip archive")
+    try:
+        doc = docx.Document(str(path))
+        lines: list[str] = []
+        tables: list[Table] = []
+        _walk_body(doc.element.body, doc, lines, tables)
+    except OSError:
+        raise
+    except KeyError as exc:
+        raise UnreadableDocument(f"damaged Word file: a part is missing ({_short(exc)})") from exc
+    except Exception as exc:  # noqa: BLE001 - zip, XML and python-docx errors alike
+        raise UnreadableDocument(f"damaged Word file: {_short(exc)}") from exc
+    return RawDocument(pages=(Page(1, "\n".join(lines)),), tables=tuple(tables), format="docx")
+
+
+# --------------------------------------------------------------------------- dispatch
+
+#: suffix (lower case) -> reader. The one registry: add a format here.
+READERS: dict[str, Reader] = {
+    ".txt": read_text_file,
+    ".text": read_text_file,
+    ".md": read_text_file,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+}
+
+
+def read_document(path: Path) -> RawDocument:
+    """Read any supported file by its suffix; raise UnsupportedFormat or UnreadableDocument otherwise."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".doc":
+        raise UnsupportedFormat("old Word .doc format: save it as .docx or PDF")
+    reader = READERS.get(suffix)
+    if reader is None:
+        kind = f"file type '{suffix}'" if suffix else "file without a suffix"
+        raise UnsupportedFormat(f"unsupported {kind}: minutes reads .pdf, .docx, .txt and .md")
+    return reader(path)

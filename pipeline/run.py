@@ -1,0 +1,118 @@
+"""A whole run: discover the inputs, process each document (in a process pool when there are
+several workers), export the tables, and summarise."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from pipeline import __version__
+from pipeline.discover import discover
+from pipeline.errors import RunError
+from pipeline.export import export
+from pipeline.models import DocumentResult, SourceFile
+from pipeline.process import process
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    inputs: tuple[Path, ...]
+    out: Path
+    workers: int = 1
+    debug: bool = False
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class Summary:
+    documents: int
+    ok: int
+    failed: int
+    decisions: int
+    participants: int
+    seconds: float
+
+
+def _warm(debug: bool) -> None:
+    """Build the spaCy pipeline once per worker process, before the first document."""
+    from extractors.nlp import nlp
+
+    nlp()
+
+
+def _process_one(args: tuple[SourceFile, bool]) -> DocumentResult:
+    return process(*args)
+
+
+def results(sources: Sequence[SourceFile], workers: int, debug: bool) -> Iterator[DocumentResult]:
+    """Results in input order, whatever the number of workers."""
+    if workers <= 1 or len(sources) <= 1:
+        _warm(debug)
+        for source in sources:
+            yield process(source, debug)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(debug,)) as pool:
+        yield from pool.map(_process_one, [(s, debug) for s in sources], chunksize=1)
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when the output is not a terminal."""
+
+    def __init__(self, total: int, stream: TextIO = sys.stderr, enabled: bool = True) -> None:
+        self.total, self.stream, self.done = total, stream, 0
+        self.enabled = enabled and stream.isatty()
+        self.start = time.perf_counter()
+
+    def step(self, name: str) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * self.done / max(1, self.total))
+        rate = self.done / max(1e-9, time.perf_counter() - self.start)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                          f"{rate:.1f} doc/s  {name[:40]:<40}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def run(options: RunOptions) -> Summary:
+    started = dt.datetime.now(dt.timezone.utc)
+    t0 = time.perf_counter()
+    sources = discover(options.inputs)
+    if not sources:
+        raise RunError("no input files found in " + ", ".join(str(p) for p in options.inputs))
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+        probe = options.out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise RunError(f"cannot write to output folder {options.out}: {exc.strerror}") from exc
+    progress = Progress(len(sources), enabled=options.progress)
+    done: list[DocumentResult] = []
+    for result in results(sources, min(options.workers, os.cpu_count() or 1), options.debug):
+        done.append(result)
+        progress.step(result.document.source_path)
+    progress.close()
+    failed = sum(1 for r in done if r.document.status != "ok")
+    summary = Summary(len(done), len(done) - failed, failed, sum(len(r.decisions) for r in done),
+                      sum(len(r.participants) for r in done), time.perf_counter() - t0)
+    run_row = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
+        "documents": summary.documents, "ok": summary.ok, "failed": summary.failed,
+        "seconds": round(summary.seconds, 2), "workers": options.workers,
+    }
+    export(options.out, done, run_row)
+    return summary

@@ -1,0 +1,230 @@
+"""Segmenting: classify each normalised line as a block of a known kind.
+
+Kinds, decided in this order:
+
+``blank``     an empty line (kept so that extractors can see paragraph breaks)
+``row``       a tab-separated table row (``cells`` holds the cells)
+``item``      a numbered agenda item: ``4. Handlingsplan 2025``, ``Sak 06/2021 Tittel``,
+              ``PS 12/24 Tittel``, markdown remnants ``- 1. Godkjenning av innkalling**``
+``label``     a labelled block start: ``Vedtak:``, ``Forslag til vedtak``, ``Til stede:``,
+              ``Forfall: Kari Hansen`` (``label`` holds the entry from ``resources/labels.jsonl``,
+              ``rest`` the text after the colon)
+``bullet``    a bulleted list line (``level`` from its indentation)
+``numbered``  a numbered point that is a sentence (``1. Fylkesrådet godkjenner ...``)
+``heading``   a short title-like line
+``para``      anything else
+
+The labels are data: one pattern per line in ``resources/labels.jsonl`` with its id,
+category (decision, attendance, meta, section) and attributes.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from pipeline.models import Line
+
+_MARKDOWN_RE = re.compile(r"^\s*#{1,6}\s+|\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
+_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_BULLET_RE = re.compile(r"^(?P<indent>\s*)(?P<mark>[•●▪■◦‣➢➤►▶∙·*–-]|o(?=\s))\s+")
+_ITEM_RE = re.compile(
+    r"^\s*(?:[-*•]\s+)?(?:\*\*)?"
+    r"(?:(?P<prefix>sak|saksnr\.?|sak nr\.?|ps|rs|ds|os|fs|us|ms|utvalgssak|utvalssak|orienteringssak|referatsak)\s*)?"
+    r"(?P<num>\d{1,4}\s?/\s?\d{2,4}|\d{1,3})(?P<sep>[.):]|\s[-–])?\s+(?P<title>\S.*?)\s*(?:\*\*)?\s*$",
+    re.IGNORECASE,
+)
+_NUMBERED_RE = re.compile(r"^\s*(?P<num>\d{1,2}|[a-zæøå])[.)]\s+(?P<text>\S.*)$")
+_HEADING_MAX_WORDS = 10
+
+
+@dataclass(frozen=True)
+class Label:
+    """An entry of ``labels.jsonl``."""
+
+    id: str
+    pattern: str
+    category: str  # decision, attendance, meta, section
+    kind: str = ""
+    status: str = ""
+    attendance: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    text: str  # the line without list markers and markdown, whitespace collapsed
+    page: int
+    line: int
+    level: int = 0
+    number: str = ""  # agenda item or list number
+    label: Label | None = None
+    owner: str = ""  # words before a label ("Kommunedirektørens" in "Kommunedirektørens forslag til vedtak")
+    rest: str = ""  # text after a label's colon
+    cells: tuple[str, ...] = ()
+    raw: str = ""
+
+
+@cache
+def _entries() -> tuple[Label, ...]:
+    text = resources.files("pipeline.resources").joinpath("labels.jsonl").read_text(encoding="utf-8")
+    return tuple(Label(**json.loads(raw)) for raw in text.splitlines() if raw.strip())
+
+
+@cache
+def labels() -> dict[str, Label]:
+    """Label phrase (casefolded) -> entry, for the phrases that start a labelled block."""
+    return {e.pattern.casefold(): e for e in _entries() if e.category != "decision_phrase"}
+
+
+@cache
+def decision_phrase_re() -> re.Pattern[str]:
+    """Phrases that make a short unlabelled paragraph a decision ("Godkjennes.", "Saken tas til orientering").
+
+    >>> bool(decision_phrase_re().search("Godkjennes med endringer.")), bool(decision_phrase_re().search("Ble presentert."))
+    (True, False)
+    """
+    phrases = sorted((e.pattern for e in _entries() if e.category == "decision_phrase"), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b", re.IGNORECASE)
+
+
+@cache
+def _label_re() -> re.Pattern[str]:
+    phrases = sorted(labels(), key=len, reverse=True)
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(
+        rf"^(?P<owner>(?:[\w.\-]+\s+){{0,3}}?)(?P<label>{alternatives})(?P<tail>(?:\s+(?:i|til|fra|frå|for|om|etter|ved|av|"
+        rf"pr\.?|per)\s+[^:]{{1,60}})?)\s*(?:\([^)]*\))?\s*$",
+        re.IGNORECASE,
+    )
+
+
+def clean(text: str) -> str:
+    """Strip markdown emphasis, heading marks and links; collapse whitespace.
+
+    >>> clean("- 1. Godkjenning av innkalling**")
+    '- 1. Godkjenning av innkalling'
+    >>> clean("[Møte i gruppen](#) ## ")
+    'Møte i gruppen ##'
+    """
+    text = _LINK_RE.sub(r"\1", text)
+    text = _MARKDOWN_RE.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def match_label(text: str) -> tuple[Label, str, str] | None:
+    """(label, owner, rest) when the line starts a labelled block.
+
+    >>> lab, owner, rest = match_label("Kommunedirektørens forslag til vedtak:")
+    >>> lab.kind, owner, rest
+    ('forslag til vedtak', 'Kommunedirektørens', '')
+    >>> lab, owner, rest = match_label("Forfall: Kari Hansen (Sp)")
+    >>> lab.attendance, rest
+    ('absent', 'Kari Hansen (Sp)')
+    >>> match_label("Regionrådet behandlet saken i møte 25.05.2021 med slikt vedtak:") is None
+    True
+    """
+    text = clean(_BULLET_RE.sub("", text, count=1))
+    head, colon, rest = text.partition(":")
+    head = head.strip()
+    if not colon and len(text) > 70:
+        return None
+    m = _label_re().match(head)
+    if not m:
+        return None
+    owner = m.group("owner").strip()
+    if owner and not _is_owner(owner):
+        return None
+    label = labels()[re.sub(r"\s+", " ", m.group("label").casefold())]
+    if m.group("tail") and label.category != "decision":
+        return None
+    return label, owner, rest.strip()
+
+
+def _is_owner(owner: str) -> bool:
+    """Words that may stand before a label: a genitive ("Rådmannens"), "X sitt", "Enstemmig", a date."""
+    words = owner.split()
+    last = words[-1].casefold()
+    return (
+        last.endswith("s")
+        or last in {"sitt", "sin", "sine", "si", "enstemmig", "endelig", "endeleg", "nytt", "felles"}
+        or bool(re.fullmatch(r"[\d.]+", last))
+    )
+
+
+def classify(line: Line) -> Block:
+    raw = line.text
+    if not raw.strip():
+        return Block("blank", "", line.page, line.number, raw=raw)
+    if "\t" in raw.strip():
+        cells = tuple(clean(c) for c in raw.strip().split("\t"))
+        return Block("row", clean(raw), line.page, line.number, cells=cells, raw=raw)
+    found = match_label(raw)
+    if found:
+        label, owner, rest = found
+        return Block("label", clean(raw), line.page, line.number, label=label, owner=owner, rest=rest, raw=raw)
+    item = _match_item(raw)
+    if item:
+        number, title = item
+        return Block("item", title, line.page, line.number, number=number, raw=raw)
+    bullet = _BULLET_RE.match(raw)
+    if bullet:
+        level = min(3, (len(bullet.group("indent").expandtabs(4)) + 1) // 2) + int(bullet.group("mark") in "o◦")
+        return Block("bullet", clean(raw[bullet.end():]), line.page, line.number, level=level, raw=raw)
+    numbered = _NUMBERED_RE.match(raw)
+    if numbered:
+        return Block("numbered", clean(raw), line.page, line.number, number=numbered.group("num"), raw=raw)
+    text = clean(raw)
+    if _is_heading(raw, text):
+        return Block("heading", text.rstrip(":").strip(), line.page, line.number, raw=raw)
+    return Block("para", text, line.page, line.number, raw=raw)
+
+
+def _match_item(raw: str) -> tuple[str, str] | None:
+    """(number, title) for an agenda item line; a numbered sentence is not an item.
+
+    >>> _match_item("- 3. Runde rundt bordet – Hva er nytt i delregionene?**")
+    ('3', 'Runde rundt bordet – Hva er nytt i delregionene?')
+    >>> _match_item("PS 12/24 Budsjett 2025")
+    ('12/24', 'Budsjett 2025')
+    >>> _match_item("1. Fylkesrådet godkjenner avtalens generelle del slik den fremkommer i vedlegget.") is None
+    True
+    >>> _match_item("1 Partnerskapsavtale generell del") is None
+    True
+    """
+    m = _ITEM_RE.match(raw)
+    if not m:
+        return None
+    title = clean(m.group("title"))
+    number = re.sub(r"\s", "", m.group("num"))
+    prefix = m.group("prefix")
+    if not prefix and (not m.group("sep") or "/" in number):
+        return None
+    if not prefix and int(number) > 60:
+        return None
+    if not title or not (title[0].isupper() or title[0].isdigit() or title[0] in "«\"'"):
+        return None
+    words = title.split()
+    if title.endswith(".") and not re.search(r"\b\w{1,4}\.$", title) or len(words) > 16:
+        return None
+    if not prefix and len(words) > 9 and re.search(r"\b(skal|er|blir|vil|kan|har|ble|må|bør)\b", title):
+        return None
+    return number, title
+
+
+def _is_heading(raw: str, text: str) -> bool:
+    if raw.lstrip().startswith("#"):
+        return True
+    if not text or len(text) > 90 or len(text.split()) > _HEADING_MAX_WORDS:
+        return False
+    if text[-1] in ".,;!" or not (text[0].isupper() or text[0].isdigit()):
+        return False
+    return not re.fullmatch(r"[\d\s.,:/-]+", text)
+
+
+def segment(lines: Iterable[Line]) -> list[Block]:
+    """Classify every line (see the module docstring)."""
+    return [classify(line) for line in lines]
