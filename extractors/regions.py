@@ -12,8 +12,11 @@ matched in (``resources/gazetteer.jsonl``):
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
+
+from rapidfuzz import fuzz, process
 
 from extractors.context import DocContext
 from extractors.nlp import gazetteer, regions
@@ -22,6 +25,12 @@ from pipeline.models import RegionRow
 ALWAYS = {"name", "genitive", "variant", "county", "municipality"}
 BARE = {"municipality_bare", "county_bare"}
 STRUCTURAL = ("heading", "bullet", "row", "item")
+#: Text right before a municipality that makes it part of a council's name ("råd for Asker og Bærum").
+_IN_COUNCIL_NAME = re.compile(r"\b(?:råd|rådet|regionråd|regionrådet|ipr|samarbeidsråd\w*)\s+(?:for|i|på)\s+"
+                              r"(?:[\wæøå-]+\s+){0,3}$", re.IGNORECASE)
+#: A short line that looks like a council's name, for the fuzzy fallback ("Gardermoreregionen IPR").
+_COUNCIL_LIKE = re.compile(r"regionen\b|\bipr\b|regionråd|\brådet\b", re.IGNORECASE)
+FUZZY_CUTOFF = 90
 
 
 @cache
@@ -34,16 +43,49 @@ def form_of(region_id: str, mention: str) -> str:
     return forms().get((region_id, mention.casefold()), "name")
 
 
+@cache
+def _council_names() -> dict[str, str]:
+    """Council names and variants (casefolded) -> region id, for fuzzy matching."""
+    return {row["pattern"].casefold(): row["id"] for row in gazetteer()
+            if row.get("form") in ("name", "variant") and len(row["pattern"]) >= 8}
+
+
+def fuzzy_council(text: str) -> tuple[str, str] | None:
+    """(region id, text) when a short council-like line is a misspelt council name.
+
+    >>> fuzzy_council("Gardermoreregionen IPR")
+    ('gardermoregionen-ipr', 'Gardermoreregionen IPR')
+    """
+    text = re.sub(r"\s*\(.*?\)\s*|[:,]\s*$", "", text).strip()
+    if not _COUNCIL_LIKE.search(text) or len(text) > 60:
+        return None
+    best = process.extractOne(text.casefold(), _council_names().keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return (_council_names()[best[0]], text) if best else None
+
+
 def mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
-    """(block index, region id, mention as written, form) for every gazetteer hit."""
+    """(block index, region id, mention as written, form) for every gazetteer hit; a heading or
+    table cell with no hit may still be a misspelt council name."""
     out = []
     for i, doc in enumerate(ctx.docs):
         if doc is None:
             continue
-        for ent in doc.ents:
-            if ent.label_ == "REGION":
-                out.append((i, ent.ent_id_, ent.text, form_of(ent.ent_id_, ent.text)))
+        ents = [e for e in doc.ents if e.label_ == "REGION"]
+        for ent in ents:
+            if _part_of_council_name(ent.ent_id_, doc.text[: ent.start_char]):
+                continue
+            out.append((i, ent.ent_id_, ent.text, form_of(ent.ent_id_, ent.text)))
+        b = ctx.blocks[i]
+        if not ents and b.kind in ("heading", "row"):
+            for cell in b.cells or (b.text,):
+                found = fuzzy_council(cell)
+                if found:
+                    out.append((i, found[0], found[1], "fuzzy"))
     return out
+
+
+def _part_of_council_name(region_id: str, before: str) -> bool:
+    return region_id.startswith("municipality-") and bool(_IN_COUNCIL_NAME.search(before))
 
 
 def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
@@ -54,7 +96,7 @@ def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
     out = []
     for i, rid, text, form in hits:
         kind = ctx.blocks[i].kind
-        if form in ALWAYS:
+        if form in ALWAYS or form == "fuzzy":
             ok = True
         elif form in BARE:
             ok = kind in ("heading", "row") or text.casefold() in orgs

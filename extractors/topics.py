@@ -22,17 +22,21 @@ _EVIDENCE_CHARS = 160
 
 
 def _region_sections(ctx: DocContext) -> list[tuple[str, int, int]]:
-    """(region id, first block, end block) for headings that name a region."""
-    hits = {}
-    for i, rid, _ in accepted(ctx):
-        if ctx.blocks[i].kind == "heading" and i not in hits:
+    """(region id, first block, end block) for headings that are a region's name, with content under
+    them up to the next heading, label or item. A single such heading is a title or a party to an
+    agreement, not a round of regions: at least two are needed."""
+    hits: dict[int, str] = {}
+    for i, rid, mention in accepted(ctx):
+        b = ctx.blocks[i]
+        if b.kind == "heading" and i not in hits and len(mention) >= 0.5 * len(b.text):
             hits[i] = rid
+    stops = [i for i, b in enumerate(ctx.blocks) if b.kind in ("item", "label", "heading")]
     sections = []
-    stops = sorted(set(hits) | {i for i, b in enumerate(ctx.blocks) if b.kind in ("item", "label")})
     for start, rid in sorted(hits.items()):
         end = next((s for s in stops if s > start), len(ctx.blocks))
-        sections.append((rid, start + 1, end))
-    return sections
+        if any(ctx.blocks[k].kind != "blank" for k in range(start + 1, end)):
+            sections.append((rid, start + 1, end))
+    return sections if len(sections) >= 2 else []
 
 
 def _evidence(text: str, offset: int) -> str:

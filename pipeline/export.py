@@ -53,8 +53,8 @@ _STATUS_FILL = {"adopted": PatternFill("solid", fgColor="E2EFDA"), "proposed": P
 def safe_text(value: Any) -> Any:
     """A cell value that no spreadsheet will run: formula-like text gets a leading apostrophe.
 
-    >>> safe_text("=HYPERLINK(\\"http://x\\")"), safe_text("-1 stemme"), safe_text(3), safe_text("Vedtak")
-    ("'=HYPERLINK(\\"http://x\\")", "'-1 stemme", 3, 'Vedtak')
+    >>> print(safe_text('=HYPERLINK("http://x")'), safe_text("-1 stemme"), safe_text(3), safe_text("Vedtak"))
+    '=HYPERLINK("http://x") '-1 stemme 3 Vedtak
     """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value

@@ -120,6 +120,9 @@ _EXPLICIT_PAGE_RE = re.compile(r"^\s*(?:side|sida|page)\s+\d{1,4}(?:\s*(?:av|/|o
 _BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣➢➤►▶∙·*–-]|o(?=\s))\s+")
 _NUMBERED_RE = re.compile(r"^\s*(?:\d{1,2}|[a-zæøå])[.)]\s+")
 _CONJUNCTIONS = frozenset({"og", "eller", "samt", "enn", "som", "til", "i", "med", "både"})
+#: A line that ends in one of these words stops mid-sentence, whatever the next line starts with.
+_OPEN_ENDINGS = frozenset({"og", "eller", "samt", "i", "for", "med", "til", "av", "på", "om", "fra", "frå", "ved", "mellom",
+                           "at", "som", "den", "det", "de", "en", "et", "ei"})
 _TERMINAL = ".:;!?»\"”)"
 
 
@@ -259,9 +262,9 @@ def _continues(prev: str, nxt: str) -> bool:
     prev = prev.rstrip()
     if not prev or prev[-1] in _TERMINAL or prev.endswith("**") or "\t" in prev or "\t" in nxt:
         return False
-    if is_list_item(nxt) or not nxt[0].islower():
+    if is_list_item(nxt) or len(prev) < 25 and not is_list_item(prev):
         return False
-    return len(prev) >= 25 or is_list_item(prev)
+    return nxt[0].islower() or prev.rsplit(" ", 1)[-1] in _OPEN_ENDINGS
 
 
 # --------------------------------------------------------------------------- registry
