@@ -161,8 +161,9 @@ def _row(b: Block, header: dict[int, str] | None, attendance: str, found: Found)
             if key:
                 fields[key] = (fields.get(key, "") + " " + c).strip()
         name = fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}"
-        rest = " ".join(c for k, c in enumerate(cells) if k not in header)
-        _add_entry(found, name, fields.get("role", ""), fields.get("org", ""), attendance, rest, b)
+        span = _person(nlp()(name.strip()))
+        if span is not None:
+            _add_entry(found, span.text, fields.get("role", ""), fields.get("org", ""), attendance, " ".join(cells), b)
         return
     doc = nlp()(" ".join(cells[:2]))
     span = _person(doc)

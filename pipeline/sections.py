@@ -222,6 +222,8 @@ def _is_heading(raw: str, text: str) -> bool:
         return False
     if text[-1] in ".,;!" or not (text[0].isupper() or text[0].isdigit()):
         return False
+    if text.endswith(":") and len(text.split()) > 7:
+        return False
     return not re.fullmatch(r"[\d\s.,:/-]+", text)
 
 

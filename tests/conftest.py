@@ -1,0 +1,25 @@
+"""Shared test set-up: ``pytest --update-golden`` rewrites golden outputs (review them as a diff)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+SHARED = REPO.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def cases(name: str) -> list[dict]:
+    """Test cases kept as data in tests/cases/<name>.json."""
+    return json.loads((TESTS / "cases" / f"{name}.json").read_text(encoding="utf-8"))

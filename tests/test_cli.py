@@ -1,0 +1,106 @@
+"""The command line in process: ``main(argv) -> int``."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.cli import main
+
+MINUTES = "Referat fra møte i Valdres IPR\n\nTid: 19. november 2024\n\nDeltakere:\nKari\tNordmann\tVang kommune\n\n" \
+          "1. Godkjenning av innkalling\nGodkjennes.\n"
+
+
+def _read(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "referat.txt").write_text(MINUTES, encoding="utf-8")
+    (folder / "sub" / "gammel.txt").write_bytes("Møte i formannskapet 8. januar 2009\n".encode("cp1252"))
+    (folder / "regneark.xls").write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    (folder / "ødelagt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<")
+    return folder
+
+
+def test_run_writes_the_contract(inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "4 documents: 2 ok, 2 failed" in printed
+    for table in ("documents", "decisions", "participants", "agenda_items", "regions", "topics"):
+        assert (out / "tables" / f"{table}.csv").exists()
+    docs = {d["source_path"]: d for d in _read(out / "tables" / "documents.csv")}
+    assert set(docs) == {"referat.txt", "sub/gammel.txt", "regneark.xls", "ødelagt.pdf"}
+    assert docs["referat.txt"]["status"] == "ok" and docs["referat.txt"]["meeting_date"] == "2024-11-19"
+    assert docs["sub/gammel.txt"]["encoding"] == "cp1252"
+    assert docs["regneark.xls"]["status"] == "error" and ".xls" in docs["regneark.xls"]["error"]
+    assert docs["ødelagt.pdf"]["status"] == "error" and "PDF" in docs["ødelagt.pdf"]["error"]
+    assert "Traceback" not in docs["ødelagt.pdf"]["error"]
+    text = (out / "text" / f"{docs['sub/gammel.txt']['doc_id']}.txt").read_text(encoding="utf-8")
+    assert "Møte i formannskapet" in text
+
+
+def test_workbook_has_norwegian_sheets_and_the_same_rows_as_the_csv(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    main(["run", str(inputs), "--out", str(out), "--workers", "1", "--quiet"])
+    wb = load_workbook(out / "minutes.xlsx", read_only=True)
+    assert wb.sheetnames[:6] == ["Dokumenter", "Vedtak", "Deltakere", "Saksliste", "Regioner", "Temaer"]
+    sheet_rows = list(wb["Dokumenter"].iter_rows(values_only=True))
+    assert sheet_rows[0][:3] == ("Dokument-ID", "Kildefil", "Dokumenttype")
+    assert len(sheet_rows) - 1 == len(_read(out / "tables" / "documents.csv"))
+    dates = [r[4] for r in sheet_rows[1:] if r[4]]
+    assert dates and all(hasattr(d, "year") for d in dates)
+
+
+def test_two_workers_give_the_same_tables_as_one(inputs: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    main(["run", str(inputs), "--out", str(one), "--workers", "1", "--quiet"])
+    main(["run", str(inputs), "--out", str(two), "--workers", "2", "--quiet"])
+    for table in ("documents", "decisions", "participants", "agenda_items", "regions", "topics"):
+        assert (one / "tables" / f"{table}.csv").read_bytes() == (two / "tables" / f"{table}.csv").read_bytes()
+
+
+def test_no_inputs_is_an_error_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["run", str(empty), "--out", str(tmp_path / "out")]) == 2
+    assert "no input files" in capsys.readouterr().err
+
+
+def test_missing_input_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
+    assert "input not found" in capsys.readouterr().err
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    assert "run" in capsys.readouterr().out
+
+
+def test_explain_prints_the_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("Til\u00a0stede\nvedtatt i kommune-\nstyret\n", encoding="utf-8")
+    assert main(["explain", str(doc)]) == 0
+    printed = capsys.readouterr().out
+    assert "fix_spaces" in printed and "join_hyphenated_lines" in printed
+
+
+def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text('Saksframlegg\n\nForslag til vedtak:\n=HYPERLINK("http://x","y")\n', encoding="utf-8")
+    out = tmp_path / "out"
+    main(["run", str(folder), "--out", str(out), "--workers", "1", "--quiet"])
+    rows = _read(out / "tables" / "decisions.csv")
+    assert rows[0]["text"].startswith("'=HYPERLINK")
+    cell = load_workbook(out / "minutes.xlsx")["Vedtak"]["E2"]
+    assert cell.data_type == "s" and cell.value.startswith("'=")

@@ -1,0 +1,182 @@
+"""Each extractor on small documents written the way Norwegian minutes, protocols and case
+documents are written (invented people and cases)."""
+from __future__ import annotations
+
+from extractors.dates import find_dates
+from extractors.nlp import nlp, theme_hits
+from extractors.regions import fuzzy_council
+from tests.helpers import analyse_text
+
+PROTOCOL = """\
+Møteprotokoll
+
+Utvalg: Formannskapet
+Møtested: Kommunehuset, møterom 1
+Dato: 12.02.2026
+Tid: kl. 09.00 - 14.30
+
+Til stede: Kari Nordmann (Ap), Per Hansen (H), Ingrid Berg (Sp)
+Forfall: Ole Johansen (FrP)
+Fra administrasjonen møtte: Rådmann Lise Moen
+
+Saksliste
+PS 10/26 Godkjenning av protokoll
+PS 11/26 Budsjettjustering 2026
+
+PS 10/26 Godkjenning av protokoll
+
+Vedtak:
+Protokollen godkjennes.
+
+PS 11/26 Budsjettjustering 2026
+
+Rådmannens innstilling:
+1. Formannskapet vedtar budsjettjustering som beskrevet i saken.
+2. Økte utgifter til skoleskyss dekkes av disposisjonsfondet.
+
+Vedtak:
+Innstillingen vedtas.
+
+Saksbehandler: Anne Lie
+"""
+
+CASE = """\
+Saksframlegg
+
+Arkivsak: 24/01234-3
+Saksbehandler: Morten Vik
+
+Høring av regional plan for areal og transport
+
+Behandlet av\tMøtedato\tSaknr
+Regionrådet\t14.03.2024\t7/24
+
+Forslag til vedtak:
+Regionrådet slutter seg til høringsuttalelsen fra Hallingdal IPR.
+
+Bakgrunn for saken
+Regionrådet behandlet saken i møte 12.03.2019, sak 15/19, og fattet slikt vedtak:
+
+Regionrådet ber om at regional plan legger vekt på kollektivtransport.
+
+Vurdering
+Arealplanen er viktig for vekst og for samferdsel i regionen.
+"""
+
+
+def test_protocol_metadata() -> None:
+    r = analyse_text(PROTOCOL)
+    assert r.document.doc_type == "protocol"
+    assert r.document.meeting_date == "2026-02-12"
+    assert r.document.body == "Formannskapet"
+
+
+def test_protocol_agenda_items_once_each() -> None:
+    r = analyse_text(PROTOCOL)
+    assert [(a.number, a.title) for a in r.agenda_items] == [
+        ("10/26", "Godkjenning av protokoll"), ("11/26", "Budsjettjustering 2026")]
+
+
+def test_protocol_decisions_keep_points_together_and_item_numbers() -> None:
+    r = analyse_text(PROTOCOL)
+    got = [(d.item, d.kind, d.status, d.text) for d in r.decisions]
+    assert got == [
+        ("10/26", "vedtak", "adopted", "Protokollen godkjennes."),
+        ("11/26", "innstilling", "proposed",
+         "1. Formannskapet vedtar budsjettjustering som beskrevet i saken. "
+         "2. Økte utgifter til skoleskyss dekkes av disposisjonsfondet."),
+        ("11/26", "vedtak", "adopted", "Innstillingen vedtas."),
+    ]
+
+
+def test_protocol_participants_with_attendance_party_and_role() -> None:
+    r = analyse_text(PROTOCOL)
+    people = {p.name: (p.attendance, p.organisation, p.role) for p in r.participants}
+    assert people["Kari Nordmann"] == ("present", "Ap", "")
+    assert people["Ole Johansen"] == ("absent", "FrP", "")
+    assert people["Lise Moen"][0] == "present" and people["Lise Moen"][2].lower() == "rådmann"
+    assert people["Anne Lie"] == ("mentioned", "", "saksbehandler")
+
+
+def test_case_document_proposal_and_quoted_decision() -> None:
+    r = analyse_text(CASE)
+    assert r.document.doc_type == "case"
+    assert r.document.meeting_date == "2024-03-14"
+    assert r.document.body == "Regionrådet"
+    got = [(d.item, d.kind, d.status, d.quoted) for d in r.decisions]
+    assert got == [("", "forslag til vedtak", "proposed", False), ("15/19", "vedtak", "adopted", True)]
+    assert r.decisions[1].text == "Regionrådet ber om at regional plan legger vekt på kollektivtransport."
+    assert r.agenda_items == ()
+
+
+def test_case_document_regions_and_topics() -> None:
+    r = analyse_text(CASE)
+    assert {g.region for g in r.regions} == {"Regionrådet for Hallingdal"}
+    themes = {t.theme for t in r.topics if not t.region}
+    assert {"plan_areal", "samferdsel"} <= themes
+    assert all(t.evidence for t in r.topics)
+
+
+def test_participant_table_with_columns_and_remote() -> None:
+    text = ("Referat fra møte i regionrådet\n\nDeltakere:\n\n"
+            "Fornavn\tEtternavn\tOrganisasjon\n"
+            "Kari\tNordmann\tValdres IPR\n"
+            "Per Arne\tHansen\tHallingdal IPR (deltok på Teams)\n"
+            "Innovasjon\tNorge\tgjest\n")
+    r = analyse_text(text)
+    people = {p.name: (p.attendance, p.organisation) for p in r.participants}
+    assert people == {"Kari Nordmann": ("present", "Valdres IPR"), "Per Arne Hansen": ("remote", "Hallingdal IPR")}
+
+
+def test_signature_and_role_mentions() -> None:
+    text = ("Forslag til vedtak:\nSaken tas til orientering.\n\n01.10.2020\nKari Nordmann\nfylkesrådsleder\n\n"
+            "Orienteringen ble gitt av spesialrådgiver Per Olav Hansen og daglig leder Eva Lund.\n")
+    r = analyse_text(text)
+    people = {p.name: (p.attendance, p.role) for p in r.participants}
+    assert people == {"Kari Nordmann": ("mentioned", "fylkesrådsleder"),
+                      "Per Olav Hansen": ("mentioned", "spesialrådgiver"),
+                      "Eva Lund": ("mentioned", "daglig leder")}
+
+
+def test_organisations_are_not_people() -> None:
+    doc = nlp()("Prosjektet er et samarbeid med Innovasjon Norge, Østre Toten og Thon Hotell Arendal.")
+    assert list(doc.spans["persons"]) == []
+
+
+def test_minutes_unlabelled_conclusion_under_an_item() -> None:
+    text = ("Referat fra styremøte\n\nTid: 4. mars 2025\n\n1. Godkjenning av innkalling\nGodkjent.\n\n"
+            "2. Orientering om økonomi\nDaglig leder orienterte om regnskapet.\n")
+    r = analyse_text(text)
+    assert r.document.doc_type == "minutes"
+    assert r.document.meeting_date == "2025-03-04"
+    assert [(d.item, d.kind, d.status, d.text) for d in r.decisions] == [("1", "konklusjon", "adopted", "Godkjent.")]
+
+
+def test_round_table_sections_give_themes_per_region() -> None:
+    text = ("Referat\n\n3. Runde rundt bordet\n\nValdres IPR\n\n- Arbeider med ny strategi for reiseliv\n"
+            "- Bekymret for sykehus og helsetilbud\n\nHallingdal IPR\n\n- Kraftlinjer og nettkapasitet\n")
+    r = analyse_text(text)
+    pairs = {(t.region, t.theme) for t in r.topics if t.region}
+    assert ("Regionrådet i Valdres", "helse") in pairs
+    assert ("Regionrådet for Hallingdal", "energi") in pairs
+    assert ("Regionrådet for Hallingdal", "helse") not in pairs
+
+
+def test_bare_municipality_is_not_an_actor_but_x_kommune_is() -> None:
+    r = analyse_text("Saksframlegg\n\nMøtet ble holdt på Gran. Lunner kommune har sendt innspill.\n")
+    assert [g.region for g in r.regions] == ["Lunner kommune"]
+
+
+def test_misspelt_council_heading_is_matched() -> None:
+    assert fuzzy_council("Gardermoreregionen IPR") is not None
+    assert fuzzy_council("Budsjett og økonomiplan") is None
+
+
+def test_dates_in_every_usual_form() -> None:
+    found = [d for d, _ in find_dates("8. januar 2009, 08.01.09, 2009-01-08, 19. nov. 2024")]
+    assert found == ["2009-01-08", "2009-01-08", "2009-01-08", "2024-11-19"]
+
+
+def test_theme_keywords_match_inflected_and_compound_forms() -> None:
+    themes = {t for t, _, _ in theme_hits("Kraftmarkedet, kommuneøkonomien, skolestruktur og boligbygging")}
+    assert themes == {"energi", "kommuneokonomi", "kompetanse_utdanning", "bolig"}
