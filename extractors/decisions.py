@@ -95,16 +95,21 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
                     ctx.doc_id, section.number if section else "", b.label.kind,
                     _status(b.label.kind, b.label.status, ctx.doc_type), text, False, b.text, b.page, b.line))
                 covered.update(range(i, end))
-        elif b.kind in ("para", "numbered") and _QUOTE_RE.search(b.text):
+        elif b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.text):
             taken, end = collect(ctx, i + 1)
             text = join(taken)
             if text:
                 case = _CASE_NO_RE.search(b.text)
                 rows.append(DecisionRow(ctx.doc_id, case.group(1) if case else "", "vedtak", "adopted", text, True,
-                                        b.text[-80:], b.page, b.line))
+                                        _quote_label(b.text), b.page, b.line))
                 covered.update(range(i, end))
     rows += _unlabelled(ctx, covered)
     return sorted(rows, key=lambda r: (r.page, r.line))
+
+
+def _quote_label(text: str) -> str:
+    """The sentence that introduces a quoted decision, shortened from the left."""
+    return text if len(text) <= 120 else "… " + text[-118:].split(" ", 1)[-1]
 
 
 def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:

@@ -1,13 +1,10 @@
 """Readers: turn one input file (.txt/.md, .pdf, .docx) into a :class:`RawDocument`.
 
-Each reader returns the text per page as the file has it (decoded, with ``\\n`` line
-ends) and, where the format has them, tables as rows of cell strings. Cleaning the
-text is the normaliser's job. :func:`read_document` dispatches on the file suffix
-through :data:`READERS`; every problem comes out as :class:`UnsupportedFormat` or
-:class:`UnreadableDocument` with a short plain message, never as a library error.
-
-PDF text comes from pypdfium2 (fast); pdfplumber is opened only for the pages whose
-text suggests a participant or voting table (see ``TABLE_MARKERS``).
+Text per page as the file has it (decoded, ``\\n`` line ends; cleaning is the normaliser's job),
+plus tables as rows of cell strings. PDF text comes from pypdfium2; pdfplumber runs only on pages
+whose text suggests a participant or voting table (``TABLE_MARKERS``). :func:`read_document`
+dispatches through :data:`READERS`; every problem is an :class:`UnsupportedFormat` or
+:class:`UnreadableDocument` with a short plain message, never a library error.
 """
 from __future__ import annotations
 
@@ -158,7 +155,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         text, found = _decode_guess(data)
     if text and len(_JUNK_RE.findall(text)) / len(text) > _JUNK_SHARE:
         raise UnreadableDocument("not a text file: it contains binary data")
-    return text.lstrip("\ufeff"), found
+    return text, found
 
 
 def _split_pages(text: str) -> tuple[Page, ...]:
@@ -185,14 +182,12 @@ def _pdfium_error(exc: Exception) -> UnreadableDocument:
     """A plain message for a pypdfium2 load error (its err_code follows FPDF_GetLastError)."""
     import pypdfium2.raw as pdfium_c
 
-    code = getattr(exc, "err_code", None)
-    if code == pdfium_c.FPDF_ERR_PASSWORD:
-        return UnreadableDocument("encrypted PDF: needs a password")
-    if code == pdfium_c.FPDF_ERR_SECURITY:
-        return UnreadableDocument("encrypted PDF: unsupported security handler")
-    if code == pdfium_c.FPDF_ERR_FORMAT:
-        return UnreadableDocument("damaged PDF: not a valid PDF structure (truncated or corrupt)")
-    return UnreadableDocument(f"damaged PDF: {_short(exc)}")
+    messages = {
+        pdfium_c.FPDF_ERR_PASSWORD: "encrypted PDF: needs a password",
+        pdfium_c.FPDF_ERR_SECURITY: "encrypted PDF: unsupported security handler",
+        pdfium_c.FPDF_ERR_FORMAT: "damaged PDF: not a valid PDF structure (truncated or corrupt)",
+    }
+    return UnreadableDocument(messages.get(getattr(exc, "err_code", None), f"damaged PDF: {_short(exc)}"))
 
 
 def _clean_pdf_text(text: str) -> str:
@@ -278,16 +273,12 @@ def read_pdf(path: Path) -> RawDocument:
 def _numbered(ppr: Any) -> bool:
     """True when a w:pPr carries numbering properties with a real numId (numId 0 switches it off)."""
     num_pr = getattr(ppr, "numPr", None)
-    if num_pr is None:
-        return False
-    num_id = num_pr.numId
-    return num_id is None or num_id.val != 0
+    return num_pr is not None and (num_pr.numId is None or num_pr.numId.val != 0)
 
 
 def _paragraph_line(paragraph: Paragraph) -> str:
     """A paragraph's text; list paragraphs (by style or numbering) get a "• " prefix."""
-    text = paragraph.text
-    style = paragraph.style
+    text, style = paragraph.text, paragraph.style
     name = (style.name or "").lower() if style is not None else ""
     if name.startswith(("heading", "overskrift", "title", "tittel")):
         return text
@@ -358,11 +349,8 @@ def read_docx(path: Path) -> RawDocument:
 
 #: suffix (lower case) -> reader. The one registry: add a format here.
 READERS: dict[str, Reader] = {
-    ".txt": read_text_file,
-    ".text": read_text_file,
-    ".md": read_text_file,
-    ".pdf": read_pdf,
-    ".docx": read_docx,
+    ".txt": read_text_file, ".text": read_text_file, ".md": read_text_file,
+    ".pdf": read_pdf, ".docx": read_docx,
 }
 
 
