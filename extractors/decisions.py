@@ -18,6 +18,10 @@ _QUOTE_RE = re.compile(r"\b(?:slikt|slik|følgende|følgjande|sålydende|sålyda
 _CASE_NO_RE = re.compile(r"\b(?:sak|saksnr\.?|ps|sak nr\.?)\s*(\d{1,4}/\d{2,4})", re.IGNORECASE)
 _DATE_LINE_RE = re.compile(r"^[\w\s,.]*\d{1,2}\.\s?(?:\d{1,2}\.|\w+)\s?\d{2,4}\s*$")
 _CONTENT = ("para", "numbered", "bullet", "heading", "row")
+#: A vote outcome after the decision text is not part of it ("Enstemmig vedtatt.", "Vedtatt mot 2 stemmer").
+_OUTCOME_RE = re.compile(r"^(?:enstemmig|samrøystes|einstemmig)\b[\w\s.]*$|^(?:vedtatt|vedteke|vedtaket ble|forslaget ble|"
+                         r"innstillingen ble|innstillinga vart)\b.*\b(?:stemmer|røyster|enstemmig|samrøystes)\b.*$",
+                         re.IGNORECASE)
 _LIST = ("numbered", "bullet")
 _MAX_UNLABELLED = 300
 
@@ -40,6 +44,8 @@ def collect(ctx: DocContext, start: int) -> tuple[list[Block], int]:
                 continue
             break
         if b.kind not in _CONTENT or (taken and _DATE_LINE_RE.match(b.text)) or _is_page_number(b):
+            break
+        if taken and _OUTCOME_RE.match(b.text):
             break
         taken.append(b)
         i += 1
@@ -123,7 +129,8 @@ def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
             continue
         taken, _ = collect(ctx, first[0])
         text = join(taken)
-        if text and len(text) <= _MAX_UNLABELLED and decision_phrase_re().search(text):
+        first_sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+        if text and len(text) <= _MAX_UNLABELLED and decision_phrase_re().search(first_sentence):
             b = first[1]
             rows.append(DecisionRow(ctx.doc_id, section.number, "konklusjon", "adopted", text, False, "", b.page, b.line))
     return rows

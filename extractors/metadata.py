@@ -122,7 +122,8 @@ def meeting_date(ctx: DocContext, title: str) -> str:
             found = first_date(b.rest) or _next_date(blocks, i)
             if found:
                 return found
-        if re.search(r"\bbehandlet av\b.*\bmøtedato\b|\butval\b.*\bmøtedato\b", b.text, re.IGNORECASE):
+        if re.search(r"\bmøtedato\b", b.text, re.IGNORECASE) and (b.kind == "row" or re.search(
+                r"\b(?:behandlet av|utval|utvalg|saksgang|organ)\b", b.text, re.IGNORECASE)):
             found = _next_date(blocks, i)
             if found:
                 return found

@@ -94,18 +94,25 @@ NOT_NAME_PARTS = frozenset(
 )
 #: First names that are also ordinary words at the start of a sentence or heading.
 AMBIGUOUS_FIRST = frozenset(
-    """Per Dag Tor Bo Liv Siv Eli Mai Ask Sol Vår Ida Kai Ole Sverre Hallo Ingen Mange Alle Vi De Den Det Han Hun
+    """Dag Tor Bo Liv Siv Eli Mai Ask Sol Vår Ida Kai Ole Sverre Hallo Ingen Mange Alle Vi De Den Det Han Hun
     Man Meg Deg Seg Inn Ut Fra Til Med Som Kan Må Skal Vil For Mot Over Under Etter Ved Av På Hver Enten Både
     Nord Sør Øst Vest Lars Kommune Regional Region Gard Fjord Viking Storm Bjørk Linn Dal Berg Vik Skog Strand
     Rygge Asker Moss Ås Gran Nes Lier""".split()
 )
-_NAME_TOKEN_RE = re.compile(r"^[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+$")
+_NAME_TOKEN_RE = re.compile(r"^[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+(?:-[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+)*$")
 _INITIAL_RE = re.compile(r"^[A-ZÆØÅ]\.?$")
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "af"})
 
 
 def _is_name_part(text: str) -> bool:
     return bool(_NAME_TOKEN_RE.match(text)) and text.casefold() not in NOT_NAME_PARTS
+
+
+def _is_first_name(text: str, firsts: frozenset[str]) -> bool:
+    """A known first name, also hyphenated ("Lill-Kristin", "Anne-Marie") when a part is known."""
+    if not _NAME_TOKEN_RE.match(text):
+        return False
+    return text in firsts or ("-" in text and any(part in firsts for part in text.split("-")))
 
 
 def person_spans(doc: Doc) -> list[Span]:
@@ -116,7 +123,7 @@ def person_spans(doc: Doc) -> list[Span]:
     i, n = 0, len(doc)
     while i < n:
         tok = doc[i]
-        if tok.text not in firsts or not _NAME_TOKEN_RE.match(tok.text):
+        if not _is_first_name(tok.text, firsts):
             i += 1
             continue
         j = i + 1
@@ -133,7 +140,7 @@ def person_spans(doc: Doc) -> list[Span]:
         last = doc[j - 1].text
         ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
         if ok and tok.text in AMBIGUOUS_FIRST:
-            ok = last in lasts or (i > 0 and not doc[i - 1].is_sent_start and doc[i - 1].is_lower)
+            ok = last in lasts or doc[i + 1].text in firsts or (i > 0 and doc[i - 1].is_lower)
         if ok:
             spans.append(Span(doc, i, j, label="PERSON"))
             i = j

@@ -35,6 +35,13 @@ _HEADER_WORDS = {
     "parti": "org", "rolle": "role", "funksjon": "role", "tittel": "role", "stilling": "role", "verv": "role",
 }
 _RANK = {"present": 3, "remote": 3, "absent": 3, "mentioned": 1}
+#: "For innstillingen stemte 13: Kari Nordmann (AP), ..." - the people in a vote list were there.
+VOTE_LIST_RE = re.compile(r"^(?:for|imot|mot|blankt?|avstod)\b[^:]{0,120}?\b(?:stemte|røysta|røystet|stemmer)\b[^:]*:\s*(?P<names>.+)$",
+                          re.IGNORECASE)
+#: "Fra Agder fylkeskommune: Line Haugstøl, seniorrådgiver" - people from an organisation.
+FROM_ORG_RE = re.compile(r"^(?:fra|frå)\s+(?P<org>[^:]{3,60}?)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
+#: "kommunedirektør i Sirdal" - a role with the organisation after it.
+_ROLE_AT_RE = re.compile(r"^(?P<role>.+?)\s+(?:(?:i|for|ved|på)\s+)?(?P<org>[A-ZÆØÅ][\wæøåÆØÅ .-]+)$")
 
 
 @cache
@@ -96,8 +103,45 @@ class Found:
 def extract(ctx: DocContext) -> list[ParticipantRow]:
     found = Found(ctx.doc_id)
     covered = _attendance_sections(ctx, found)
+    covered |= _lists_in_lines(ctx, found)
     _signatures_and_roles(ctx, found, covered)
     return list(found.rows.values())
+
+
+def _lists_in_lines(ctx: DocContext, found: Found) -> set[int]:
+    """Vote lists, "Fra <organisation>: ..." lines, and label cells in table rows ("Saksbehandler:\tKari Nordmann")."""
+    covered = set()
+    for i, b in enumerate(ctx.blocks):
+        if b.kind == "blank" or i in covered:
+            continue
+        vote = VOTE_LIST_RE.match(b.text)
+        from_org = FROM_ORG_RE.match(b.text)
+        if vote:
+            _entries(nlp()(vote.group("names")), b, "present", "", found)
+            covered.add(i)
+        elif from_org and b.kind != "label":
+            _entries(nlp()(from_org.group("names")), b, "present", "", found, default_org=from_org.group("org"))
+            covered.add(i)
+        elif b.kind == "row":
+            if _label_cells(b, found):
+                covered.add(i)
+    return covered
+
+
+def _label_cells(b: Block, found: Found) -> bool:
+    """A row like "Sakshandsamar:\tRagnhild Vikøren\tArkiv:\t026": a label cell, then the person."""
+    from pipeline.sections import match_label
+
+    hit = False
+    for k, cell in enumerate(b.cells[:-1]):
+        label = match_label(cell if cell.endswith(":") else cell + ":")
+        if label and label[0].category == "attendance" and not label[2]:
+            span = _person(nlp()(b.cells[k + 1]))
+            if span is not None:
+                role = label[0].pattern if label[0].id == "mentioned" or label[0].pattern in _ROLE_LABELS else ""
+                found.add(span.text, role, "", label[0].attendance, b)
+                hit = True
+    return hit
 
 
 # --------------------------------------------------------------------------- attendance lists
@@ -185,7 +229,7 @@ def _add_entry(found: Found, name: str, role: str, org: str, attendance: str, co
     found.add(name, role, org, attendance, b)
 
 
-def _entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found) -> None:
+def _entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
     """Names in a list line: each name with what follows it up to the next name."""
     spans = list(doc.spans.get("persons", []))
     text = doc.text
@@ -194,9 +238,26 @@ def _entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found)
         after = text[span.end_char:end]
         party = re.match(r"^\s*\(([^)]{1,40})\)", after)
         org = party.group(1) if party and not _REMOTE_RE.search(party.group(1)) else ""
-        role = label_role or _role_after(after[party.end():] if party else after) or _role_before(
-            text[spans[k - 1].end_char if k else 0:span.start_char])
+        tail = after[party.end():] if party else after
+        role = label_role or _role_after(tail) or _role_before(text[spans[k - 1].end_char if k else 0:span.start_char])
+        role, org = _split_role(role, org or default_org or _org_after(tail))
         _add_entry(found, span.text, role, org, attendance, after, b)
+
+
+def _org_after(text: str) -> str:
+    """", Fauske, leder av ..." -> "Fauske": a capitalised phrase right after a name that is not a role."""
+    m = re.match(r"^\s*,\s*([A-ZÆØÅ][^,;()]{1,50})", text)
+    if m and not role_re().match(m.group(1)) and len(m.group(1).split()) <= 5:
+        return m.group(1).strip()
+    return ""
+
+
+def _split_role(role: str, org: str) -> tuple[str, str]:
+    """"kommunedirektør i Sirdal" -> ("kommunedirektør", "Sirdal") when no organisation is known yet."""
+    m = _ROLE_AT_RE.match(role)
+    if m and not org and role_re().fullmatch(m.group("role")):
+        return m.group("role"), m.group("org")
+    return role, org
 
 
 # --------------------------------------------------------------------------- mentions

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from extractors.context import DocContext
 from extractors.nlp import gazetteer, regions
 from pipeline.models import RegionRow
+from pipeline.sections import Block
 
 ALWAYS = {"name", "genitive", "variant", "county", "municipality"}
 BARE = {"municipality_bare", "county_bare"}
@@ -71,9 +72,12 @@ def mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
         if doc is None:
             continue
         ents = [e for e in doc.ents if e.label_ == "REGION"]
+        persons = [(p.start, p.end) for p in doc.spans.get("persons", [])]
         for ent in ents:
             if _part_of_council_name(ent.ent_id_, doc.text[: ent.start_char]):
                 continue
+            if any(s <= ent.start and ent.end <= e for s, e in persons):
+                continue  # "Hole" in "Marit Hole Pettersen"
             out.append((i, ent.ent_id_, ent.text, form_of(ent.ent_id_, ent.text)))
         b = ctx.blocks[i]
         if not ents and b.kind in ("heading", "row"):
@@ -99,7 +103,7 @@ def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
         if form in ALWAYS or form == "fuzzy":
             ok = True
         elif form in BARE:
-            ok = kind in ("heading", "row") or text.casefold() in orgs
+            ok = _is_whole(text, ctx.blocks[i]) or text.casefold() in orgs
         elif form == "district":
             ok = kind in STRUCTURAL or recurring[rid] >= 2
         else:
@@ -107,6 +111,12 @@ def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
         if ok and rid in regions():
             out.append((i, rid, text))
     return out
+
+
+def _is_whole(mention: str, block: Block) -> bool:
+    """The mention is (nearly) the whole heading or table cell: "Oslo" as a section heading."""
+    texts = block.cells if block.kind == "row" else (block.text,) if block.kind == "heading" else ()
+    return any(len(mention) >= 0.5 * len(re.sub(r"\s*\(.*?\)|[:,]", "", t).strip()) for t in texts if mention in t)
 
 
 def extract(ctx: DocContext) -> list[RegionRow]:

@@ -1,4 +1,4 @@
-"""The command line: ``minutes run``, ``minutes explain``.
+"""The command line: ``minutes run``, ``minutes explain``, ``minutes evaluate``.
 
 ``main(argv) -> int`` is callable from tests in process; ``entry`` is the console script.
 """
@@ -39,6 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show what normalisation changed in one document",
                              description="Print every change the normalisers made to FILE, line by line.")
     explain.add_argument("file", type=Path, metavar="FILE")
+
+    evaluate = sub.add_parser(
+        "evaluate", help="score a run against hand annotations (gold JSON files)",
+        description="Score the tables in OUT against the gold annotations in GOLD (one <doc>.json per document, "
+                    "matched to the input file with the same stem): precision, recall and F1 per table, attribute "
+                    "accuracies, and every miss and false find.")
+    evaluate.add_argument("out", type=Path, metavar="OUT", help="a run's output folder (with tables/)")
+    evaluate.add_argument("gold", type=Path, metavar="GOLD", help="folder of gold annotation files")
+    evaluate.add_argument("--details", action="store_true", help="also print every miss and false find")
+    evaluate.add_argument("--write", action="store_true",
+                          help="write OUT/evaluation/ (findings.csv, per_document.csv, figures.json)")
     return parser
 
 
@@ -67,13 +78,30 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import evaluate, report, write_findings
+
+    if not (args.out / "tables").is_dir():
+        raise RunError(f"no tables/ in {args.out}: give the output folder of a run")
+    try:
+        ev = evaluate(args.out, args.gold)
+    except FileNotFoundError as exc:
+        raise RunError(str(exc)) from exc
+    print(report(ev, args.details))
+    if args.write:
+        write_findings(ev, args.out / "evaluation")
+        print(f"wrote {args.out / 'evaluation'}")
+    return 0
+
+
+COMMANDS = {"run": _cmd_run, "explain": _cmd_explain, "evaluate": _cmd_evaluate}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="minutes: %(message)s")
     try:
-        if args.command == "run":
-            return _cmd_run(args)
-        return _cmd_explain(args)
+        return COMMANDS[args.command](args)
     except MinutesError as exc:
         print(f"minutes: {exc}", file=sys.stderr)
         return 2

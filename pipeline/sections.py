@@ -139,7 +139,7 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
     if owner and not _is_owner(owner):
         return None
     label = labels()[re.sub(r"\s+", " ", m.group("label").casefold())]
-    if m.group("tail") and label.category != "decision":
+    if m.group("tail") and label.category != "decision" and not colon:
         return None
     return label, owner, rest.strip()
 
@@ -159,6 +159,9 @@ def classify(line: Line) -> Block:
     raw = line.text
     if not raw.strip():
         return Block("blank", "", line.page, line.number, raw=raw)
+    item = _match_item(raw.replace("\t", " ")) if "\t" in raw.strip() else None
+    if item and re.match(r"^\s*(?:sak|ps|rs|saksnr)\b", raw, re.IGNORECASE):
+        return Block("item", item[1], line.page, line.number, number=item[0], raw=raw)
     if "\t" in raw.strip():
         cells = tuple(clean(c) for c in raw.strip().split("\t"))
         return Block("row", clean(raw), line.page, line.number, cells=cells, raw=raw)
@@ -208,7 +211,7 @@ def _match_item(raw: str) -> tuple[str, str] | None:
     if not title or not (title[0].isupper() or title[0].isdigit() or title[0] in "«\"'"):
         return None
     words = title.split()
-    if title.endswith(".") and not re.search(r"\b\w{1,4}\.$", title) or len(words) > 16:
+    if title.endswith(".") and not re.search(r"\b[a-zæøå]{1,4}\.$", title) or len(words) > 16:
         return None
     if not prefix and len(words) > 9 and re.search(r"\b(skal|er|blir|vil|kan|har|ble|må|bør)\b", title):
         return None
