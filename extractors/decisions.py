@@ -11,10 +11,15 @@ import re
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
+from extractors.outcomes import add_outcomes
 from pipeline.models import DecisionRow
 from pipeline.sections import Block, decision_phrase_re
 
 _QUOTE_RE = re.compile(r"\b(?:slikt|slik|følgende|følgjande|sålydende|sålydande|dette)\s+vedtak\s*:?\s*$", re.IGNORECASE)
+#: "Olav Hansen (Sp) fremmet følgende alternative forslag:" - a proposal made in the meeting.
+_PROPOSAL_RE = re.compile(
+    r"\b(?:fremmet|fremma|sette fram|satte fram|la fram|foreslo)\b[^:]{0,60}\b(?:forslag|framlegg|tilleggsforslag|"
+    r"tilleggsframlegg|endringsforslag|alternativt? forslag|alternative forslag)\b[^:]{0,80}:\s*$", re.IGNORECASE)
 _CASE_NO_RE = re.compile(r"\b(?:sak|saksnr\.?|ps|sak nr\.?)\s*(\d{1,4}/\d{2,4})", re.IGNORECASE)
 _DATE_LINE_RE = re.compile(r"^[\w\s,.]*\d{1,2}\.\s?(?:\d{1,2}\.|\w+)\s?\d{2,4}\s*$")
 _CONTENT = ("para", "numbered", "bullet", "heading", "row")
@@ -94,23 +99,41 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
             continue
         if b.kind == "label" and b.label and b.label.category == "decision":
             taken, end = collect(ctx, i + 1)
-            text = join(taken, b.rest)
+            text = unquote(join(taken, b.rest))
             if text:
                 section = section_of(ctx, i)
                 rows.append(DecisionRow(
                     ctx.doc_id, section.number if section else "", b.label.kind,
-                    _status(b.label.kind, b.label.status, ctx.doc_type), text, False, b.text, b.page, b.line))
+                    _status(b.label.kind, b.label.status, ctx.doc_type), text, label=b.text, page=b.page, line=b.line))
                 covered.update(range(i, end))
         elif b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.text):
             taken, end = collect(ctx, i + 1)
-            text = join(taken)
+            text = unquote(join(taken))
             if text:
                 case = _CASE_NO_RE.search(b.text)
                 rows.append(DecisionRow(ctx.doc_id, case.group(1) if case else "", "vedtak", "adopted", text, True,
-                                        _quote_label(b.text), b.page, b.line))
+                                        _quote_label(b.text), page=b.page, line=b.line))
+                covered.update(range(i, end))
+        elif b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.text):
+            taken, end = collect(ctx, i + 1)
+            text = unquote(join(taken))
+            if text:
+                section = section_of(ctx, i)
+                rows.append(DecisionRow(ctx.doc_id, section.number if section else "", "other", "proposed", text,
+                                        label=_quote_label(b.text), page=b.page, line=b.line))
                 covered.update(range(i, end))
     rows += _unlabelled(ctx, covered)
-    return sorted(rows, key=lambda r: (r.page, r.line))
+    return add_outcomes(ctx, sorted(rows, key=lambda r: (r.page, r.line)))
+
+
+def unquote(text: str) -> str:
+    """A decision quoted in full is stored without its quotation marks.
+
+    >>> unquote('"Flåbygd skole opprettholdes."'), unquote("«Saken utsettes.»"), unquote('Det "nye" forslaget')
+    ('Flåbygd skole opprettholdes.', 'Saken utsettes.', 'Det "nye" forslaget')
+    """
+    m = re.fullmatch(r'\s*["«“”](.*)["»“”]\s*', text)
+    return m.group(1).strip() if m and not re.search(r'["«»“”]', m.group(1)) else text
 
 
 def _quote_label(text: str) -> str:
@@ -132,5 +155,5 @@ def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
         first_sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
         if text and len(text) <= _MAX_UNLABELLED and decision_phrase_re().search(first_sentence):
             b = first[1]
-            rows.append(DecisionRow(ctx.doc_id, section.number, "konklusjon", "adopted", text, False, "", b.page, b.line))
+            rows.append(DecisionRow(ctx.doc_id, section.number, "konklusjon", "adopted", text, page=b.page, line=b.line))
     return rows

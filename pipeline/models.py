@@ -108,6 +108,11 @@ class DecisionRow:
     text: str
     quoted: bool = False
     label: str = ""  # the label as written ("Regionrådets vedtak:")
+    outcome: str = ""  # adopted as recommended, adopted amended, adopted after vote, rejected, noted, postponed, ...
+    unanimous: bool | None = None
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_blank: int | None = None
     page: int = 0
     line: int = 0
 

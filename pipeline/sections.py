@@ -230,6 +230,31 @@ def _is_heading(raw: str, text: str) -> bool:
     return not re.fullmatch(r"[\d\s.,:/-]+", text)
 
 
+@cache
+def _run_in_re() -> re.Pattern[str]:
+    phrases = sorted((p for p, e in labels().items() if e.category in ("decision", "attendance", "meta", "section")
+                      and len(p) > 3), key=len, reverse=True)
+    alternatives = "|".join(re.escape(p[0].upper() + p[1:]).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:)")
+
+
+def split_run_in(line: Line) -> list[Line]:
+    """Split a line where a label starts in the middle of it, as in text extracted without line
+    structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
+
+    >>> [x.text for x in split_run_in(Line(1, 1, "Sak 3/06 Handlingsplan Framlegg til vedtak: Rådet godkjenner. Vedtak: Som framlegg."))]
+    ['Sak 3/06 Handlingsplan', 'Framlegg til vedtak: Rådet godkjenner.', 'Vedtak: Som framlegg.']
+    """
+    text = line.text
+    if len(text) < 40 or "\t" in text:
+        return [line]
+    cuts = [m.start() for m in _run_in_re().finditer(text) if m.start() > 0]
+    if not cuts:
+        return [line]
+    parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    return [Line(line.page, line.number, part) for part in parts if part]
+
+
 def segment(lines: Iterable[Line]) -> list[Block]:
-    """Classify every line (see the module docstring)."""
-    return [classify(line) for line in lines]
+    """Classify every line (see the module docstring), after splitting run-in labels."""
+    return [classify(part) for line in lines for part in split_run_in(line)]

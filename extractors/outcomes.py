@@ -1,0 +1,83 @@
+"""Outcomes of decisions: what was decided about a case, unanimously or by how many votes.
+
+* "Innstillingen enstemmig vedtatt" as the decision text means the recommendation was adopted:
+  the decision's text becomes the recommendation's text.
+* ``outcome`` is one of: adopted as recommended, adopted amended, adopted after vote, rejected,
+  noted, postponed, sent back, election (empty when the text does not tell).
+* ``unanimous`` and the vote counts come from the item's treatment ("Enstemmig vedtatt",
+  "vedtatt med 13 mot 12 stemmer", "2 blanke").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from extractors.context import DocContext
+from pipeline.models import DecisionRow
+
+REFERS_TO_PROPOSAL = re.compile(
+    r"^(?:som\s+(?:framlegg|innstilling|innstillinga|innstillingen|forslag|tilråding)\b.*$)|^(?:(?:rådmannens|kommunedirektørens|fylkesrådmannens|fylkesdirektørens|administrasjonens|"
+    r"arbeidsutvalgets|styrets|valgnemndas)\s+)?(?:innstillingen|innstillinga|innstilling|forslaget|framlegget|"
+    r"forslag til vedtak|tilrådinga|tilrådingen)\b[^.]{0,60}?\b(?:vedtatt|vedteke|vedtas|godkjent|godkjend|"
+    r"bifalt|tiltrådt|tiltres|følges)\b[^.]*\.?$", re.IGNORECASE)
+UNANIMOUS = re.compile(r"\b(?:enstemmig|einstemmig|samrøystes|samrøystes)\b", re.IGNORECASE)
+VOTES = re.compile(r"\b(\d{1,3})\s+(?:mot|-)\s+(\d{1,3})\s+(?:stemmer|røyster|st\.)", re.IGNORECASE)
+BLANK = re.compile(r"\b(\d{1,3})\s+(?:blanke|blank|avholdende|stemte blankt)\b", re.IGNORECASE)
+PHRASES = (
+    ("noted", re.compile(r"\bt(?:as|att|ek|eke)\s+til\s+(?:orientering|etterretning|vitande)\b", re.IGNORECASE)),
+    ("postponed", re.compile(r"\b(?:utsettes|utsatt|utset|vert utsett|blir utsatt)\b", re.IGNORECASE)),
+    ("sent back", re.compile(r"\b(?:sendes|sendt|sendast|vert sendt)\s+(?:tilbake|attende)\b", re.IGNORECASE)),
+    ("election", re.compile(r"\b(?:velges|valgt|vert vald|vart vald|blir valgt|ble valgt|som leder|som leiar)\b",
+                            re.IGNORECASE)),
+    ("rejected", re.compile(r"\b(?:falt|avvist|avvises|forkastet|ikke vedtatt|ikkje vedteke)\b", re.IGNORECASE)),
+)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def _section_text(ctx: DocContext, item: str) -> str:
+    for section in ctx.found.get("_sections", []):
+        if section.number == item:
+            return "\n".join(b.text for b in ctx.blocks[section.start:section.end])
+    return ""
+
+
+def phrase_outcome(text: str) -> str:
+    """The outcome a decision's own words state.
+
+    >>> phrase_outcome("Saken tas til orientering."), phrase_outcome("Som leder ble valgt Kari Dahl."), phrase_outcome("Ok.")
+    ('noted', 'election', '')
+    """
+    return next((name for name, pattern in PHRASES if pattern.search(text)), "")
+
+
+def add_outcomes(ctx: DocContext, rows: list[DecisionRow]) -> list[DecisionRow]:
+    out: list[DecisionRow] = []
+    for row in rows:
+        if row.status != "adopted" or row.quoted:
+            out.append(row)
+            continue
+        proposals = [r for r in out if r.status == "proposed" and r.item == row.item and r.kind != "other"]
+        proposal = proposals[-1] if proposals else None
+        text = row.text
+        if proposal is not None and REFERS_TO_PROPOSAL.match(text):
+            text = proposal.text
+        treatment = _section_text(ctx, row.item) if row.item else ""
+        votes = VOTES.search(treatment)
+        blank = BLANK.search(treatment)
+        unanimous = True if UNANIMOUS.search(treatment + "\n" + row.text) else (False if votes else None)
+        outcome = phrase_outcome(text)
+        if not outcome and proposal is not None:
+            if votes and not unanimous:
+                outcome = "adopted after vote"
+            elif _norm(text) == _norm(proposal.text):
+                outcome = "adopted as recommended"
+            else:
+                outcome = "adopted amended"
+        out.append(replace(
+            row, text=text, outcome=outcome, unanimous=unanimous,
+            votes_for=int(votes.group(1)) if votes else None, votes_against=int(votes.group(2)) if votes else None,
+            votes_blank=int(blank.group(1)) if blank else None))
+    return out
