@@ -106,7 +106,7 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
                     ctx.doc_id, section.number if section else "", b.label.kind,
                     _status(b.label.kind, b.label.status, ctx.doc_type), text, label=b.text, page=b.page, line=b.line))
                 covered.update(range(i, end))
-        elif b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.text):
+        elif b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.raw.strip()):
             taken, end = collect(ctx, i + 1)
             text = unquote(join(taken))
             if text:
@@ -114,7 +114,7 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
                 rows.append(DecisionRow(ctx.doc_id, case.group(1) if case else "", "vedtak", "adopted", text, True,
                                         _quote_label(b.text), page=b.page, line=b.line))
                 covered.update(range(i, end))
-        elif b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.text):
+        elif b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.raw.strip()):
             taken, end = collect(ctx, i + 1)
             text = unquote(join(taken))
             if text:

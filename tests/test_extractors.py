@@ -85,8 +85,30 @@ def test_protocol_decisions_keep_points_together_and_item_numbers() -> None:
         ("11/26", "innstilling", "proposed",
          "1. Formannskapet vedtar budsjettjustering som beskrevet i saken. "
          "2. Økte utgifter til skoleskyss dekkes av disposisjonsfondet."),
-        ("11/26", "vedtak", "adopted", "Innstillingen vedtas."),
+        ("11/26", "vedtak", "adopted",
+         "1. Formannskapet vedtar budsjettjustering som beskrevet i saken. "
+         "2. Økte utgifter til skoleskyss dekkes av disposisjonsfondet."),
     ]
+    assert r.decisions[2].outcome == "adopted as recommended"
+
+
+def test_vote_counts_and_unanimity_from_the_treatment() -> None:
+    text = ("Møteprotokoll\n\nPS 5/25 Ny barnehage\n\nKommunedirektørens innstilling:\nBarnehagen bygges.\n\n"
+            "Votering:\nInnstillingen ble vedtatt med 7 mot 2 stemmer.\n\nVedtak:\nBarnehagen bygges.\n\n"
+            "PS 6/25 Referatsaker\n\nVedtak:\nSaken tas til orientering.\n\nEnstemmig vedtatt.\n")
+    r = analyse_text(text)
+    adopted = [d for d in r.decisions if d.status == "adopted"]
+    assert [(d.item, d.outcome, d.unanimous, d.votes_for, d.votes_against) for d in adopted] == [
+        ("5/25", "adopted after vote", False, 7, 2), ("6/25", "noted", True, None, None)]
+
+
+def test_proposal_made_in_the_meeting_is_its_own_row() -> None:
+    text = ("Møteprotokoll\n\nPS 7/25 Skolestruktur\n\nInnstilling:\nSkolen legges ned.\n\n"
+            "Kari Dahl (Sp) fremmet følgende alternative forslag:\n\"Skolen opprettholdes.\"\n\nVedtak:\nSkolen legges ned.\n")
+    r = analyse_text(text)
+    assert [(d.kind, d.status, d.text) for d in r.decisions] == [
+        ("innstilling", "proposed", "Skolen legges ned."), ("other", "proposed", "Skolen opprettholdes."),
+        ("vedtak", "adopted", "Skolen legges ned.")]
 
 
 def test_protocol_participants_with_attendance_party_and_role() -> None:
