@@ -15,6 +15,7 @@ Names are recognised by ``extractors.nlp.person_spans``: never by knowing the pe
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 
 from spacy.tokens import Doc, Span
@@ -83,27 +84,32 @@ class Found:
         self.doc_id = doc_id
         self.rows: dict[str, ParticipantRow] = {}
 
-    def add(self, name: str, role: str, org: str, attendance: str, block: Block) -> None:
+    def add(self, name: str, role: str, org: str, attendance: str, block: Block, party: str = "") -> None:
+        """Record a person; a list entry beats a mention, and known details are never lost."""
         name = re.sub(r"\s+", " ", name).strip(" ,.")
         if len(name.split()) < 2:
             return
         key = name.casefold()
-        row = ParticipantRow(self.doc_id, name, role.strip(" ,"), org.strip(" ,"), attendance, block.page, block.line)
+        role, org, party = role.strip(" ,"), org.strip(" ,"), party.strip(" ,")
         old = self.rows.get(key)
         if old is None:
-            self.rows[key] = row
-        elif _RANK[attendance] > _RANK[old.attendance]:
-            self.rows[key] = ParticipantRow(self.doc_id, old.name, role or old.role, org or old.organisation,
-                                            attendance, block.page, block.line)
-        elif not old.role and role:
-            self.rows[key] = ParticipantRow(self.doc_id, old.name, role, old.organisation or org, old.attendance,
-                                            old.page, old.line)
+            self.rows[key] = ParticipantRow(self.doc_id, name, role, org or party, attendance, party, block.page,
+                                            block.line)
+            return
+        stronger = _RANK[attendance] > _RANK[old.attendance]
+        self.rows[key] = replace(
+            old, role=old.role or role, party=old.party or party,
+            organisation=org if org and (stronger or not old.organisation or old.organisation == old.party)
+            else old.organisation or party,
+            attendance=attendance if stronger else old.attendance,
+            page=block.page if stronger else old.page, line=block.line if stronger else old.line)
 
 
 def extract(ctx: DocContext) -> list[ParticipantRow]:
     found = Found(ctx.doc_id)
     covered = _attendance_sections(ctx, found)
     covered |= _lists_in_lines(ctx, found)
+    covered |= _signature_rows(ctx, found, covered)
     _signatures_and_roles(ctx, found, covered)
     return list(found.rows.values())
 
@@ -220,13 +226,14 @@ def _row(b: Block, header: dict[int, str] | None, attendance: str, found: Found)
     _add_entry(found, span.text, role, org, attendance, " ".join(others), b)
 
 
-def _add_entry(found: Found, name: str, role: str, org: str, attendance: str, context: str, b: Block) -> None:
+def _add_entry(found: Found, name: str, role: str, org: str, attendance: str, context: str, b: Block,
+               party: str = "") -> None:
     if _REMOTE_RE.search(context) and attendance == "present":
         attendance = "remote"
     if _ABSENT_RE.search(context):
         attendance = "absent"
     org = re.sub(r"\s*\([^)]*\)\s*", " ", org).strip()
-    found.add(name, role, org, attendance, b)
+    found.add(name, role, org, attendance, b, party)
 
 
 def _entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
@@ -236,12 +243,12 @@ def _entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found,
     for k, span in enumerate(spans):
         end = spans[k + 1].start_char if k + 1 < len(spans) else len(text)
         after = text[span.end_char:end]
-        party = re.match(r"^\s*\(([^)]{1,40})\)", after)
-        org = party.group(1) if party and not _REMOTE_RE.search(party.group(1)) else ""
-        tail = after[party.end():] if party else after
+        paren = re.match(r"^\s*\(([^)]{1,40})\)", after)
+        party = paren.group(1) if paren and not _REMOTE_RE.search(paren.group(1)) else ""
+        tail = after[paren.end():] if paren else after
         role = label_role or _role_after(tail) or _role_before(text[spans[k - 1].end_char if k else 0:span.start_char])
-        role, org = _split_role(role, org or default_org or _org_after(tail))
-        _add_entry(found, span.text, role, org, attendance, after, b)
+        role, org = _split_role(role, default_org or _org_after(tail))
+        _add_entry(found, span.text, role, org, attendance, after, b, party)
 
 
 def _org_after(text: str) -> str:
@@ -278,6 +285,38 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
                 role = _role_after(doc.text[span.end_char:])
             if role or span[-1].text in lasts:
                 found.add(span.text, role, "", "mentioned", b)
+
+
+def _signature_rows(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
+    """Signatures side by side: a row of names, with a row of roles under it and a row of
+    "For <organisation>" above it (agreements, protocols signed by two)."""
+    done = set()
+    rows = [i for i, b in enumerate(ctx.blocks) if b.kind == "row" and i not in covered]
+    for i in rows:
+        cells = [c for c in ctx.blocks[i].cells if c]
+        spans = [_person(nlp()(c)) for c in cells]
+        if not cells or any(sp is None or len(sp.text) < len(c) - 1 for sp, c in zip(spans, cells)):
+            continue
+        below = _neighbour_cells(ctx, i, +1, len(cells))
+        above = _neighbour_cells(ctx, i, -1, len(cells))
+        for k, sp in enumerate(spans):
+            role = below[k] if below and role_re().match(below[k]) else ""
+            org = re.sub(r"^(?:for|på vegne av)\s+", "", above[k], flags=re.IGNORECASE) if above and re.match(
+                r"^(?:for|på vegne av)\s", above[k], re.IGNORECASE) else ""
+            found.add(sp.text, role, org, "mentioned", ctx.blocks[i])  # type: ignore[union-attr]
+        done.add(i)
+    return done
+
+
+def _neighbour_cells(ctx: DocContext, i: int, step: int, count: int) -> list[str] | None:
+    """The non-empty cells of the nearest row above or below (blank lines skipped), if it has ``count`` of them."""
+    j = i + step
+    while 0 <= j < len(ctx.blocks) and ctx.blocks[j].kind == "blank":
+        j += step
+    if not (0 <= j < len(ctx.blocks)) or ctx.blocks[j].kind != "row":
+        return None
+    cells = [c for c in ctx.blocks[j].cells if c]
+    return cells if len(cells) == count else None
 
 
 def _signature_role(ctx: DocContext, i: int) -> str:

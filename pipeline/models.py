@@ -124,6 +124,7 @@ class ParticipantRow:
     role: str = ""
     organisation: str = ""
     attendance: str = "mentioned"
+    party: str = ""  # party abbreviation as written ("Ap", "H", "SV")
     page: int = 0
     line: int = 0
 

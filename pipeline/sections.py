@@ -37,6 +37,8 @@ _ITEM_RE = re.compile(
     r"(?P<num>\d{1,4}\s?/\s?\d{2,4}|\d{1,3})(?P<sep>[.):]|\s[-–])?\s+(?P<title>\S.*?)\s*(?:\*\*)?\s*$",
     re.IGNORECASE,
 )
+#: Case series other than the political cases (PS): referatsaker, delegerte saker, orienteringssaker ...
+SERIES_PREFIXES = {"RS", "DS", "OS", "FS", "US", "MS"}
 _NUMBERED_RE = re.compile(r"^\s*(?P<num>\d{1,2}|[a-zæøå])[.)]\s+(?P<text>\S.*)$")
 _HEADING_MAX_WORDS = 10
 
@@ -134,7 +136,7 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
         return None
     m = _label_re().match(head)
     if not m:
-        return None
+        return _attendance_by_keyword(head, rest) if colon else None
     owner = m.group("owner").strip()
     if owner and not _is_owner(owner):
         return None
@@ -142,6 +144,28 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
     if m.group("tail") and label.category != "decision" and not colon:
         return None
     return label, owner, rest.strip()
+
+
+_PRESENT_WORDS = re.compile(r"\b(?:møtte|møtt|møtande|møtende|til stede|til stades|tilstede|deltok|deltakere|deltagere)\b",
+                            re.IGNORECASE)
+_ABSENT_WORDS = re.compile(r"\b(?:forfall|fravær|fråvær|fraværende|ikke møtt|ikkje møtt)\b", re.IGNORECASE)
+
+
+def _attendance_by_keyword(head: str, rest: str) -> tuple[Label, str, str] | None:
+    """A short heading with a colon that speaks of attending: "Faste medlemmer som møtte:",
+    "Følgende medlemmer hadde forfall:".
+
+    >>> _attendance_by_keyword("Følgende medlemmer hadde forfall", "")[0].attendance
+    'absent'
+    """
+    if len(head.split()) > 8:
+        return None
+    entries = labels()
+    if _ABSENT_WORDS.search(head):
+        return entries["forfall"], "", rest.strip()
+    if _PRESENT_WORDS.search(head):
+        return entries["til stede"], "", rest.strip()
+    return None
 
 
 def _is_owner(owner: str) -> bool:
@@ -160,7 +184,7 @@ def classify(line: Line) -> Block:
     if not raw.strip():
         return Block("blank", "", line.page, line.number, raw=raw)
     item = _match_item(raw.replace("\t", " ")) if "\t" in raw.strip() else None
-    if item and re.match(r"^\s*(?:sak|ps|rs|saksnr)\b", raw, re.IGNORECASE):
+    if item and re.match(r"^\s*(?:(?:sak|ps|rs|ds|os|saksnr)\b|\d{1,4}/\d{2,4}\b)", raw, re.IGNORECASE):
         return Block("item", item[1], line.page, line.number, number=item[0], raw=raw)
     if "\t" in raw.strip():
         cells = tuple(clean(c) for c in raw.strip().split("\t"))
@@ -204,9 +228,11 @@ def _match_item(raw: str) -> tuple[str, str] | None:
     title = clean(m.group("title"))
     number = re.sub(r"\s", "", m.group("num"))
     prefix = m.group("prefix")
-    if not prefix and (not m.group("sep") or "/" in number):
+    if not prefix and not m.group("sep") and "/" not in number:
         return None
-    if not prefix and int(number) > 60:
+    if prefix and prefix.upper() in SERIES_PREFIXES:
+        number = f"{prefix.upper()} {number}"  # "RS 3/24" and "PS 3/24" are different items
+    if not prefix and "/" not in number and int(number) > 60:
         return None
     if not title or not (title[0].isupper() or title[0].isdigit() or title[0] in "«\"'"):
         return None
