@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from extractors import agenda, decisions, metadata, participants, regions, topics
+from extractors import agenda, decisions, metadata, participants, regions, topics, votes
 from extractors.context import DocContext, build_context
 
 #: name -> extractor, in the order they run.
@@ -17,6 +17,7 @@ EXTRACTORS: dict[str, Callable[[DocContext], Any]] = {
     "metadata": metadata.extract,
     "agenda_items": agenda.extract,
     "decisions": decisions.extract,
+    "votes": votes.extract,
     "participants": participants.extract,
     "regions": regions.extract,
     "topics": topics.extract,

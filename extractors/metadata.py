@@ -11,7 +11,7 @@ from functools import cache
 
 from extractors.context import DocContext
 from extractors.dates import find_dates, first_date
-from extractors.nlp import read_jsonl
+from extractors.nlp import read_jsonl, regions
 from pipeline.sections import Block, clean
 
 _NYNORSK = re.compile(r"\b(ikkje|eg|vere|korleis|kva|frå|sjølv|dei|òg|berre|mykje|difor|vedteke|handsaming|møtestad)\b",
@@ -21,9 +21,9 @@ _BOKMAL = re.compile(r"\b(ikke|jeg|være|hvordan|hva|fra|selv|de|også|bare|mye|
 _BODY_FROM_TITLE = re.compile(r"\b(?:møte|møtet|sitt møte)\s+i\s+(?P<body>[^,.:\d]+?)(?:\s+(?:den\s+)?\d|\s*[,.:]|$)",
                               re.IGNORECASE)
 _BODY_WORDS = re.compile(
-    r"^(?:[A-ZÆØÅ][\wæøå-]*(?:rådet|styret|utvalget|utvalet|tinget|styre|utvalg|utval|rådsmøte|skapet|gruppa|gruppen)"
+    r"^(?:[A-ZÆØÅ][\wæøå-]*(?:rådet|styret|utvalget|utvalet|tinget|rådsmøte|skapet|gruppa|gruppen)"
     r"|kommunestyret|formannskapet|fylkestinget|fylkesrådet|bystyret|regionrådet|representantskapet|"
-    r"fylkesutvalget|kontrollutvalget|arbeidsutvalget)$",
+    r"fylkesutvalget|kontrollutvalget|arbeidsutvalget|(?:hovedutvalg|hovudutval|utvalg|utval) for [\wæøå ]+)$",
     re.IGNORECASE,
 )
 
@@ -36,6 +36,8 @@ class Metadata:
     body: str = ""
     language: str = ""  # "nb", "nn" or "" when too short to tell
     title_line: int = 0
+    place: str = ""
+    organisation: str = ""
 
 
 @cache
@@ -115,13 +117,17 @@ def find_title(ctx: DocContext) -> tuple[str, int]:
 
 
 def meeting_date(ctx: DocContext, title: str) -> str:
-    """From a date/time label, a "Behandlet av / Møtedato" table, "i møte den ...", or the title."""
+    """From, in order: a meeting date or time label ("Møtedato:", "Tid:"), a "Behandlet av /
+    Møtedato" table, "behandling ... i møte den ...", a plain "Dato:" label (not in case documents,
+    where it dates the letter), or the title of minutes and protocols."""
     blocks = ctx.blocks
+    plain = ""
     for i, b in enumerate(blocks):
         if b.label and b.label.category == "meta" and b.label.id == "date":
             found = first_date(b.rest) or _next_date(blocks, i)
-            if found:
+            if found and b.label.pattern != "dato":
                 return found
+            plain = plain or found
         if re.search(r"\bmøtedato\b", b.text, re.IGNORECASE) and (b.kind == "row" or re.search(
                 r"\b(?:behandlet av|utval|utvalg|saksgang|organ)\b", b.text, re.IGNORECASE)):
             found = _next_date(blocks, i)
@@ -131,6 +137,8 @@ def meeting_date(ctx: DocContext, title: str) -> str:
                       b.text, re.IGNORECASE)
         if m and first_date(m.group(1)):
             return first_date(m.group(1))
+    if plain and ctx.doc_type != "case":
+        return plain
     if ctx.doc_type in ("minutes", "protocol"):
         dates = find_dates(title) or [d for _, b in list(ctx.nonblank())[:6] for d in find_dates(b.text)]
         if dates:
@@ -148,27 +156,89 @@ def _next_date(blocks: list[Block], i: int) -> str:
     return ""
 
 
-def body(ctx: DocContext, title: str) -> str:
+def body(ctx: DocContext, title: str, organisation: str) -> str:
+    """The body that met or decides, from the first of: an "Utvalg:" label, a "Behandlet av /
+    Saksgang / Utvalg ... Møtedato" table, a body's name standing alone in the document's head,
+    the title ("Referat fra møte i X"), "Behandling i X" / "Vedtak i X", the owner of an adopted
+    decision ("Regionrådets vedtak"), and for minutes and protocols of a council the council itself."""
     for i, b in enumerate(ctx.blocks):
         if b.label and b.label.category == "meta" and b.label.id == "body" and b.rest:
-            return b.rest
-        if re.search(r"\bbehandlet av\b", b.text, re.IGNORECASE):
-            for nb in ctx.blocks[i + 1: i + 4]:
-                word = nb.text.split(" ")[0] if nb.text else ""
-                if word and _BODY_WORDS.match(word):
-                    return word
+            return _tidy(b.rest)
+        found = _body_from_table(ctx, i)
+        if found:
+            return found
+    for k, (_, b) in enumerate(ctx.nonblank()):
+        if k >= 8:
+            break
+        if b.kind in ("heading", "para") and _BODY_WORDS.match(b.text):
+            return _tidy(b.text)
     m = _BODY_FROM_TITLE.search(title)
     if m:
         return m.group("body").strip()
     for b in ctx.blocks:
+        m = _BODY_IN_TREATMENT.search(b.text)
+        if m and _BODY_WORDS.match(m.group(1)):
+            return _tidy(m.group(1))
+    for b in ctx.blocks:
         if b.label and b.label.category == "decision" and b.label.status == "adopted" and b.owner:
             return _nominative(b.owner.split()[-1])
+    if ctx.doc_type in ("minutes", "protocol") and organisation and not organisation.endswith("kommune"):
+        return organisation
     return ""
+
+
+_BODY_IN_TREATMENT = re.compile(r"\b(?:behandling|handsaming|vedtak)\s+i\s+([A-ZÆØÅa-zæøå-]+)", re.IGNORECASE)
+_TABLE_HEAD = re.compile(r"^(?:behandlet av|behandla av|utvalg|utval|saksgang|organ|utvalgsnavn)$", re.IGNORECASE)
+
+
+def _body_from_table(ctx: DocContext, i: int) -> str:
+    """"Behandlet av | Møtedato | Saknr" with "1 Fylkesutvalget | 04.02.2025" under it."""
+    b = ctx.blocks[i]
+    if b.kind != "row" or not any(c.casefold() == "møtedato" for c in b.cells):
+        return ""
+    col = next((k for k, c in enumerate(b.cells) if _TABLE_HEAD.match(c)), None)
+    for nb in ctx.blocks[i + 1: i + 3]:
+        if nb.kind == "row":
+            cells = nb.cells if col is None or col >= len(nb.cells) else (nb.cells[col], *nb.cells)
+            for cell in cells:
+                name = re.sub(r"^\d+\s*", "", cell).strip()
+                if name and not re.search(r"\d", name):
+                    return _tidy(name)
+    return ""
+
+
+def _tidy(body: str) -> str:
+    """"FORMANNSKAPET" -> "Formannskapet"; "formannskapet" -> "Formannskapet"."""
+    body = body.strip(" :")
+    if body.isupper() or body.islower():
+        body = body[:1].upper() + body[1:].lower()
+    return body
 
 
 def _nominative(word: str) -> str:
     """"Regionrådets" -> "Regionrådet"."""
     return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def place(ctx: DocContext) -> str:
+    """The meeting place from a "Sted:", "Møtested:" or "Møtestad:" label."""
+    for b in ctx.blocks:
+        if b.label and b.label.category == "meta" and b.label.id == "place" and b.rest:
+            return b.rest.strip()[:120]
+    return ""
+
+
+def organisation(ctx: DocContext) -> str:
+    """The council, county or municipality whose document this is: the first region named in full
+    in the document's head ("NOME KOMMUNE", "Salten Regionråd"), not as a meeting place."""
+    from extractors.regions import ALWAYS, mentions
+
+    head = [i for k, (i, _) in enumerate(ctx.nonblank()) if k < 8]
+    for i, rid, _, form in mentions(ctx):
+        b = ctx.blocks[i]
+        if i in head and form in ALWAYS and not (b.label and b.label.id == "place"):
+            return regions()[rid].name
+    return ""
 
 
 def language(ctx: DocContext) -> str:
@@ -183,4 +253,5 @@ def extract(ctx: DocContext) -> Metadata:
     title, line = find_title(ctx)
     kind = doc_type(ctx, title)
     ctx.found["metadata"] = Metadata(doc_type=kind, title=title)  # later steps read the type
-    return Metadata(kind, title, meeting_date(ctx, title), body(ctx, title), language(ctx), line)
+    org = organisation(ctx)
+    return Metadata(kind, title, meeting_date(ctx, title), body(ctx, title, org), language(ctx), line, place(ctx), org)

@@ -41,6 +41,7 @@ class Region:
     kind: str
     code: str
     members: tuple[str, ...] = ()
+    member_codes: tuple[str, ...] = ()
     county_codes: tuple[str, ...] = ()
     valid_from: str | None = None
     valid_to: str | None = None
@@ -52,7 +53,8 @@ def regions() -> dict[str, Region]:
     for row in read_jsonl("extractors.resources", "regions.jsonl"):
         out[row["id"]] = Region(
             id=row["id"], name=row["name"], kind=row["kind"], code=str(row.get("code", "")),
-            members=tuple(row.get("members") or ()), county_codes=tuple(row.get("county_codes") or ()),
+            members=tuple(row.get("members") or ()), member_codes=tuple(row.get("member_codes") or ()),
+            county_codes=tuple(row.get("county_codes") or ()),
             valid_from=row.get("valid_from"), valid_to=row.get("valid_to"),
         )
     return out

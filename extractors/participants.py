@@ -36,9 +36,6 @@ _HEADER_WORDS = {
     "parti": "org", "rolle": "role", "funksjon": "role", "tittel": "role", "stilling": "role", "verv": "role",
 }
 _RANK = {"present": 3, "remote": 3, "absent": 3, "mentioned": 1}
-#: "For innstillingen stemte 13: Kari Nordmann (AP), ..." - the people in a vote list were there.
-VOTE_LIST_RE = re.compile(r"^(?:for|imot|mot|blankt?|avstod)\b[^:]{0,120}?\b(?:stemte|røysta|røystet|stemmer)\b[^:]*:\s*(?P<names>.+)$",
-                          re.IGNORECASE)
 #: "Fra Agder fylkeskommune: Line Haugstøl, seniorrådgiver" - people from an organisation.
 FROM_ORG_RE = re.compile(r"^(?:fra|frå)\s+(?P<org>[^:]{3,60}?)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
 #: "kommunedirektør i Sirdal" - a role with the organisation after it.
@@ -115,15 +112,17 @@ def extract(ctx: DocContext) -> list[ParticipantRow]:
 
 
 def _lists_in_lines(ctx: DocContext, found: Found) -> set[int]:
-    """Vote lists, "Fra <organisation>: ..." lines, and label cells in table rows ("Saksbehandler:\tKari Nordmann")."""
+    """People in vote lists (they were there), "Fra <organisation>: ..." lines, and label cells in
+    table rows ("Saksbehandler:\tKari Nordmann")."""
+    voted = {(v.page, v.line) for v in ctx.found.get("votes", [])}
+    for v in ctx.found.get("votes", []):
+        found.add(v.name, "", "", "present", Block("para", "", v.page, v.line), v.party)
     covered = set()
     for i, b in enumerate(ctx.blocks):
         if b.kind == "blank" or i in covered:
             continue
-        vote = VOTE_LIST_RE.match(b.text)
         from_org = FROM_ORG_RE.match(b.text)
-        if vote:
-            _entries(nlp()(vote.group("names")), b, "present", "", found)
+        if (b.page, b.line) in voted:
             covered.add(i)
         elif from_org and b.kind != "label":
             _entries(nlp()(from_org.group("names")), b, "present", "", found, default_org=from_org.group("org"))

@@ -27,8 +27,8 @@ ALWAYS = {"name", "genitive", "variant", "county", "municipality"}
 BARE = {"municipality_bare", "county_bare"}
 STRUCTURAL = ("heading", "bullet", "row", "item")
 #: Text right before a municipality that makes it part of a council's name ("råd for Asker og Bærum").
-_IN_COUNCIL_NAME = re.compile(r"\b(?:råd|rådet|regionråd|regionrådet|ipr|samarbeidsråd\w*)\s+(?:for|i|på)\s+"
-                              r"(?:[\wæøå-]+\s+){0,3}$", re.IGNORECASE)
+_IN_COUNCIL_NAME = re.compile(r"\b(?:[Rr]åd|[Rr]ådet|[Rr]egionråd|[Rr]egionrådet|IPR|[Ss]amarbeidsråd\w*)\s+(?:for|i|på)\s+"
+                              r"(?:[A-ZÆØÅ][\wæøå-]*\s+|og\s+){0,3}$")
 #: A short line that looks like a council's name, for the fuzzy fallback ("Gardermoreregionen IPR").
 _COUNCIL_LIKE = re.compile(r"regionen\b|\bipr\b|regionråd|\brådet\b", re.IGNORECASE)
 FUZZY_CUTOFF = 90

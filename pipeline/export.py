@@ -22,7 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.models import TABLES, DocumentResult, columns
+from pipeline import crossdoc
+from pipeline.models import TABLES, DocumentResult, MeetingRow, columns
 
 EXCEL_MAX_CHARS = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,7 +32,8 @@ _MAX_WIDTH = 60
 
 SHEETS_NB = {
     "documents": "Dokumenter", "decisions": "Vedtak", "participants": "Deltakere", "agenda_items": "Saksliste",
-    "regions": "Regioner", "topics": "Temaer", "repairs": "Retting", "runs": "Kjøringer",
+    "regions": "Regionomtaler", "topics": "Temaer", "repairs": "Retting", "runs": "Kjøringer", "votes": "Stemmer",
+    "meetings": "Møter", "region_reference": "Regioner",
 }
 HEADERS_NB = {
     "doc_id": "Dokument-ID", "source_path": "Kildefil", "doc_type": "Dokumenttype", "title": "Tittel",
@@ -43,7 +45,11 @@ HEADERS_NB = {
     "region_kind": "Regiontype", "region_code": "Regionkode", "mentions": "Omtaler", "theme": "Tema",
     "evidence": "Belegg", "rule": "Regel", "before": "Før", "after": "Etter", "confidence": "Sikkerhet",
     "started": "Startet", "finished": "Ferdig", "version": "Versjon", "inputs": "Inndata", "documents": "Dokumenter",
-    "ok": "OK", "failed": "Feilet", "seconds": "Sekunder", "workers": "Arbeidere",
+    "ok": "OK", "failed": "Feilet", "seconds": "Sekunder", "workers": "Arbeidere", "place": "Møtested",
+    "outcome": "Utfall", "unanimous": "Enstemmig", "votes_for": "For", "votes_against": "Mot", "votes_blank": "Blanke",
+    "party": "Parti", "proposal": "Forslag", "vote": "Stemme", "meeting_id": "Møte-ID", "date": "Dato",
+    "doc_types": "Dokumenttyper", "members": "Medlemmer", "councils": "Regionråd", "valid_from": "Fra år",
+    "valid_to": "Til år", "rolled_up_from": "Rullet opp fra",
 }
 _WRAP = {"title", "text", "error", "evidence", "before", "after", "source_path", "label", "organisation", "role"}
 _DATES = {"meeting_date"}
@@ -167,15 +173,21 @@ def write_workbook(path: Path, tables: dict[str, tuple[list[str], list[tuple[Any
         wb.save(f)
 
 
-def export(out: Path, results: Sequence[DocumentResult], run_row: dict[str, Any]) -> None:
+def export(out: Path, results: Sequence[DocumentResult], run_row: dict[str, Any], rollup: bool = False) -> None:
+    """Every table as CSV, the texts, and the workbook. With ``rollup`` municipalities are reported
+    under their regional council in the regions and topics tables."""
+    write_texts(out, results)
+    if rollup:
+        results = [crossdoc.rollup(r) for r in results]
     tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
     for table, row_class in TABLES.items():
-        header = columns(row_class)
-        rows = table_rows(results, table)
+        tables[table] = (columns(row_class), table_rows(results, table))
+    derived = {"meetings": crossdoc.meetings(r.document for r in results),
+               "region_reference": crossdoc.region_reference(results)}
+    for table, rows in derived.items():
+        header = columns(crossdoc.ReferenceRow if table == "region_reference" else MeetingRow)
+        tables[table] = (header, [astuple(row) for row in rows])
+    tables["runs"] = (list(run_row), [tuple(run_row.values())])
+    for table, (header, rows) in tables.items():
         write_csv(out / "tables" / f"{table}.csv", header, rows)
-        tables[table] = (header, rows)
-    run_header = list(run_row)
-    write_csv(out / "tables" / "runs.csv", run_header, [tuple(run_row.values())])
-    tables["runs"] = (run_header, [tuple(run_row.values())])
-    write_texts(out, results)
     write_workbook(out / "minutes.xlsx", tables)

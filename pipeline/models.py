@@ -91,6 +91,8 @@ class DocumentRow:
     body: str = ""
     status: str = "ok"
     error: str = ""
+    organisation: str = ""  # the council, county or municipality the document comes from
+    place: str = ""
     format: str = ""
     pages: int = 0
     text_source: str = ""
@@ -130,6 +132,29 @@ class ParticipantRow:
 
 
 @dataclass(frozen=True)
+class VoteRow:
+    doc_id: str
+    item: str
+    proposal: str  # as written: "innstillingen", "forslaget fra Sp"
+    name: str
+    party: str
+    vote: str  # for, against, blank
+    page: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    meeting_id: str  # organisation, body and date: "nome-kommune-kommunestyret-2022-09-22"
+    organisation: str
+    body: str
+    date: str
+    place: str
+    documents: str  # the doc ids of the meeting's documents, space-separated
+    doc_types: str = ""
+
+
+@dataclass(frozen=True)
 class AgendaItemRow:
     doc_id: str
     number: str
@@ -146,6 +171,7 @@ class RegionRow:
     region_kind: str = ""  # ipr, regionråd, samarbeidsråd, other, county, municipality
     region_code: str = ""  # kommunenummer / fylkesnummer / council slug
     mentions: int = 1
+    rolled_up_from: str = ""  # with --rollup: the municipality reported under its council
     page: int = 0
     line: int = 0
 
@@ -158,6 +184,7 @@ class TopicRow:
     evidence: str
     page: int = 0
     line: int = 0
+    rolled_up_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +210,7 @@ class DocumentResult:
     regions: tuple[RegionRow, ...] = ()
     topics: tuple[TopicRow, ...] = ()
     repairs: tuple[RepairRow, ...] = ()
+    votes: tuple[VoteRow, ...] = ()
     seconds: float = field(default=0.0, compare=False)
 
 
@@ -194,6 +222,7 @@ TABLES: dict[str, type] = {
     "agenda_items": AgendaItemRow,
     "regions": RegionRow,
     "topics": TopicRow,
+    "votes": VoteRow,
     "repairs": RepairRow,
 }
 

@@ -31,7 +31,7 @@ def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
     text = lines_text(lines)
     document = DocumentRow(
         doc_id=source.doc_id, source_path=source.source_path, doc_type=meta.doc_type, title=meta.title,
-        meeting_date=meta.meeting_date, body=meta.body, status="ok", error="", format=raw.format,
+        meeting_date=meta.meeting_date, body=meta.body, status="ok", error="", organisation=meta.organisation, place=meta.place, format=raw.format,
         pages=len(raw.pages), text_source=raw.text_source, encoding=raw.encoding, language=meta.language,
         characters=len(text),
     )
@@ -39,6 +39,7 @@ def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
         document=document, text=text,
         decisions=tuple(found["decisions"]), participants=tuple(found["participants"]),
         agenda_items=tuple(found["agenda_items"]), regions=tuple(found["regions"]), topics=tuple(found["topics"]),
+        votes=tuple(found["votes"]),
     )
 
 

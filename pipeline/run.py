@@ -27,6 +27,7 @@ class RunOptions:
     workers: int = 1
     debug: bool = False
     progress: bool = True
+    rollup: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,5 +115,5 @@ def run(options: RunOptions) -> Summary:
         "documents": summary.documents, "ok": summary.ok, "failed": summary.failed,
         "seconds": round(summary.seconds, 2), "workers": options.workers,
     }
-    export(options.out, done, run_row)
+    export(options.out, done, run_row, rollup=options.rollup)
     return summary

@@ -188,6 +188,11 @@ def classify(line: Line) -> Block:
         return Block("item", item[1], line.page, line.number, number=item[0], raw=raw)
     if "\t" in raw.strip():
         cells = tuple(clean(c) for c in raw.strip().split("\t"))
+        filled = [c for c in cells if c]
+        pair = match_label(filled[0] if filled[0].endswith(":") else filled[0] + ":") if len(filled) == 2 else None
+        if pair and pair[0].category in ("meta", "attendance") and not pair[2]:
+            return Block("label", clean(raw), line.page, line.number, label=pair[0], owner=pair[1], rest=filled[1],
+                         cells=cells, raw=raw)
         return Block("row", clean(raw), line.page, line.number, cells=cells, raw=raw)
     found = match_label(raw)
     if found:

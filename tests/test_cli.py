@@ -51,7 +51,7 @@ def test_workbook_has_norwegian_sheets_and_the_same_rows_as_the_csv(inputs: Path
     out = tmp_path / "out"
     main(["run", str(inputs), "--out", str(out), "--workers", "1", "--quiet"])
     wb = load_workbook(out / "minutes.xlsx", read_only=True)
-    assert wb.sheetnames[:6] == ["Dokumenter", "Vedtak", "Deltakere", "Saksliste", "Regioner", "Temaer"]
+    assert wb.sheetnames[:6] == ["Dokumenter", "Vedtak", "Deltakere", "Saksliste", "Regionomtaler", "Temaer"]
     sheet_rows = list(wb["Dokumenter"].iter_rows(values_only=True))
     assert sheet_rows[0][:3] == ("Dokument-ID", "Kildefil", "Dokumenttype")
     assert len(sheet_rows) - 1 == len(_read(out / "tables" / "documents.csv"))

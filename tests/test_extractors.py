@@ -202,3 +202,31 @@ def test_dates_in_every_usual_form() -> None:
 def test_theme_keywords_match_inflected_and_compound_forms() -> None:
     themes = {t for t, _, _ in theme_hits("Kraftmarkedet, kommuneøkonomien, skolestruktur og boligbygging")}
     assert themes == {"energi", "kommuneokonomi", "kompetanse_utdanning", "bolig"}
+
+
+def test_named_votes_are_rows_and_the_voters_were_present() -> None:
+    text = ("Møteprotokoll\n\nPS 8/25 Kulturhus\n\nInnstilling:\nKulturhuset bygges.\n\n"
+            "Innstillingen ble vedtatt med 2 mot 1 stemmer.\n\n"
+            "For innstillingen stemte 2: Kari Nordmann (AP), Per Hansen (H)\n"
+            "Imot innstillingen stemte 1: Ola Dahl (FrP)\n\nVedtak:\nKulturhuset bygges.\n")
+    r = analyse_text(text)
+    assert [(v.item, v.proposal, v.name, v.party, v.vote) for v in r.votes] == [
+        ("8/25", "innstillingen", "Kari Nordmann", "AP", "for"), ("8/25", "innstillingen", "Per Hansen", "H", "for"),
+        ("8/25", "innstillingen", "Ola Dahl", "FrP", "against")]
+    people = {p.name: (p.attendance, p.party) for p in r.participants}
+    assert people["Ola Dahl"] == ("present", "FrP")
+
+
+def test_body_place_and_organisation_from_a_protocol_head() -> None:
+    text = ("NOME KOMMUNE\n\nMØTEPROTOKOLL\n\nKommunestyret\n\nMøtedato:\t22.09.2022\nMøtested:\tNome rådhus\n\n"
+            "PS 1/22 Godkjenning av protokoll\n\nVedtak:\nGodkjent.\n")
+    d = analyse_text(text).document
+    assert (d.organisation, d.body, d.meeting_date, d.place) == ("Nome kommune", "Kommunestyret", "2022-09-22",
+                                                                  "Nome rådhus")
+
+
+def test_case_document_meeting_date_is_the_treatment_not_the_letter() -> None:
+    text = ("Saksframlegg\n\nDato:\t30.05.2023\nSaksbehandler:\tKari Nordmann\n\n"
+            "Utvalg\tMøtedato\tUtvalgssak\nRegionrådet\t16.06.2023\t12/23\n\nForslag til vedtak:\nPlanen vedtas.\n")
+    d = analyse_text(text).document
+    assert (d.doc_type, d.meeting_date, d.body) == ("case", "2023-06-16", "Regionrådet")

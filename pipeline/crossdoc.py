@@ -1,0 +1,136 @@
+"""Tables that look across documents, built at export time from the per-document results:
+
+* ``meetings``: documents of the same body on the same date are one meeting, so that a case
+  document and the protocol of the same case can be read together;
+* the region reference (``Regioner`` sheet): each region mentioned in the run with its kind,
+  code, members and the councils a municipality belongs to;
+* ``rollup``: with ``--rollup``, municipalities in the regions and topics tables are reported
+  under their regional council (the municipality stays in ``rolled_up_from``).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+
+from extractors.nlp import Region, regions
+from pipeline.models import DocumentResult, DocumentRow, MeetingRow
+
+COUNCIL_KINDS = ("ipr", "regionråd", "samarbeidsråd")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\wæøå]+", "-", text.casefold()).strip("-")
+
+
+def _body_key(body: str) -> str:
+    """"Formannskapets" and "formannskapet" are the same body."""
+    key = _slug(body)
+    return key[:-1] if key.endswith("ets") or key.endswith("ens") else key
+
+
+def meetings(documents: Iterable[DocumentRow]) -> list[MeetingRow]:
+    """One row per (body, date) that at least one document names.
+
+    >>> rows = meetings([DocumentRow("a", "a.pdf", "case", body="Formannskapet", meeting_date="2026-02-12"),
+    ...                  DocumentRow("b", "b.pdf", "protocol", body="formannskapet", meeting_date="2026-02-12",
+    ...                              place="Rådhuset")])
+    >>> [(m.meeting_id, m.documents, m.place) for m in rows]
+    [('formannskapet-2026-02-12', 'a b', 'Rådhuset')]
+    """
+    groups: dict[str, list[DocumentRow]] = {}
+    for d in documents:
+        if d.status == "ok" and d.body and d.meeting_date:
+            org = f"{_slug(d.organisation)}-" if d.organisation and _body_key(d.organisation) != _body_key(d.body) else ""
+            groups.setdefault(f"{org}{_body_key(d.body)}-{d.meeting_date}", []).append(d)
+    out = []
+    for key in sorted(groups):
+        docs = groups[key]
+        out.append(MeetingRow(
+            meeting_id=key, organisation=docs[0].organisation, body=docs[0].body, date=docs[0].meeting_date,
+            place=next((d.place for d in docs if d.place), ""), documents=" ".join(d.doc_id for d in docs),
+            doc_types=" ".join(sorted({d.doc_type for d in docs}))))
+    return out
+
+
+@cache
+def _by_name() -> dict[str, Region]:
+    return {r.name: r for r in regions().values()}
+
+
+@cache
+def councils_of() -> dict[str, tuple[Region, ...]]:
+    """Municipality name ("Asker kommune") -> the current councils it is a member of."""
+    out: dict[str, list[Region]] = {}
+    municipalities = {r.code: r for r in regions().values() if r.kind == "municipality"}
+    for council in regions().values():
+        if council.kind not in COUNCIL_KINDS or council.valid_to:
+            continue
+        for code in council.member_codes:
+            if code in municipalities:
+                out.setdefault(municipalities[code].name, []).append(council)
+    return {k: tuple(sorted(v, key=lambda r: r.name)) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    region: str
+    region_kind: str
+    region_code: str
+    members: str
+    councils: str
+    valid_from: str
+    valid_to: str
+    documents: int
+
+
+def region_reference(results: Sequence[DocumentResult]) -> list[ReferenceRow]:
+    """Each region mentioned in the run, with its members (councils) or councils (municipalities)."""
+    docs: dict[str, set[str]] = {}
+    for r in results:
+        for row in r.regions:
+            docs.setdefault(row.region, set()).add(row.doc_id)
+    out = []
+    for name in sorted(docs):
+        region = _by_name().get(name)
+        if region is None:
+            continue
+        out.append(ReferenceRow(
+            name, region.kind, region.code, ", ".join(region.members),
+            ", ".join(c.name for c in councils_of().get(name, ())), region.valid_from or "", region.valid_to or "",
+            len(docs[name])))
+    return out
+
+
+def rollup(result: DocumentResult) -> DocumentResult:
+    """Report municipalities under their council: the council mentioned in the same document if
+    there is one, else every current council the municipality belongs to."""
+    mentioned = {row.region for row in result.regions}
+    target: dict[str, list[str]] = {}
+    for row in result.regions:
+        councils = councils_of().get(row.region, ())
+        if row.region_kind != "municipality" or not councils:
+            continue
+        chosen = [c.name for c in councils if c.name in mentioned] or [c.name for c in councils]
+        target[row.region] = chosen
+    if not target:
+        return result
+    new_regions, seen = [], set()
+    for row in result.regions:
+        for name in target.get(row.region, [row.region]):
+            if name in seen:
+                continue
+            seen.add(name)
+            council = _by_name()[name]
+            new_regions.append(row if name == row.region else replace(
+                row, region=name, region_kind=council.kind, region_code=council.code, rolled_up_from=row.region))
+    new_topics, seen_topics = [], set()
+    for topic in result.topics:
+        for name in target.get(topic.region, [topic.region]):
+            key = (name, topic.theme)
+            if key not in seen_topics:
+                seen_topics.add(key)
+                new_topics.append(topic if name == topic.region else replace(topic, region=name,
+                                                                             rolled_up_from=topic.region))
+    return replace(result, regions=tuple(new_regions), topics=tuple(new_topics))
