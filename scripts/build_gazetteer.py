@@ -136,6 +136,9 @@ def genitive(name: str) -> str | None:
 def council_display_name(council: dict[str, Any]) -> str:
     """Everyday name: "<X> IPR" when the formal name is the long IPR form, else the formal name."""
     name: str = council["name"]
+    suffix = re.search(r"\s+interkommunal[te] politiske? råd$", name, re.IGNORECASE)
+    if suffix and not name[: suffix.start()].endswith(("-", "–")):  # "Fosenregionen ... råd" -> "Fosenregionen IPR"
+        return name[: suffix.start()] + " IPR"
     if re.search(r"interkommunal[te] politiske? råd", name, re.IGNORECASE):
         for short in council["short_names"]:
             if short.endswith(" IPR") and not short.startswith("IPR "):
