@@ -123,6 +123,8 @@ def person_spans(doc: Doc) -> list[Span]:
     firsts, lasts = first_names(), surnames()
     spans: list[Span] = []
     i, n = 0, len(doc)
+    # A name stops where a region of two or more words starts ("Martin Hafsahl Asker og Bærum IPR").
+    region_starts = {e.start for e in doc.ents if e.label_ == "REGION" and len(e) >= 2}
     while i < n:
         tok = doc[i]
         if not _is_first_name(tok.text, firsts):
@@ -131,6 +133,8 @@ def person_spans(doc: Doc) -> list[Span]:
         j = i + 1
         while j < n and j - i < 5:
             t = doc[j]
+            if j in region_starts:
+                break
             if t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(doc[j + 1].text):
                 j += 2
             elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _is_name_part(doc[j + 1].text)):

@@ -75,8 +75,8 @@ def extract(ctx: DocContext) -> list[TopicRow]:
     title_line = ctx.found["metadata"].title_line if ctx.found.get("metadata") else 0
     for theme, hits in _themes_in(ctx, 0, len(ctx.blocks)).items():
         outside = [h for h in hits if h[0] not in in_sections]
-        in_title = any(ctx.blocks[h[0]].line == title_line for h in outside)
-        if len(outside) >= MIN_HITS or in_title:
+        weight = sum(MIN_HITS if _is_heading_line(ctx, h[0], title_line) else 1 for h in outside)
+        if weight >= MIN_HITS:
             doc_themes.setdefault(theme, outside[0])
     subject = _subject_region(ctx)
     if subject:
@@ -86,6 +86,12 @@ def extract(ctx: DocContext) -> list[TopicRow]:
                 rows.append(_row(ctx, name, theme, hit))
     rows += [_row(ctx, "", theme, hit) for theme, hit in doc_themes.items()]
     return sorted(rows, key=lambda r: (r.region != "", r.region, r.page, r.line, r.theme))
+
+
+def _is_heading_line(ctx: DocContext, i: int, title_line: int) -> bool:
+    """The title and agenda item titles say what a document is about: one hit there is enough."""
+    b = ctx.blocks[i]
+    return b.line == title_line or b.kind == "item"
 
 
 def _subject_region(ctx: DocContext) -> str:

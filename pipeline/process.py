@@ -12,6 +12,7 @@ import traceback
 from extractors import build_context, run_extractors
 from pipeline.errors import DocumentError
 from pipeline.models import DocumentResult, DocumentRow, Line, RawDocument, SourceFile
+from pipeline.layout import with_table_rows
 from pipeline.normalise import normalise_pages
 from pipeline.readers import read_document
 
@@ -24,7 +25,7 @@ def lines_text(lines: list[Line]) -> str:
 
 def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
     """The pure part: everything after reading."""
-    lines = normalise_pages(raw.pages)
+    lines = normalise_pages(with_table_rows(raw.pages, raw.tables))
     ctx = build_context(source.doc_id, lines, raw)
     found = run_extractors(ctx)
     meta = found["metadata"]

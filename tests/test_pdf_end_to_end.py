@@ -1,0 +1,62 @@
+"""A text PDF through the whole pipeline: page numbers kept, a participant table read with its
+cells (pdfplumber on that page), running headers and page numbers gone."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+fpdf = pytest.importorskip("fpdf")
+
+
+def _minutes_pdf(path: Path) -> None:
+    pdf = fpdf.FPDF()
+    pdf.set_font("Helvetica", size=11)
+    people = [("Fornavn", "Etternavn", "Organisasjon"), ("Kari", "Nordmann", "Vang kommune"),
+              ("Per Arne", "Hansen", "Hallingdal IPR"), ("Ingrid", "Dahl", "Regionrådet i Valdres")]
+    for page in (1, 2):
+        pdf.add_page()
+        pdf.cell(0, 8, "Referat - Regionrådet i Valdres", new_x="LMARGIN", new_y="NEXT")
+        if page == 1:
+            pdf.cell(0, 8, "Referat fra møte i regionrådet", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 8, "Tid: 19. november 2024 kl. 10.00", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 8, "Deltakere:", new_x="LMARGIN", new_y="NEXT")
+            with pdf.table(first_row_as_headings=False) as table:
+                for row in people:
+                    cells = table.row()
+                    for value in row:
+                        cells.cell(value)
+            pdf.ln(4)
+            pdf.cell(0, 8, "1. Godkjenning av innkalling", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 8, "Godkjent.", new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.cell(0, 8, "2. Kraft og nett i regionen", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 8, "Vedtak:", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 8, "Regionrådet ber om økt nettkapasitet i Valdres.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, f"Side {page} av 2", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+def _rows(out: Path, table: str) -> list[dict]:
+    with (out / "tables" / f"{table}.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_minutes_pdf(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    _minutes_pdf(folder / "referat.pdf")
+    assert main(["run", str(folder), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    doc = _rows(out, "documents")[0]
+    assert (doc["status"], doc["format"], doc["pages"], doc["doc_type"]) == ("ok", "pdf", "2", "minutes")
+    assert doc["meeting_date"] == "2024-11-19"
+    people = {p["name"]: (p["organisation"], p["attendance"]) for p in _rows(out, "participants")}
+    assert people == {"Kari Nordmann": ("Vang kommune", "present"), "Per Arne Hansen": ("Hallingdal IPR", "present"),
+                      "Ingrid Dahl": ("Regionrådet i Valdres", "present")}
+    decisions = [(d["item"], d["text"], d["page"]) for d in _rows(out, "decisions")]
+    assert decisions == [("1", "Godkjent.", "1"), ("2", "Regionrådet ber om økt nettkapasitet i Valdres.", "2")]
+    text = (out / "text" / f"{doc['doc_id']}.txt").read_text(encoding="utf-8")
+    assert "Side 1 av 2" not in text and "Referat - Regionrådet i Valdres" not in text
