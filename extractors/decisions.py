@@ -24,9 +24,13 @@ _CASE_NO_RE = re.compile(r"\b(?:sak|saksnr\.?|ps|sak nr\.?)\s*(\d{1,4}/\d{2,4})"
 _DATE_LINE_RE = re.compile(r"^[\w\s,.]*\d{1,2}\.\s?(?:\d{1,2}\.|\w+)\s?\d{2,4}\s*$")
 _CONTENT = ("para", "numbered", "bullet", "heading", "row")
 #: A vote outcome after the decision text is not part of it ("Enstemmig vedtatt.", "Vedtatt mot 2 stemmer").
-_OUTCOME_RE = re.compile(r"^(?:enstemmig|samrøystes|einstemmig)\b[\w\s.]*$|^(?:vedtatt|vedteke|vedtaket ble|forslaget ble|"
-                         r"innstillingen ble|innstillinga vart)\b.*\b(?:stemmer|røyster|enstemmig|samrøystes)\b.*$",
-                         re.IGNORECASE)
+_OUTCOME_RE = re.compile(
+    r"^(?:enstemmig|samrøystes|einstemmig)\b[\w\s.,]*$"
+    r"|^(?:vedtatt|vedteke|vedtaket|forslaget|innstillingen|innstillinga|framlegget)\s+(?:ble|vart|var|er|blei)\b.*"
+    r"\b(?:stemmer|røyster|enstemmig|samrøystes|einstemmig|vedtatt|vedteke|falt|fall)\b.*$"
+    r"|^(?:vedtatt|vedteke)\b.*\b(?:stemmer|røyster|enstemmig|samrøystes|einstemmig)\b.*$"
+    r"|^(?:votering|røysting|avstemning)\s*:.*$",
+    re.IGNORECASE)
 _LIST = ("numbered", "bullet")
 _MAX_UNLABELLED = 300
 

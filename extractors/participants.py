@@ -26,7 +26,13 @@ from pipeline.models import ParticipantRow
 from pipeline.sections import Block
 
 _REMOTE_RE = re.compile(r"\b(?:deltok|møtte|til stede)?\s*(?:på|via|over)\s+(?:teams|zoom|skype|video|nett)\b|\bdigitalt\b|"
-                        r"\bfjernmøte\b|\bvideolink\b", re.IGNORECASE)
+                        r"\bfjernmøte\b|\bvideolink\b|\(\s*(?:teams|zoom|skype|video|digital)\s*\)", re.IGNORECASE)
+#: "Per Olsen (H) for Kari Hansen (H)": the second person was stood in for, so absent.
+_STOOD_IN_FOR = re.compile(r"(?:^|\s)(?:for|i staden for|i stedet for|istedenfor)\s*$", re.IGNORECASE)
+#: A list entry that is a person by its shape even when the first name is not in the name list:
+#: two to four capitalised words followed by a party in brackets ("Aslak Rønnevik (Sp)").
+_ENTRY_BY_SHAPE = re.compile(r"(?:^|(?<=[,;:•]\s)|(?<=^\s))(?P<name>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){1,3})"
+                             r"\s*\((?P<party>[A-Za-zÆØÅæøå]{1,6})\)")
 _ABSENT_RE = re.compile(r"\(\s*forfall\s*\)|\bmeldt forfall\b", re.IGNORECASE)
 _PARTY_RE = re.compile(r"^\(?\s*(ap|a|h|sp|frp|sv|krf|v|mdg|r|inp|pp|fnb|tvf|kp|kyst|uavh\.?|[A-ZÆØÅ][\wæøå]{0,3}l)\s*\)?$",
                        re.IGNORECASE)
@@ -67,6 +73,11 @@ def _role_after(text: str) -> str:
     if m and role_re().match(m.group(1).strip()):
         return m.group(1).strip()
     return ""
+
+
+def _listed(doc: Doc) -> bool:
+    """A line of an attendance list: it names a person, by the name lists or by its shape."""
+    return bool(doc.spans.get("persons")) or bool(_ENTRY_BY_SHAPE.search(doc.text))
 
 
 def _person(doc: Doc) -> Span | None:
@@ -173,7 +184,7 @@ def _attendance_sections(ctx: DocContext, found: Found) -> set[int]:
                     break
                 j += 1
                 continue
-            if nb.kind in ("label", "item") or (nb.kind == "heading" and not _person(ctx.docs[j])):  # type: ignore[arg-type]
+            if nb.kind in ("label", "item") or (nb.kind == "heading" and not _listed(ctx.docs[j])):  # type: ignore[arg-type]
                 break
             blank_run = 0
             if nb.kind == "row":
@@ -184,7 +195,7 @@ def _attendance_sections(ctx: DocContext, found: Found) -> set[int]:
                     _row(nb, header, attendance, found)
             else:
                 doc = ctx.docs[j]
-                if doc is None or not doc.spans.get("persons"):
+                if doc is None or not _listed(doc):
                     break
                 _entries(doc, nb, attendance, role, found)
             covered.add(j)
@@ -237,17 +248,27 @@ def _add_entry(found: Found, name: str, role: str, org: str, attendance: str, co
 
 def _entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
     """Names in a list line: each name with what follows it up to the next name."""
-    spans = list(doc.spans.get("persons", []))
     text = doc.text
-    for k, span in enumerate(spans):
-        end = spans[k + 1].start_char if k + 1 < len(spans) else len(text)
-        after = text[span.end_char:end]
+    spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("persons", [])]
+    for m in _ENTRY_BY_SHAPE.finditer(text):
+        if not any(s < m.end("name") and m.start("name") < e for s, e in spans):
+            spans.append((m.start("name"), m.end("name")))
+    spans.sort()
+    for k, (start, stop) in enumerate(spans):
+        end = spans[k + 1][0] if k + 1 < len(spans) else len(text)
+        before = text[spans[k - 1][1] if k else 0:start]
+        after = text[stop:end]
         paren = re.match(r"^\s*\(([^)]{1,40})\)", after)
         party = paren.group(1) if paren and not _REMOTE_RE.search(paren.group(1)) else ""
         tail = after[paren.end():] if paren else after
-        role = label_role or _role_after(tail) or _role_before(text[spans[k - 1].end_char if k else 0:span.start_char])
+        role = label_role or _role_after(tail) or _role_before(before)
         role, org = _split_role(role, default_org or _org_after(tail))
-        _add_entry(found, span.text, role, org, attendance, after, b, party)
+        status = attendance
+        if k and _STOOD_IN_FOR.search(before):
+            status, role = "absent", ""  # the member a substitute met for
+        elif k + 1 < len(spans) and _STOOD_IN_FOR.search(text[stop + (paren.end() if paren else 0):end]):
+            role = role or "varamedlem"
+        _add_entry(found, text[start:stop], role, org, status, after, b, party)
 
 
 def _org_after(text: str) -> str:

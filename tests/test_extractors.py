@@ -230,3 +230,19 @@ def test_case_document_meeting_date_is_the_treatment_not_the_letter() -> None:
             "Utvalg\tMøtedato\tUtvalgssak\nRegionrådet\t16.06.2023\t12/23\n\nForslag til vedtak:\nPlanen vedtas.\n")
     d = analyse_text(text).document
     assert (d.doc_type, d.meeting_date, d.body) == ("case", "2023-06-16", "Regionrådet")
+
+
+def test_substitutes_and_unlisted_first_names_in_attendance_lists() -> None:
+    text = ("Møteprotokoll\n\nMøtende varamedlemmer:\nPer Olsen (H) for Kari Hansen (H)\n"
+            "Aslakur Rønnevik (Sp) for Ola Dahl (Sp)\n\nDeltok på Teams:\nEva Lund (V)\n")
+    people = {p.name: (p.attendance, p.role) for p in analyse_text(text).participants}
+    assert people["Per Olsen"] == ("present", "varamedlem")
+    assert people["Kari Hansen"] == ("absent", "")
+    assert people["Aslakur Rønnevik"] == ("present", "varamedlem")
+    assert people["Ola Dahl"] == ("absent", "")
+    assert people["Eva Lund"][0] == "remote"
+
+
+def test_vote_outcome_lines_are_not_decision_text() -> None:
+    text = "Møteprotokoll\n\nPS 1/25 Budsjett\n\nVedtak:\nBudsjettet vedtas.\nVedtaket var samrøystes.\n"
+    assert [d.text for d in analyse_text(text).decisions] == ["Budsjettet vedtas."]
