@@ -60,3 +60,39 @@ def test_minutes_pdf(tmp_path: Path) -> None:
     assert decisions == [("1", "Godkjent.", "1"), ("2", "Regionrådet ber om økt nettkapasitet i Valdres.", "2")]
     text = (out / "text" / f"{doc['doc_id']}.txt").read_text(encoding="utf-8")
     assert "Side 1 av 2" not in text and "Referat - Regionrådet i Valdres" not in text
+
+
+def _protocol_docx(path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_heading("Møteprotokoll", level=1)
+    d.add_paragraph("Utvalg: Formannskapet")
+    d.add_paragraph("Møtedato: 12.02.2026")
+    d.add_paragraph("Til stede:")
+    table = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([("Navn", "Parti", "Rolle"), ("Kari Nordmann", "Ap", "ordfører"),
+                             ("Per Hansen", "H", "medlem")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.add_paragraph("PS 3/26 Budsjett 2026")
+    d.add_paragraph("Kommunedirektørens innstilling:")
+    d.add_paragraph("Budsjettet vedtas.")
+    d.add_paragraph("Vedtak:")
+    d.add_paragraph("Innstillingen ble enstemmig vedtatt.")
+    d.save(str(path))
+
+
+def test_protocol_docx(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    _protocol_docx(folder / "protokoll.docx")
+    assert main(["run", str(folder), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    doc = _rows(out, "documents")[0]
+    assert (doc["status"], doc["format"], doc["doc_type"], doc["body"], doc["meeting_date"]) == (
+        "ok", "docx", "protocol", "Formannskapet", "2026-02-12")
+    people = {p["name"]: (p["role"], p["attendance"]) for p in _rows(out, "participants")}
+    assert people == {"Kari Nordmann": ("ordfører", "present"), "Per Hansen": ("medlem", "present")}
+    decisions = [(d["item"], d["kind"], d["status"], d["text"], d["outcome"], d["unanimous"])
+                 for d in _rows(out, "decisions")]
+    assert decisions == [("3/26", "innstilling", "proposed", "Budsjettet vedtas.", "", ""),
+                         ("3/26", "vedtak", "adopted", "Budsjettet vedtas.", "adopted as recommended", "true")]
