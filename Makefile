@@ -4,9 +4,23 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+# Debian packages: Tesseract with its Norwegian model reads scanned PDFs; LibreOffice Calc and
+# poppler render the workbook in the tests. Installed when missing and we may (root with apt-get);
+# otherwise a note says what to install, and the features that need them report it.
+DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng libreoffice-calc poppler-utils
 
-install: $(STAMP)
+.PHONY: install system-deps run test lint bench clean
+
+install: system-deps $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian packages:$$missing"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null \
+		|| echo "note: could not install$$missing; scanned PDFs and the workbook render test need them"; \
+	else echo "note: missing Debian packages:$$missing (sudo apt-get install$$missing)"; fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
