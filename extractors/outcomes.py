@@ -25,7 +25,7 @@ VOTES = re.compile(r"\b(\d{1,3})\s+(?:mot|-)\s+(\d{1,3})\s+(?:stemmer|røyster|s
 BLANK = re.compile(r"\b(\d{1,3})\s+(?:blanke|blank|avholdende|stemte blankt)\b", re.IGNORECASE)
 PHRASES = (
     ("noted", re.compile(r"\bt(?:as|att|ek|eke)\s+til\s+(?:orientering|etterretning|vitande)\b", re.IGNORECASE)),
-    ("postponed", re.compile(r"\b(?:utsettes|utsatt|utset|vert utsett|blir utsatt)\b", re.IGNORECASE)),
+    ("postponed", re.compile(r"\b(?:utsettes|utsatt|utset|utsett|vert utsett|blir utsatt)\b", re.IGNORECASE)),
     ("sent back", re.compile(r"\b(?:sendes|sendt|sendast|vert sendt)\s+(?:tilbake|attende)\b", re.IGNORECASE)),
     ("election", re.compile(r"\b(?:velges|valgt|vert vald|vart vald|blir valgt|ble valgt|som leder|som leiar)\b",
                             re.IGNORECASE)),
@@ -49,6 +49,8 @@ def phrase_outcome(text: str) -> str:
 
     >>> phrase_outcome("Saken tas til orientering."), phrase_outcome("Som leder ble valgt Kari Dahl."), phrase_outcome("Ok.")
     ('noted', 'election', '')
+    >>> phrase_outcome("Saka vart utsett til neste møte."), phrase_outcome("Saka vert sendt attende til rådmannen.")
+    ('postponed', 'sent back')
     """
     return next((name for name, pattern in PHRASES if pattern.search(text)), "")
 
