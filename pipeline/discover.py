@@ -16,14 +16,25 @@ _MAX_ID = 80
 
 
 def safe_id(stem: str) -> str:
-    """A file-name-safe id from a file stem: letters, digits, ``_``, ``-`` and ``.`` only.
+    r"""A file-name-safe id from a file stem: letters, digits, ``_``, ``-`` and ``.`` only, never
+    starting with ``-`` (an option to a shell command, a formula to a spreadsheet) or ``.``.
 
-    >>> safe_id("Møte 12. mars/../../etc"), safe_id("..")
-    ('Møte_12._mars_.._.._etc', 'doc')
+    >>> safe_id("Møte 12. mars/../../etc"), safe_id(".."), safe_id("-=cmd"), safe_id("linje\nskift")
+    ('Møte_12._mars_.._.._etc', 'doc', 'cmd', 'linje_skift')
     """
     text = unicodedata.normalize("NFC", stem)
-    text = _UNSAFE_RE.sub("_", text).strip("._") or "doc"
+    text = _UNSAFE_RE.sub("_", text).strip("._-") or "doc"
     return text[:_MAX_ID]
+
+
+def display_path(rel: str) -> str:
+    r"""A relative path as text that can be written anywhere: bytes of a name that are not UTF-8
+    (an old archive's ``m\xf8te.txt``) are shown as ``\xf8`` instead of breaking the UTF-8 tables.
+
+    >>> display_path("m\udcf8te.txt"), display_path("møte.txt")
+    ('m\\xf8te.txt', 'møte.txt')
+    """
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
 def _walk(folder: Path) -> Iterable[Path]:
@@ -46,12 +57,13 @@ def discover(inputs: Iterable[Path]) -> list[SourceFile]:
         else:
             raise RunError(f"input not found: {item}")
     found.sort(key=lambda pair: pair[1])
-    seen: set[str] = set()
+    seen: set[str] = set()  # case-folded: "Sak" and "sak" would be one text file on macOS or Windows
     out = []
     for path, rel in found:
+        rel = display_path(rel)
         doc_id = safe_id(Path(rel).stem)
-        if doc_id in seen:
+        if doc_id.casefold() in seen:
             doc_id = f"{doc_id}-{hashlib.sha1(rel.encode()).hexdigest()[:8]}"
-        seen.add(doc_id)
+        seen.add(doc_id.casefold())
         out.append(SourceFile(path=path.absolute(), source_path=rel, doc_id=doc_id))
     return out

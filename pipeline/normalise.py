@@ -147,15 +147,28 @@ def remove_page_furniture(lines: list[Line]) -> list[Line]:
     """Remove page numbers and running headers/footers.
 
     Across PDF pages: a line among the first or last three of a page that repeats (digits
-    ignored) on most pages, or that is a bare page number there. Within one text: explicit
+    ignored) on most pages that have text, or that is a bare page number there. Within one text: explicit
     page markers ("Side 2 av 4") anywhere, bare numbers only when they run in sequence
     (a single lone "2" may be a list number and stays), and a line that repeats three or
     more times right beside such a marker.
 
+    Repeated until nothing more goes (so a second call changes nothing): removing a header
+    brings the next line to the page edge, removing a number can put two others in sequence.
+
     >>> _text(remove_page_furniture(_to_lines("Tekst\\nSide 2 av 3\\nMer tekst\\n2\\nmer")))
     'Tekst\\nMer tekst\\n2\\nmer'
+    >>> _text(remove_page_furniture(_to_lines("1\\n\\n7\\n\\n8\\n\\n2")))
+    '\\n\\n'
     """
-    pages = sorted({line.page for line in lines})
+    while True:
+        kept = _remove_furniture_once(lines)
+        if len(kept) == len(lines):
+            return kept
+        lines = kept
+
+
+def _remove_furniture_once(lines: list[Line]) -> list[Line]:
+    pages = sorted({line.page for line in lines if line.text.strip()})  # a blank page has no header
     drop: set[int] = set()
     if len(pages) >= 2:
         drop |= _furniture_across_pages(lines, pages)
@@ -185,8 +198,9 @@ def _furniture_across_pages(lines: list[Line], pages: list[int]) -> set[int]:
 
 def _furniture_within_text(lines: list[Line]) -> set[int]:
     drop = {i for i, line in enumerate(lines) if _EXPLICIT_PAGE_RE.match(line.text)}
-    lone = [i for i, line in enumerate(lines) if re.fullmatch(r"\s*\d{1,3}\s*", line.text) and _stands_alone(lines, i)]
-    values = [int(lines[i].text) for i in lone]
+    numbers = {i: n for i, line in enumerate(lines) if (n := _lone_number(line.text)) is not None
+               and _stands_alone(lines, i)}
+    lone, values = list(numbers), list(numbers.values())
     for k, i in enumerate(lone):
         before = k > 0 and values[k - 1] == values[k] - 1
         after = k + 1 < len(lone) and values[k + 1] == values[k] + 1
@@ -202,6 +216,16 @@ def _furniture_within_text(lines: list[Line]) -> set[int]:
     return drop
 
 
+def _lone_number(text: str) -> int | None:
+    r"""The number a line holds alone (``\s`` also matches controls such as ``\x1f``, which int() refuses).
+
+    >>> _lone_number(" 12 "), _lone_number("0\x1f"), _lone_number("12a")
+    (12, 0, None)
+    """
+    m = re.fullmatch(r"\s*(\d{1,3})\s*", text)
+    return int(m.group(1)) if m else None
+
+
 def _stands_alone(lines: list[Line], i: int) -> bool:
     prev_blank = i == 0 or not lines[i - 1].text.strip()
     next_blank = i + 1 >= len(lines) or not lines[i + 1].text.strip()
@@ -210,23 +234,32 @@ def _stands_alone(lines: list[Line], i: int) -> bool:
 
 def join_hyphenated_lines(lines: list[Line]) -> list[Line]:
     """Join a word hyphenated across a line end ("kommune-" + "styret"), but keep a hyphen before
-    a conjunction ("samfunns-" + "og arealplan") or a capital ("Nord-" + "Trøndelag").
+    a conjunction ("samfunns-" + "og arealplan") or a capital ("Nord-" + "Trøndelag"), and after
+    a conjunction ("og-" is no word part; joining it would hide the conjunction from a second pass).
 
     >>> _text(join_hyphenated_lines(_to_lines("vedtatt i kommune-\\nstyret i dag\\nsamfunns-\\nog areal")))
     'vedtatt i kommunestyret i dag\\nsamfunns-\\nog areal'
     >>> _text(join_hyphenated_lines(_to_lines("Nord-\\nTrøndelag")))
     'Nord-\\nTrøndelag'
+    >>> _text(join_hyphenated_lines(_to_lines("kommune-\\nog-\\nvedtatt")))
+    'kommune-\\nog-\\nvedtatt'
     """
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if prev is not None and re.search(r"[a-zæøå]-$", prev.text) and not is_list_item(line.text):
+        if prev is not None and re.search(r"[a-zæøå]-$", prev.text) and not is_list_item(line.text) \
+                and not _ends_in_conjunction(prev.text):
             m = re.match(r"([a-zæøå]+)(.*)$", line.text.lstrip())
             if m and m.group(1) not in _CONJUNCTIONS:
                 out[-1] = Line(prev.page, prev.number, prev.text[:-1] + m.group(1) + m.group(2))
                 continue
         out.append(line)
     return out
+
+
+def _ends_in_conjunction(text: str) -> bool:
+    m = re.search(r"(?<!\w)(\w+)-$", text)
+    return m is not None and m.group(1) in _CONJUNCTIONS
 
 
 def reflow_broken_lines(lines: list[Line]) -> list[Line]:
@@ -275,26 +308,28 @@ class NormaliseConfig:
     """One flag per fixer, all on by default (``NormaliseConfig(reflow_broken_lines=False)``)."""
 
     normalise_newlines: bool = True
-    unicode_nfc: bool = True
     fix_ligatures: bool = True
     remove_soft_hyphens: bool = True
     fix_spaces: bool = True
     fix_private_bullets: bool = True
     remove_control_chars: bool = True
+    unicode_nfc: bool = True
     strip_trailing_spaces: bool = True
     remove_page_furniture: bool = True
     join_hyphenated_lines: bool = True
     reflow_broken_lines: bool = True
 
 
+# unicode_nfc runs after the fixers that remove characters: a letter and its combining mark that
+# a control, zero-width or soft-hyphen character kept apart ("A\x1f\u0300") meet only then.
 CHAR_FIXERS: tuple[Callable[[str], str], ...] = (
     normalise_newlines,
-    unicode_nfc,
     fix_ligatures,
     remove_soft_hyphens,
     fix_spaces,
     fix_private_bullets,
     remove_control_chars,
+    unicode_nfc,
     strip_trailing_spaces,
 )
 LINE_FIXERS: tuple[Callable[[list[Line]], list[Line]], ...] = (
@@ -310,6 +345,9 @@ def normalise_text(text: str, config: NormaliseConfig = NormaliseConfig()) -> st
 
     >>> normalise_text("Til\u00a0stede:\\r\\n\uf0b7 Kari")
     'Til stede:\\n• Kari'
+
+    >>> normalise_text("A\\x1f\\u0300") == "\\u00c0"  # NFC after the control character is gone
+    True
     """
     for fixer in CHAR_FIXERS:
         if getattr(config, fixer.__name__):
@@ -320,16 +358,24 @@ def normalise_text(text: str, config: NormaliseConfig = NormaliseConfig()) -> st
 def normalise_pages(pages: Iterable[Page], config: NormaliseConfig = NormaliseConfig()) -> list[Line]:
     """The whole document: character fixers per page, then line fixers over all lines.
 
-    Form feeds inside a page's text start a new page.
+    Form feeds inside a page's text start a new page. Runs of blank lines are cut to one before
+    and after each line fixer, so that each sees the blank lines the result will have, and the
+    line fixers run again while they still change something (every change removes a line, so
+    this ends): a joined line can bring a page number to a page edge. The result is a fixed point:
+    normalising it again changes nothing.
     """
     lines: list[Line] = []
     for page in pages:
         for k, chunk in enumerate(page.text.split("\f")):
             lines.extend(_to_lines(normalise_text(chunk, config), page.number + k))
-    for fixer in LINE_FIXERS:
-        if getattr(config, fixer.__name__):
-            lines = fixer(lines)
-    return _trim_blank_runs(lines)
+    lines = _trim_blank_runs(lines)
+    while True:
+        before = len(lines)
+        for fixer in LINE_FIXERS:
+            if getattr(config, fixer.__name__):
+                lines = _trim_blank_runs(fixer(lines))
+        if len(lines) == before:
+            return lines
 
 
 def _trim_blank_runs(lines: list[Line]) -> list[Line]:

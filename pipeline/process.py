@@ -10,7 +10,8 @@ import time
 import traceback
 
 from extractors import build_context, run_extractors
-from pipeline.errors import DocumentError
+from extractors.nlp import nlp
+from pipeline.errors import DocumentError, UnreadableDocument
 from pipeline.models import DocumentResult, DocumentRow, Line, RawDocument, SourceFile
 from pipeline.layout import with_table_rows
 from pipeline.normalise import normalise_pages
@@ -23,9 +24,20 @@ def lines_text(lines: list[Line]) -> str:
     return "\n".join(line.text for line in lines) + ("\n" if lines else "")
 
 
+def require_short_lines(lines: list[Line]) -> None:
+    """Refuse a line longer than spaCy analyses (``max_length``, 1,000,000 characters by default):
+    a plain message instead of spaCy's error E088."""
+    limit = nlp().max_length
+    longest = max((len(line.text) for line in lines), default=0)
+    if longest > limit:
+        raise UnreadableDocument(f"file too large: a line of {longest:,} characters "
+                                 f"(minutes analyses lines up to {limit:,})")
+
+
 def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
     """The pure part: everything after reading."""
     lines = normalise_pages(with_table_rows(raw.pages, raw.tables))
+    require_short_lines(lines)
     ctx = build_context(source.doc_id, lines, raw)
     found = run_extractors(ctx)
     meta = found["metadata"]

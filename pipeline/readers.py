@@ -4,13 +4,16 @@ Text per page as the file has it (decoded, ``\\n`` line ends; cleaning is the no
 plus tables as rows of cell strings. PDF text comes from pypdfium2; pdfplumber runs only on pages
 whose text suggests a participant or voting table (``TABLE_MARKERS``). :func:`read_document`
 dispatches through :data:`READERS`; every problem is an :class:`UnsupportedFormat` or
-:class:`UnreadableDocument` with a short plain message, never a library error.
+:class:`UnreadableDocument` with a short plain message, never a library error. Files that are not
+regular files (a FIFO would block), bigger than :data:`MAX_FILE_BYTES` or holding more than
+:data:`MAX_TEXT_CHARS` characters are refused; a PDF with images but no text is a scan needing OCR.
 """
 from __future__ import annotations
 
 import codecs
 import functools
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +33,12 @@ TABLE_MARKERS = (
     "til stede", "tilstede", "til stades", "deltakere", "deltagere", "møtende", "forfall",
     "frammøtte", "fremmøtte", "medlemmer", "behandlet av", "møtedato", "varamedlem", "stemte",
 )
+
+#: The largest file read at all (bytes on disk). Bigger files become an error row without being opened.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+#: The most text one document may hold (characters after reading; about 4,000 dense pages). The
+#: analysis takes some 15 s per million characters, so more is an archive accident, not a document.
+MAX_TEXT_CHARS = 10_000_000
 
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -70,14 +79,36 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+def _require_plain_file(path: Path) -> None:
+    """Refuse, before opening, what is not a regular file or is too big: opening a FIFO or a device
+    would block the run forever (a directory fails on open with its own message)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        raise UnreadableDocument("cannot open file: not a regular file (a pipe, socket or device)")
+    if info.st_size > MAX_FILE_BYTES:
+        raise UnreadableDocument(f"file too large: {info.st_size / 2**20:.0f} MB "
+                                 f"(minutes reads files up to {MAX_FILE_BYTES // 2**20} MB)")
+
+
+def _require_sane_size(doc: RawDocument) -> RawDocument:
+    """Refuse a document with more text than :data:`MAX_TEXT_CHARS` (it would take hours to analyse)."""
+    characters = sum(len(page.text) for page in doc.pages)
+    if characters > MAX_TEXT_CHARS:
+        raise UnreadableDocument(f"file too large: {characters:,} characters of text "
+                                 f"(minutes reads up to {MAX_TEXT_CHARS:,} per document)")
+    return doc
+
+
 def _plain_errors(what: str) -> Callable[[Reader], Reader]:
-    """Make a reader raise only DocumentError: OSError and library errors become UnreadableDocument."""
+    """Make a reader raise only DocumentError: OSError and library errors become UnreadableDocument.
+    Non-regular files, oversized files and oversized texts are refused here, for every format."""
 
     def wrap(reader: Reader) -> Reader:
         @functools.wraps(reader)
         def guarded(path: Path) -> RawDocument:
             try:
-                return reader(Path(path))
+                _require_plain_file(Path(path))
+                return _require_sane_size(reader(Path(path)))
             except DocumentError:
                 raise
             except OSError as exc:
@@ -113,12 +144,15 @@ def _utf16_by_nuls(data: bytes) -> str | None:
 
 
 def _decode_guess(data: bytes) -> tuple[str, str]:
-    """Decode bytes without a BOM: UTF-16 by NUL pattern, strict UTF-8, mostly-UTF-8, then cp1252."""
-    if b"\x00" in data:
-        encoding = _utf16_by_nuls(data)
-        if encoding is None:
-            raise UnreadableDocument("not a text file: it contains binary data")
+    r"""Decode bytes without a BOM: UTF-16 by NUL pattern, strict UTF-8, mostly-UTF-8, then cp1252.
+
+    >>> _decode_guess(b"M\xc3\xb8te\x00dato")
+    ('Møte\x00dato', 'utf-8')
+    """
+    encoding = _utf16_by_nuls(data) if b"\x00" in data else None
+    if encoding is not None:
         return data.decode(encoding, errors="replace"), encoding
+    # Stray NULs in 8-bit text are junk characters: decode_text refuses the file if there are many.
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -178,6 +212,13 @@ def read_text_file(path: Path) -> RawDocument:
 # --------------------------------------------------------------------------- PDF
 
 
+def _page_has_image(page: Any) -> bool:
+    """True when the page shows an image (a page with no text and no image is simply blank)."""
+    import pypdfium2.raw as pdfium_c
+
+    return next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3), None) is not None
+
+
 def _pdfium_error(exc: Exception) -> UnreadableDocument:
     """A plain message for a pypdfium2 load error (its err_code follows FPDF_GetLastError)."""
     import pypdfium2.raw as pdfium_c
@@ -231,24 +272,37 @@ def _pdf_tables(path: Path, page_numbers: list[int]) -> tuple[Table, ...]:
     return tuple(tables)
 
 
-def _pdf_pages(path: Path) -> tuple[Page, ...]:
+def _pdf_pages(path: Path) -> tuple[tuple[Page, ...], int]:
+    """Text per page, and how many pages were read by OCR. A page without a usable text layer
+    that shows an image is a scan: Tesseract reads it (``pipeline.ocr``). A document made only of
+    such pages fails with an install hint when Tesseract is missing; a mixed one keeps its text."""
     import pypdfium2 as pdfium
+
+    from pipeline import ocr
 
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         raise _pdfium_error(exc) from exc
     try:
-        pages = []
+        pages, scanned, read_by_ocr = [], 0, 0
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
             try:
-                pages.append(Page(index + 1, _clean_pdf_text(textpage.get_text_range())))
+                text = _clean_pdf_text(textpage.get_text_range())
+                if ocr.needs_ocr(text) and _page_has_image(page):
+                    scanned += 1
+                    if ocr.tesseract_language() is not None:
+                        text = ocr.ocr_page(page)
+                        read_by_ocr += 1
+                pages.append(Page(index + 1, text))
             finally:
                 textpage.close()
                 page.close()
-        return tuple(pages)
+        if scanned and not read_by_ocr and not any(p.text.strip() for p in pages):
+            raise UnreadableDocument(f"scanned PDF without a text layer: {ocr.INSTALL_HINT}")
+        return tuple(pages), read_by_ocr
     except pdfium.PdfiumError as exc:
         raise UnreadableDocument(f"damaged PDF: {_short(exc)}") from exc
     finally:
@@ -257,14 +311,16 @@ def _pdf_pages(path: Path) -> tuple[Page, ...]:
 
 @_plain_errors("PDF")
 def read_pdf(path: Path) -> RawDocument:
-    """Read a PDF: text per page with pypdfium2, tables with pdfplumber on likely pages only."""
+    """Read a PDF: text per page with pypdfium2 (Tesseract for scanned pages), tables with
+    pdfplumber on likely pages only."""
     _require_content(path)
-    pages = _pdf_pages(path)
+    pages, read_by_ocr = _pdf_pages(path)
     if not pages:
         raise UnreadableDocument("damaged PDF: it has no pages")
     table_pages = [page.number for page in pages if _likely_table(page.text)]
     tables = _pdf_tables(path, table_pages) if table_pages else ()
-    return RawDocument(pages=pages, tables=tables, format="pdf", text_source="text")
+    source = "ocr" if read_by_ocr == len(pages) else "text+ocr" if read_by_ocr else "text"
+    return RawDocument(pages=pages, tables=tables, format="pdf", text_source=source)
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -323,6 +379,16 @@ def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) ->
                 _walk_body(content, doc, lines, tables)
 
 
+def _require_sane_unpacked_size(path: Path) -> None:
+    """Refuse a zip bomb: a .docx whose parts unpack to more than :data:`MAX_FILE_BYTES` (the sizes
+    in the zip directory bound what zipfile will ever inflate)."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_FILE_BYTES:
+        raise UnreadableDocument(f"file too large: the Word file unpacks to {unpacked / 2**20:.0f} MB "
+                                 f"(minutes reads files up to {MAX_FILE_BYTES // 2**20} MB)")
+
+
 @_plain_errors("Word file")
 def read_docx(path: Path) -> RawDocument:
     """Read a .docx body (not headers/footers) as one page; tables also as :class:`Table` rows."""
@@ -331,6 +397,7 @@ def read_docx(path: Path) -> RawDocument:
     _require_content(path)
     if not zipfile.is_zipfile(path):
         raise UnreadableDocument("not a Word file: the .docx is not a valid zip archive")
+    _require_sane_unpacked_size(path)
     try:
         doc = docx.Document(str(path))
         lines: list[str] = []

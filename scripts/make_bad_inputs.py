@@ -11,7 +11,10 @@ file system, are made at test time by the functions below (``tests/test_bad_inpu
 * :func:`make_big_text` - a text file of tens of megabytes;
 * :func:`make_symlink_loops` - a folder symlink pointing to its parent and a file symlink to itself;
 * :func:`make_unreadable` - a file with mode 000 and a FIFO named ``.txt`` (reading it would block);
-* :func:`make_awkward_names` - names with double quotes, a newline, backslashes and ``..``.
+* :func:`make_awkward_names` - names with double quotes, a newline, backslashes and ``..``, a
+  leading ``-=``, and a name that is not UTF-8;
+* :func:`make_long_line` - one line of 1.5 million characters;
+* :func:`make_zip_bomb_docx` - a .docx that unpacks to far more than it weighs.
 
 ``tests/fixtures/bad/README.md`` lists every committed file with what is wrong and the outcome.
 """
@@ -29,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "tests" / "fixtures" / "bad"
-FIXED_DATE = dt.datetime(2024, 11, 19, 12, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2024, 11, 19, 12, 0, tzinfo=dt.UTC)
 ZIP_DATE = (2024, 11, 19, 12, 0, 0)
 
 NORWEGIAN = (
@@ -45,7 +48,9 @@ FORMULAS = (
     "Konklusjon:\n@SUM(1+1)*cmd|' /C calc'!A0\n\n"
     "Innstilling:\n-2+3+cmd|' /C calc'!A0\n"
 )
-TRAVERSAL = "../../etc/passwd\n\nReferat fra møte i regionrådet 3. mars 2024\n\nVedtak:\nSaken tas til orientering.\n"
+TRAVERSAL = (
+    "../../etc/passwd\n\nReferat fra møte i regionrådet 3. mars 2024\n\nVedtak:\nSaken tas til orientering.\n"
+)
 
 
 # --------------------------------------------------------------------------- PDF helpers
@@ -127,6 +132,8 @@ def _text_stream(lines: list[str]) -> bytes:
     return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
+_PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R >> >> >>")
 _FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
 _LOOP_TEXT = ["Møteprotokoll", "Til stede: Kari Nordmann, Ola Ås", "Vedtak: Saken tas til orientering."]
 
@@ -136,7 +143,7 @@ def _pages_loop_pdf() -> bytes:
     return hand_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        _PAGE,
         _text_stream(_LOOP_TEXT),
         _FONT,
     ])
@@ -147,7 +154,7 @@ def _outlines_loop_pdf() -> bytes:
     return hand_pdf([
         b"<< /Type /Catalog /Pages 2 0 R /Outlines 6 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        _PAGE,
         _text_stream(_LOOP_TEXT),
         _FONT,
         b"<< /Type /Outlines /First 7 0 R /Last 7 0 R /Count 1 >>",
@@ -170,7 +177,7 @@ def _zip(parts: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
-            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), data)
+            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), data, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -195,13 +202,14 @@ _W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 def _docx(document_xml: bytes) -> bytes:
     """A minimal .docx package (content types, one relationship, the main document part)."""
-    return _zip({"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS, "word/document.xml": document_xml})
+    parts = {"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS, "word/document.xml": document_xml}
+    return _zip(parts)
 
 
 def _good_docx_xml(paragraphs: list[str]) -> bytes:
     body = b"".join(b"<w:p><w:r><w:t>" + p.encode() + b"</w:t></w:r></w:p>" for p in paragraphs)
-    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ' + _W + b"><w:body>" + body + \
-        b"</w:body></w:document>"
+    head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ' + _W + b"><w:body>"
+    return head + body + b"</w:body></w:document>"
 
 
 def _entity_bomb_xml() -> bytes:
@@ -210,7 +218,8 @@ def _entity_bomb_xml() -> bytes:
         b'<!ENTITY lol%d "%s">' % (k, b"".join(b"&lol%d;" % (k - 1) for _ in range(10))) for k in range(1, 10)
     ]
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE w:document [' + b"".join(entities) + b"]>\n"
-            b"<w:document " + _W + b"><w:body><w:p><w:r><w:t>Referat &lol9;</w:t></w:r></w:p></w:body></w:document>")
+            b"<w:document " + _W + b"><w:body><w:p><w:r><w:t>Referat &lol9;</w:t></w:r></w:p>"
+            b"</w:body></w:document>")
 
 
 # --------------------------------------------------------------------------- the corpus
@@ -306,18 +315,43 @@ def make_unreadable(folder: Path) -> dict[str, Path]:
 AWKWARD_NAMES = (
     'sak "13" vedtak.txt',
     "linje\nskift.txt",
-    "..\\..\\etc\\passwd.txt",
-    "...txt",
+    "sak..\\..\\..\\etc\\passwd.txt",
     "-=cmd.txt",
+    "=HYPERLINK(1).txt",
 )
+#: A name in Windows-1252 bytes, as old zip archives unpack: not valid UTF-8.
+NON_UTF8_NAME = b"m\xf8te cp1252.txt"
 
 
 def make_awkward_names(folder: Path) -> list[Path]:
-    """Good documents under names that are legal on Linux but not everywhere (not committed)."""
+    """Good documents under names that are legal on Linux but not everywhere (not committed),
+    and one whose name is not UTF-8 (skipped where the file system refuses it)."""
     paths = [folder / name for name in AWKWARD_NAMES]
+    try:
+        with open(os.path.join(os.fsencode(folder), NON_UTF8_NAME), "wb"):
+            pass
+        paths.append(folder / os.fsdecode(NON_UTF8_NAME))
+    except OSError:
+        pass
     for path in paths:
         path.write_text(NORWEGIAN, encoding="utf-8")
     return paths
+
+
+def make_zip_bomb_docx(folder: Path, megabytes: int = 5, name: str = "docx_zip_bomb.docx") -> Path:
+    """A .docx whose document.xml unpacks to ``megabytes`` MB of spaces (a few KB packed); a test
+    lowers ``readers.MAX_FILE_BYTES`` below that instead of making gigabytes."""
+    xml = _good_docx_xml(["Referat"]).replace(b"<w:body>", b"<w:body>" + b" " * (megabytes * 2**20))
+    path = folder / name
+    path.write_bytes(_docx(xml))
+    return path
+
+
+def make_long_line(folder: Path, name: str = "one_long_line.txt") -> Path:
+    """1.5 million characters without a line break: longer than spaCy analyses in one piece."""
+    path = folder / name
+    path.write_text("Møte i regionrådet " * 80_000, encoding="utf-8")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

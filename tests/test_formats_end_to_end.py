@@ -96,3 +96,40 @@ def test_protocol_docx(tmp_path: Path) -> None:
                  for d in _rows(out, "decisions")]
     assert decisions == [("3/26", "innstilling", "proposed", "Budsjettet vedtas.", "", ""),
                          ("3/26", "vedtak", "adopted", "Budsjettet vedtas.", "adopted as recommended", "true")]
+
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+
+
+def _scanned_pdf(path: Path, lines: list[str]) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 40)
+    for k, line in enumerate(lines):
+        draw.text((220, 300 + 80 * k), line, fill=0, font=font)
+    png = path.with_suffix(".png")
+    image.save(png)
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.image(str(png), x=0, y=0, w=210, h=297)
+    pdf.output(str(path))
+    png.unlink()
+
+
+def test_scanned_pdf_is_read_by_tesseract(tmp_path: Path) -> None:
+    from pipeline.ocr import tesseract_language
+
+    if tesseract_language() is None or not FONT.exists():
+        pytest.skip("needs tesseract-ocr with tesseract-ocr-nor (make system-deps) and fonts-dejavu")
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    _scanned_pdf(folder / "skannet.pdf", [
+        "Møteprotokoll for formannskapet", "Møtedato: 12.02.2026", "Til stede: Kari Nordmann (Ap), Per Hansen (H)",
+        "PS 12/26 Budsjett for 2026", "Vedtak:", "Formannskapet går inn for økt satsing på skole og helse."])
+    assert main(["run", str(folder), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    doc = _rows(out, "documents")[0]
+    assert (doc["status"], doc["text_source"], doc["meeting_date"]) == ("ok", "ocr", "2026-02-12")
+    assert [d["text"] for d in _rows(out, "decisions")] == ["Formannskapet går inn for økt satsing på skole og helse."]
+    assert {p["name"] for p in _rows(out, "participants")} == {"Kari Nordmann", "Per Hansen"}
