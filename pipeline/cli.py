@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,9 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rollup", action="store_true",
                      help="report municipalities under their regional council in the regions and topics tables")
 
-    explain = sub.add_parser("explain", help="show what normalisation changed in one document",
-                             description="Print every change the normalisers made to FILE, line by line.")
+    explain = sub.add_parser("explain", help="show what normalisation and OCR repair changed in one document",
+                             description="Print every change the normalisers made to FILE, line by line, and every "
+                                         "word the OCR repair changed (before, after, rule, confidence).")
     explain.add_argument("file", type=Path, metavar="FILE")
+    explain.add_argument("--repairs-only", action="store_true", help="only the OCR repairs")
 
     evaluate = sub.add_parser(
         "evaluate", help="score a run against hand annotations (gold JSON files)",
@@ -70,14 +73,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from pipeline.normalise import explain
+    from pipeline.layout import with_table_rows
+    from pipeline.normalise import explain, normalise_pages
     from pipeline.readers import read_document
+    from pipeline.repair import explain_changes, repair_lines
 
     raw = read_document(args.file)
-    changes = explain(raw.pages)
-    for c in changes:
-        print(f"p{c.page}:{c.number if hasattr(c, 'number') else c.line} {c.rule}: {c.before!r} -> {c.after!r}")
-    print(f"{len(changes)} changes")
+    pages = with_table_rows(raw.pages, raw.tables)
+    changes = explain(pages)
+    if not args.repairs_only:
+        print(f"normalisation ({len(changes)} changes):")
+        for c in changes:
+            print(f"  p{c.page} l{c.line}  {c.rule}: {c.before!r} -> {c.after!r}")
+    _, repairs = repair_lines(normalise_pages(pages))
+    print(f"OCR repairs ({len(repairs)}):")
+    for line in explain_changes(repairs):
+        print("  " + line)
     return 0
 
 
@@ -111,4 +122,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
+    if hasattr(signal, "SIGPIPE"):  # `minutes explain FILE | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

@@ -39,7 +39,7 @@ HEADERS_NB = {
     "doc_id": "Dokument-ID", "source_path": "Kildefil", "doc_type": "Dokumenttype", "title": "Tittel",
     "meeting_date": "Møtedato", "body": "Organ", "status": "Status", "error": "Feilmelding", "format": "Format",
     "pages": "Sider", "text_source": "Tekstkilde", "encoding": "Tegnkoding", "language": "Målform",
-    "characters": "Tegn", "item": "Sak", "kind": "Type", "text": "Tekst", "quoted": "Sitert", "label": "Overskrift",
+    "characters": "Tegn", "repairs": "Rettinger", "item": "Sak", "kind": "Type", "text": "Tekst", "quoted": "Sitert", "label": "Overskrift",
     "page": "Side", "line": "Linje", "name": "Navn", "role": "Rolle", "organisation": "Organisasjon",
     "attendance": "Oppmøte", "number": "Nummer", "region": "Region", "mention": "Skrevet som",
     "region_kind": "Regiontype", "region_code": "Regionkode", "mentions": "Omtaler", "theme": "Tema",

@@ -99,6 +99,7 @@ class DocumentRow:
     encoding: str = ""
     language: str = ""
     characters: int = 0
+    repairs: int = 0  # words repaired (OCR damage); each is a row of the repairs table
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ import traceback
 from extractors import build_context, run_extractors
 from extractors.nlp import nlp
 from pipeline.errors import DocumentError, UnreadableDocument
-from pipeline.models import DocumentResult, DocumentRow, Line, RawDocument, SourceFile
+from pipeline.models import DocumentResult, DocumentRow, Line, RawDocument, RepairRow, SourceFile
 from pipeline.layout import with_table_rows
 from pipeline.normalise import normalise_pages
+from pipeline.repair import repair_lines
 from pipeline.readers import read_document
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def require_short_lines(lines: list[Line]) -> None:
 
 def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
     """The pure part: everything after reading."""
-    lines = normalise_pages(with_table_rows(raw.pages, raw.tables))
+    lines, changes = repair_lines(normalise_pages(with_table_rows(raw.pages, raw.tables)))
     require_short_lines(lines)
     ctx = build_context(source.doc_id, lines, raw)
     found = run_extractors(ctx)
@@ -44,15 +45,17 @@ def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
     text = lines_text(lines)
     document = DocumentRow(
         doc_id=source.doc_id, source_path=source.source_path, doc_type=meta.doc_type, title=meta.title,
-        meeting_date=meta.meeting_date, body=meta.body, status="ok", error="", organisation=meta.organisation, place=meta.place, format=raw.format,
-        pages=len(raw.pages), text_source=raw.text_source, encoding=raw.encoding, language=meta.language,
-        characters=len(text),
+        meeting_date=meta.meeting_date, body=meta.body, status="ok", error="", organisation=meta.organisation,
+        place=meta.place, format=raw.format, pages=len(raw.pages), text_source=raw.text_source, encoding=raw.encoding,
+        language=meta.language, characters=len(text), repairs=len(changes),
     )
     return DocumentResult(
         document=document, text=text,
         decisions=tuple(found["decisions"]), participants=tuple(found["participants"]),
         agenda_items=tuple(found["agenda_items"]), regions=tuple(found["regions"]), topics=tuple(found["topics"]),
         votes=tuple(found["votes"]),
+        repairs=tuple(RepairRow(source.doc_id, c.page, c.line, c.rule, c.before, c.after, round(c.confidence, 3))
+                      for c in changes),
     )
 
 

@@ -1,0 +1,424 @@
+"""OCR repair: put back the æ, ø and å that an OCR engine without Norwegian letters took away.
+
+A stage after normalisation, before extraction: ``repair_lines(lines) -> (lines, changes)``.
+
+1. **Is it damaged?** Per page, then per document. A page whose share of æ/ø/å is normal is clean
+   and costs one pass of ``str.count`` (:func:`looks_clean`). Otherwise :func:`damage_score` counts
+   the words the lexicon does not know but would know after reversing a confusion (``mgte``,
+   ``pa``). Clean pages are never touched.
+2. **Candidates** come from reversing the confusions in ``resources/ocr_confusions.jsonl`` (data,
+   one confusion a line: ø read as o, g, a, e, @; å as a, 4, d, &; æ as e, ee, ae, ze; I as |).
+   Lexicon words with æ/ø/å are indexed by their *shape* (every run of letters a confusion can
+   touch becomes ``*``), so a damaged word finds its candidates in one look-up; compounds
+   (``samhandlingsmate``) are split into known parts, each repaired on its own.
+3. **Choice** by a unigram model: the word's frequency (wordfreq, Norsk Ordbank) times the
+   confusion's probability, with the document's own confident repairs as a cache (a word repaired
+   elsewhere in the document is more likely here too). A damaged form that is itself a word
+   (``matet``, ``for``, ``sa``) changes only when the repair wins by a clear margin.
+4. **Guards**: capitalised words inside a sentence change only into a known name or place;
+   Nynorsk text keeps its forms (vere, ikkje, eg) and gets Nynorsk repairs or none; list letters,
+   e-mail addresses and numbers are left alone.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
+
+from pipeline.lexicon import (
+    FLOOR_ZIPF,
+    Lexicon,
+    Model,
+    Reading,
+    base_model,
+    detect_nynorsk,
+    family,
+    load_lexicon,
+    plain_ids,
+)
+from pipeline.models import Change, Line
+
+#: A page is clean, without further checks, when at least this share of its characters is æ/ø/å
+#: (running Norwegian text has 1-2 %; OCR output without Norwegian letters has none).
+CLEAN_SHARE = 0.003
+#: damage_score at or above which a page or document counts as damaged, given at least
+#: MIN_EVIDENCE damaged-looking words.
+DAMAGED = 0.02
+MIN_EVIDENCE = 2
+#: log10 odds a repair must win by when the damaged form is itself a word.
+REAL_WORD_MARGIN = 1.0
+#: Weight of a repaired word's first four letters as evidence for another form of it.
+STEM_WEIGHT = 0.3
+NORWEGIAN_ASCII = ("og", "i", "til", "av", "som", "det", "er", "med", "for", "den", "de", "en", "et", "ein",
+                   "eit", "ikke", "ikkje", "om", "har", "skal", "kan", "fra", "vil", "ble", "vart", "at")
+
+_NORWEGIAN_LETTER = re.compile("[æøå]")
+_TOKEN = re.compile(r"[\w@&|]+")
+_EMAIL_OR_URL = re.compile(r"[\w.+-]+@[\w-]+\.\w[\w.]*|(?:https?://|www\.)\S+")
+_BAD_DIGITS = re.compile(r"[1-35-9_]")
+_SENTENCE_END = tuple(".!?:;«»\"“”(•*–-")
+_LIST_MARK = re.compile(r"\d{1,3}[.)]?|[a-zA-Z][.)]")
+_CASE_NUMBER = re.compile(r"(?:PS|RS|Sak|sak|SAK|Saksnr\.?)\s*\d+/\d+")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Lower-case words that are also names but mostly common words (øst, dal, berg): a word after
+    @ or 0 is capitalised as a name only when it is not one of these."""
+    lexicon = load_lexicon()
+    return frozenset(k for k in lexicon.name_keys if lexicon.frequency(k) >= 4.5 and k not in lexicon.proper)
+
+
+# --------------------------------------------------------------------------- tokens and damage
+
+
+@dataclass(frozen=True)
+class Token:
+    index: int  # the line's index in the list of lines
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str, index: int = 0) -> list[Token]:
+    """The words of a line that repair may look at: letters with the symbols OCR puts for letters
+    (@ & | and the digits 0 and 4 inside words); not numbers, e-mail addresses or web addresses.
+
+    >>> [t.text for t in tokens("Vi m@tes 25.05.2021 kl. 10 & post@viken.no | p4 2a")]
+    ['Vi', 'm@tes', 'kl', '&', '|', 'p4']
+    """
+    maybe_address = "@" in text or "www" in text or "://" in text
+    masked = [m.span() for m in _EMAIL_OR_URL.finditer(text)] if maybe_address else []
+    out = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if _BAD_DIGITS.search(tok) or any(a < m.end() and m.start() < b for a, b in masked):
+            continue
+        if tok in ("&", "|") or any(ch.isalpha() for ch in tok):
+            out.append(Token(index, m.start(), m.end(), tok))
+    return out
+
+
+def looks_clean(text: str) -> bool:
+    """The cheap first test: enough æ/ø/å for Norwegian text (or too little text to tell).
+
+    >>> looks_clean("Møtet ble holdt på rådhuset."), looks_clean("Matet ble holdt pa radhuset.")
+    (True, False)
+    """
+    found = sum(text.count(ch) for ch in "æøåÆØÅ")
+    return found >= CLEAN_SHARE * len(text)
+
+
+def _is_evidence(model: Model, word: str) -> bool:
+    """A lower-case word the lexicon does not know but would after repair (``mgte``), or a rare
+    word whose repair is far more likely (``pa`` for ``på``). Whole words only: a compound that
+    splits into repaired parts is too weak a sign."""
+    if len(word) < 2 or not (word[0].islower() or not word[0].isalpha()):
+        return False
+    keep, change = model.whole(word.lower())
+    if change is None:
+        return False
+    return keep is None or change.logp - keep.logp >= 2.0
+
+
+def _norwegian(words: list[str]) -> bool:
+    common = sum(1 for w in words if w.lower() in NORWEGIAN_ASCII)
+    return common >= 0.04 * len(words)
+
+
+def _score(words: list[str], model: Model) -> tuple[float, int]:
+    if not words or not _norwegian(words):
+        return 0.0, 0
+    found = sum(1 for w in words if _is_evidence(model, w))
+    return found / len(words), found
+
+
+def damage_score(text: str) -> float:
+    """Share of words that look OCR-damaged: 0.0 for text with a normal share of æ/ø/å (decided
+    without looking at a single word), else the share of words unknown to the lexicon that become
+    known by reversing a confusion. ``DAMAGED`` (0.02) and above means damaged.
+
+    >>> damage_score("Møtet ble holdt på rådhuset i går, og saken ble drøftet.")
+    0.0
+    >>> damage_score("Mgtet ble holdt pa radhuset i gar, og saken ble drgftet.") > DAMAGED
+    True
+    """
+    if looks_clean(text):
+        return 0.0
+    words = [t.text for t in tokens(text)]
+    return _score(words, base_model(detect_nynorsk(words, load_lexicon())))[0]
+
+
+# --------------------------------------------------------------------------- repair
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """The token at ``start`` begins a sentence, a heading or a list item: nothing but punctuation,
+    a list mark or a case number before it, or a sentence end.
+
+    >>> _sentence_start("PS 60/22 Hgringsuttalelse", 9), _sentence_start("i Viken", 2)
+    (True, False)
+    >>> _sentence_start("### Mgte", 4)
+    True
+    """
+    before = text[:start].rstrip()
+    if not before or before.endswith(_SENTENCE_END):
+        return True
+    last = before.split()[-1]
+    if not any(ch.isalpha() for ch in last):
+        return True
+    return bool(_LIST_MARK.fullmatch(last)) or bool(_CASE_NUMBER.fullmatch(before))
+
+
+def _cased(word: str, like: str, capital: bool) -> str:
+    """``word`` in the case of the token it replaces.
+
+    >>> _cased("møtet", "MGTET", False), _cased("møtet", "Mgtet", True), _cased("øst", "@st", True)
+    ('MØTET', 'Møtet', 'Øst')
+    """
+    letters = [ch for ch in like if ch.isalpha()]
+    if len(letters) > 1 and all(ch.isupper() for ch in letters):
+        return word.upper()
+    return word[:1].upper() + word[1:] if capital else word
+
+
+class _Doc:
+    """The repair of one document's damaged pages. The document speaks for itself through a cache:
+    the words confidently repaired in it (and their :func:`family`) become more likely everywhere
+    in it, so ``møtet`` repaired from ``mgtet`` helps ``matet`` to ``møtet`` and ``mater`` to ``møter``."""
+
+    def __init__(self, lines: list[Line], toks: list[Token], lexicon: Lexicon, nynorsk: bool) -> None:
+        self.lines, self.toks, self.lexicon, self.nynorsk = lines, toks, lexicon, nynorsk
+        self.base = base = base_model(nynorsk)
+        self.cache: Counter[str] = Counter()
+        self.stems: Counter[str] = Counter()
+        for t in toks:
+            low = t.text.lower()
+            keep, changes = base.analyse(low)
+            changes = tuple(c for c in changes if self._nynorsk_ok(c, low))
+            if keep is None and changes:
+                self.cache.update(p for p in changes[0].parts if p not in low)
+            elif keep is not None and _NORWEGIAN_LETTER.search(low):
+                self.cache[low] += 1
+        for word, n in self.cache.items():
+            self.stems[family(word)] += n
+        self.n = max(1, len(toks))
+        self._verdicts: dict[tuple[str, bool], tuple[Reading, float, Reading | None] | None] = {}
+
+    def boost(self, r: Reading) -> Reading:
+        """The reading with the document's cache applied to its parts."""
+        logp = r.logp
+        for part in r.parts:
+            stem = family(part)
+            extra = self.cache.get(part, 0) + (STEM_WEIGHT * self.stems.get(stem, 0) if len(stem) >= 3 else 0)
+            if extra:
+                z = self.base.zipf(part) or FLOOR_ZIPF
+                logp += math.log10(10 ** (z - 9) + extra / self.n) - (z - 9)
+        return Reading(r.parts, logp, r.rules) if logp != r.logp else r
+
+    def _nynorsk_ok(self, r: Reading, low: str) -> bool:
+        """In Nynorsk text an unknown word is often just Nynorsk (tilbod, utgjer, partnar): a repair
+        that only swaps one Norwegian letter for another must give Nynorsk forms or words the
+        document has shown elsewhere."""
+        if not self.nynorsk or not all(rule in plain_ids() for rule in r.rules):
+            return True
+        return all(self._attested(p) for p in r.parts if p not in low)
+
+    def _attested(self, word: str) -> bool:
+        stem = family(word)
+        return word in self.lexicon.nynorsk or word in self.cache or len(stem) >= 4 and stem in self.stems
+
+    def analyse(self, low: str, capital: bool) -> tuple[Reading | None, Reading | None]:
+        keep, changes = self.base.analyse(low, capital)
+        scored = [self.boost(c) for c in changes if self._nynorsk_ok(c, low)]
+        change = max(scored, key=lambda r: r.logp) if scored else None
+        return (self.boost(keep) if keep else None), change
+
+    def decide(self, k: int) -> Change | None:
+        """The repair of token ``k``, or None. A lower-case word is decided once per document."""
+        t = self.toks[k]
+        text = t.text
+        if len(text) > 1 and text[0].islower():
+            verdict = self._verdict(text.lower(), False)
+            if verdict is None:
+                return None
+            change, margin, _ = verdict
+            after = _cased(change.text, text, False)
+            return self._changed(t, self.lines[t.index], after, change.rules, margin)
+        return self._in_context(k)
+
+    def _verdict(self, low: str, capital: bool) -> tuple[Reading, float, Reading | None] | None:
+        """(the repair, its log10 margin, the unchanged reading) of a word, or None to leave it."""
+        key = (low, capital)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._judge(low, capital)
+        return self._verdicts[key]
+
+    def _judge(self, low: str, capital: bool) -> tuple[Reading, float, Reading | None] | None:
+        if self.nynorsk and low in self.lexicon.nynorsk:
+            return None
+        keep, change = self.analyse(low, capital)
+        if change is None:
+            return None
+        if keep is not None and len(low) > 1:  # a lone letter's frequency says nothing: context decides
+            margin = change.logp - keep.logp
+            if margin < REAL_WORD_MARGIN:
+                return None
+            if self.nynorsk and not all(p in self.cache or p in self.lexicon.nynorsk
+                                        for p in change.parts if p not in low):
+                return None
+        else:
+            margin = self._unknown_margin(low, change, capital)
+        return change, margin, keep
+
+    def _in_context(self, k: int) -> Change | None:
+        """Capitalised words, lone letters and symbols: where they stand decides."""
+        t = self.toks[k]
+        line = self.lines[t.index]
+        nxt = self.toks[k + 1] if k + 1 < len(self.toks) and self.toks[k + 1].index == t.index else None
+        start = _sentence_start(line.text, t.start)
+        text, rules = t.text, tuple[str, ...]()
+        if text == "|":
+            return self._pipe(t, line, nxt, start)
+        if text.startswith("|"):
+            if not text[1:].isalpha():
+                return None
+            text, rules = "I" + text[1:], ("ocr_capital_i_pipe",)
+        low = text.lower()
+        if len(low) == 1 and not self._single_ok(t, line, nxt):
+            return None
+        capital = text[0].isupper()
+        if capital and self.lexicon.is_name(text):
+            return self._changed(t, line, text, rules, 1.0) if rules else None
+        verdict = self._verdict(low, capital)
+        if verdict is None:
+            if rules and (start or text[1:].isupper()) and self.analyse(low, capital)[0] is not None:
+                return self._changed(t, line, text, rules, 1.0)
+            return None
+        change, margin, keep = verdict
+        if not text[0].isalpha():
+            hyphen_name = bool(re.match(r"-[A-ZÆØÅ]", line.text[t.end:t.end + 2]))  # @st-Finnmark
+            name = self.lexicon.is_name(_cased(change.text, "", True)) and change.text not in _common_words()
+            capital = start or self._after_capital(k) or hyphen_name or name
+        after = _cased(change.text, text, capital)
+        if text[0].isupper() and not self._name_ok(after, change, keep, start):
+            return None
+        return self._changed(t, line, after, rules + change.rules, margin)
+
+    @staticmethod
+    def _changed(t: Token, line: Line, after: str, rules: tuple[str, ...], margin: float) -> Change:
+        """The change record; confidence is the repair's probability against its best rival."""
+        rule = "+".join(dict.fromkeys(rules)) or "ocr_repair"
+        return Change(rule, t.text, after, line.page, line.number, round(1 / (1 + 10 ** (-margin)), 2))
+
+    def _unknown_margin(self, low: str, change: Reading, capital: bool) -> float:
+        others = [self.boost(c).logp for c in self.base.analyse(low, capital)[1] if c.text != change.text]
+        return change.logp - max(others) if others else 2.0
+
+    def _single_ok(self, t: Token, line: Line, nxt: Token | None) -> bool:
+        """``a``, ``d`` and ``&`` stand for the infinitive marker å only before a lower-case word, never
+        as a list letter (``a)``), a section letter (``§ 5 a``) or between names (``Hansen & Co``)."""
+        if t.text not in ("a", "d", "&") or nxt is None or not nxt.text[0].islower():
+            return False
+        before = line.text[:t.start].rstrip()
+        if before[-1:].isdigit() or before.endswith("§") or line.text[t.end:t.end + 1] in (")", ".", "-"):
+            return False
+        prev = before.split()[-1] if before.split() else ""
+        return not (t.text == "&" and prev[:1].isupper())
+
+    def _after_capital(self, k: int) -> bool:
+        prev = self.toks[k - 1] if k else None
+        return bool(prev and prev.index == self.toks[k].index and prev.text[:1].isupper())
+
+    def _name_ok(self, after: str, change: Reading, keep: Reading | None, start: bool) -> bool:
+        """A capitalised word inside a sentence may be a name: it changes only into a known name or
+        place, or, when it is no word at all, into one common word (not a compound of them)."""
+        if self.lexicon.is_name(after) or start:
+            return True
+        if len(change.parts) > 1:  # Mgtedato: no name has a g for ø; Lundefaret may be a name
+            return keep is None and not all(r in plain_ids() for r in change.rules)
+        return keep is None and self.base.zipf(change.parts[0]) >= 2.5
+
+    def _pipe(self, t: Token, line: Line, nxt: Token | None, start: bool) -> Change | None:
+        """A lone ``|`` is a capital I before a lower-case word at a sentence start (``| møtet``)."""
+        if t.text != "|" or not start or nxt is None or not nxt.text[0].islower():
+            return None
+        if line.text[t.end:nxt.start] != " ":
+            return None
+        return self._changed(t, line, "I", ("ocr_capital_i_pipe",), 1.0)
+
+
+def _damaged_pages(lines: list[Line], toks: list[Token], suspicious: set[int], model: Model) -> set[int]:
+    by_page: dict[int, list[str]] = {}
+    for t in toks:
+        by_page.setdefault(lines[t.index].page, []).append(t.text)
+    scores = {p: _score(words, model) for p, words in by_page.items() if p in suspicious}
+    words = [w for p, ws in by_page.items() if p in suspicious for w in ws]
+    doc_score, doc_found = _score(words, model)
+    doc_damaged = doc_score >= DAMAGED and doc_found >= MIN_EVIDENCE
+    return {p for p, (score, found) in scores.items()
+            if found >= 1 and doc_damaged or score >= DAMAGED and found >= MIN_EVIDENCE}
+
+
+def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
+    """Repair the OCR-damaged pages of a document; clean pages (and clean documents) come back as
+    they were. Lines keep their page and number; only words inside lines change, one
+    :class:`Change` per changed word.
+
+    >>> line = Line(1, 1, "Saken ble drgftet i mgtet, og det ble papekt at vi na gar videre.")
+    >>> fixed, changes = repair_lines([line])
+    >>> fixed[0].text
+    'Saken ble drøftet i møtet, og det ble påpekt at vi nå går videre.'
+    >>> repair_lines([Line(1, 1, "Møtet ble holdt på rådhuset, og for Kari var det greit.")])[1]
+    []
+    """
+    pages = {page: list(group) for page, group in groupby(lines, key=lambda line: line.page)}
+    suspicious = {p for p, group in pages.items() if not looks_clean("\n".join(line.text for line in group))}
+    if not suspicious:
+        return lines, []
+    lexicon = load_lexicon()
+    toks = [t for i, line in enumerate(lines) if line.page in suspicious for t in tokens(line.text, i)]
+    nynorsk = detect_nynorsk([t.text for t in toks], lexicon)
+    base_model(nynorsk).trim()
+    damaged = _damaged_pages(lines, toks, suspicious, base_model(nynorsk))
+    toks = [t for t in toks if lines[t.index].page in damaged]
+    if not toks:
+        return lines, []
+    doc = _Doc(lines, toks, lexicon, nynorsk)
+    edits: dict[int, list[tuple[Token, Change]]] = {}
+    for k, t in enumerate(toks):
+        change = doc.decide(k)
+        if change is not None:
+            edits.setdefault(t.index, []).append((t, change))
+    out = list(lines)
+    changes: list[Change] = []
+    for i, found in edits.items():
+        text = lines[i].text
+        for t, change in sorted(found, key=lambda tc: -tc[0].start):
+            text = text[:t.start] + change.after + text[t.end:]
+        out[i] = Line(lines[i].page, lines[i].number, text)
+        changes += [c for _, c in found]
+    return out, changes
+
+
+def repair_text(text: str) -> str:
+    """Convenience for one string (tests, ``minutes explain``): lines in, lines out.
+
+    >>> repair_text("Det ble avholdt et digitalt mgte med kommunene pa fredag.")
+    'Det ble avholdt et digitalt møte med kommunene på fredag.'
+    """
+    lines = [Line(1, i, t) for i, t in enumerate(text.split("\n"), 1)]
+    return "\n".join(line.text for line in repair_lines(lines)[0])
+
+
+def explain_changes(changes: Iterable[Change]) -> list[str]:
+    """One line per repair, for the terminal.
+
+    >>> explain_changes([Change("ocr_oslash_g", "mgte", "møte", 2, 7, 0.97)])
+    ['p2 l7  mgte -> møte  (ocr_oslash_g, 0.97)']
+    """
+    return [f"p{c.page} l{c.line}  {c.before} -> {c.after}  ({c.rule}, {c.confidence:.2f})" for c in changes]
