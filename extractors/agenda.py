@@ -39,7 +39,7 @@ def _in_sequence(ctx: DocContext, items: list[int]) -> list[int]:
     last = 0
     for i in items:
         number = ctx.blocks[i].number
-        if "/" in number:
+        if "/" in number or not number.isdigit():  # "12/24", or a series number such as "OS 1"
             out.append(i)
             continue
         value = int(number)

@@ -15,11 +15,12 @@ from dataclasses import replace
 from extractors.context import DocContext
 from pipeline.models import DecisionRow
 
+_PROPOSAL_WORDS = r"(?:innstilling\w*|forslag\w*|framlegg\w*|tilråding\w*|tilrådning\w*)"
 REFERS_TO_PROPOSAL = re.compile(
-    r"^(?:som\s+(?:framlegg|innstilling|innstillinga|innstillingen|forslag|tilråding)\b.*$)|^(?:(?:rådmannens|kommunedirektørens|fylkesrådmannens|fylkesdirektørens|administrasjonens|"
-    r"arbeidsutvalgets|styrets|valgnemndas)\s+)?(?:innstillingen|innstillinga|innstilling|forslaget|framlegget|"
-    r"forslag til vedtak|tilrådinga|tilrådingen)\b[^.]{0,60}?\b(?:vedtatt|vedteke|vedtas|godkjent|godkjend|"
-    r"bifalt|tiltrådt|tiltres|følges)\b[^.]*\.?$", re.IGNORECASE)
+    rf"^(?:(?:enstemmig|einstemmig|samrøystes|samrøystes)\s+)?(?:vedtatt\s+|vedteke\s+)?som\s+"
+    rf"(?:\w+s\s+|\w+\s+sin\s+|\w+\s+sitt\s+)?{_PROPOSAL_WORDS}\b[^.]*\.?$"
+    rf"|^(?:\w+s\s+|\w+\s+sitt\s+|\w+\s+si\s+)?{_PROPOSAL_WORDS}\b[^.]{{0,60}}?\b(?:vedtatt|vedteke|vedtas|godkjent|"
+    rf"godkjend|bifalt|tiltrådt|tiltres|følges)\b[^.]*\.?$", re.IGNORECASE)
 UNANIMOUS = re.compile(r"\b(?:enstemmig|einstemmig|samrøystes|samrøystes)\b", re.IGNORECASE)
 VOTES = re.compile(r"\b(\d{1,3})\s+(?:mot|-)\s+(\d{1,3})\s+(?:stemmer|røyster|st\.)", re.IGNORECASE)
 BLANK = re.compile(r"\b(\d{1,3})\s+(?:blanke|blank|avholdende|stemte blankt)\b", re.IGNORECASE)
@@ -44,6 +45,18 @@ def _section_text(ctx: DocContext, item: str) -> str:
     return ""
 
 
+def refers_to_proposal(text: str) -> bool:
+    """The decision only says that the proposal was adopted.
+
+    >>> [refers_to_proposal(t) for t in ("Som tilrådinga.", "Samrøystes som framlegget.", "Fylkesrådets innstilling "
+    ...  "enstemmig vedtatt.", "Innstillingen ble vedtatt med 7 mot 2 stemmer.", "Budsjettet vedtas.",
+    ...  "Som framlegg. Samrøystes.")]
+    [True, True, True, True, False, True]
+    """
+    text = re.sub(r"(?<=\.)\s*(?:enstemmig|einstemmig|samrøystes)\b[^.]*\.?\s*$", "", text.strip(), flags=re.IGNORECASE)
+    return bool(REFERS_TO_PROPOSAL.match(text))
+
+
 def phrase_outcome(text: str) -> str:
     """The outcome a decision's own words state.
 
@@ -64,7 +77,7 @@ def add_outcomes(ctx: DocContext, rows: list[DecisionRow]) -> list[DecisionRow]:
         proposals = [r for r in out if r.status == "proposed" and r.item == row.item and r.kind != "other"]
         proposal = proposals[-1] if proposals else None
         text = row.text
-        if proposal is not None and REFERS_TO_PROPOSAL.match(text):
+        if proposal is not None and refers_to_proposal(text):
             text = proposal.text
         treatment = _section_text(ctx, row.item) if row.item else ""
         votes = VOTES.search(treatment)

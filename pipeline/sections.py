@@ -138,8 +138,8 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
     if not m:
         return _attendance_by_keyword(head, rest) if colon else None
     owner = m.group("owner").strip()
-    if owner and not _is_owner(owner):
-        return None
+    if owner and (not _is_owner(owner) or not colon and re.fullmatch(r"[\d./-]+", owner.split()[-1])):
+        return None  # "6. Neste møte" is an agenda item, "FSK- 22/22 Vedtak:" a label
     label = labels()[re.sub(r"\s+", " ", m.group("label").casefold())]
     if m.group("tail") and label.category != "decision" and not colon:
         return None
@@ -175,7 +175,7 @@ def _is_owner(owner: str) -> bool:
     return (
         last.endswith("s")
         or last in {"sitt", "sin", "sine", "si", "enstemmig", "endelig", "endeleg", "nytt", "felles"}
-        or bool(re.fullmatch(r"[\d.]+", last))
+        or bool(re.fullmatch(r"[\d./-]+", last))  # a date or a case number: "FSK- 22/22 Vedtak:"
     )
 
 
@@ -263,10 +263,14 @@ def _is_heading(raw: str, text: str) -> bool:
 
 @cache
 def _run_in_re() -> re.Pattern[str]:
-    phrases = sorted((p for p, e in labels().items() if e.category in ("decision", "attendance", "meta", "section")
-                      and len(p) > 3), key=len, reverse=True)
+    phrases = sorted((p for p, e in labels().items() if (e.category in ("decision", "attendance", "meta")
+                      or p in RUN_IN_SECTIONS) and len(p) > 3), key=len, reverse=True)
     alternatives = "|".join(re.escape(p[0].upper() + p[1:]).replace(r"\ ", r"\s+") for p in phrases)
     return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:)")
+
+
+#: Section headings that start a new part even in the middle of a line of run-in text.
+RUN_IN_SECTIONS = frozenset({"behandling", "handsaming", "votering", "røysting", "saksopplysninger", "vurdering"})
 
 
 def split_run_in(line: Line) -> list[Line]:

@@ -1,0 +1,139 @@
+"""People in tables: attendance tables (with or without a header row naming the columns), label
+cells ("Saksbehandler:" then the name), and signatures side by side."""
+from __future__ import annotations
+
+import re
+
+from extractors.context import DocContext
+from extractors.nlp import nlp
+from extractors.people import ROLE_LABELS, Found, person, role_re
+from pipeline.sections import Block, match_label
+
+#: Column headings and what their cells hold. "person:<role>" columns hold a person with that role
+#: ("Kommune | Ordførar | Kommunedirektør").
+HEADER_WORDS = {
+    "navn": "name", "namn": "name", "medlem": "name", "medlemmer": "name", "representant": "name",
+    "fornavn": "first", "førenamn": "first", "etternavn": "last", "etternamn": "last",
+    "organisasjon": "org", "kommune": "org", "virksomhet": "org", "representerer": "org", "region": "org",
+    "parti": "party", "rolle": "role", "funksjon": "role", "tittel": "role", "stilling": "role", "verv": "role",
+    "møtt/forfall": "status", "møtt": "status", "oppmøte": "status", "frammøte": "status", "status": "status",
+    "forfall": "status", "vara": "vara", "varamedlem": "vara", "møtande vara": "vara", "møtende vara": "vara",
+    "ordfører": "person:ordfører", "ordførar": "person:ordførar", "varaordfører": "person:varaordfører",
+    "varaordførar": "person:varaordførar", "rådmann": "person:rådmann", "kommunedirektør": "person:kommunedirektør",
+}
+_STATUS = (("absent", re.compile(r"forfall|fravær|fråvær|ikke møtt|ikkje møtt", re.IGNORECASE)),
+           ("remote", re.compile(r"teams|digital|video|zoom|fjern", re.IGNORECASE)),
+           ("present", re.compile(r"møtt|til stede|ja\b|x\b", re.IGNORECASE)))
+
+
+def header(cells: tuple[str, ...]) -> dict[int, str] | None:
+    """Column index -> what the column holds, for a header row that names a person column."""
+    mapped = {k: HEADER_WORDS[c.casefold().strip(" :")] for k, c in enumerate(cells)
+              if c.casefold().strip(" :") in HEADER_WORDS}
+    people = {"name", "first"} & set(mapped.values()) or any(v.startswith("person:") for v in mapped.values())
+    return mapped if len(mapped) >= 2 and people else None
+
+
+def _status(text: str, default: str) -> str:
+    return next((name for name, pattern in _STATUS if pattern.search(text)), default) if text else default
+
+
+def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found) -> None:
+    """One table row of an attendance list."""
+    cells = list(b.cells)
+    if columns:
+        fields: dict[str, str] = {}
+        for k, c in enumerate(cells):
+            key = columns.get(k)
+            if key and c:
+                fields[key] = (fields.get(key, "") + " " + c).strip()
+        status = _status(fields.get("status", ""), attendance)
+        name = fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}"
+        span = person(nlp()(name.strip()))
+        org = fields.get("org", "")
+        if span is not None:
+            found.entry(span.text, fields.get("role", ""), org, status, " ".join(cells), b, fields.get("party", ""))
+        vara = person(nlp()(fields.get("vara", "")))
+        if vara is not None:
+            found.add(vara.text, "varamedlem", org, "present", b, "")
+        for key, value in fields.items():
+            who = person(nlp()(value)) if key.startswith("person:") else None
+            if who is not None:
+                found.entry(who.text, key.split(":", 1)[1], org, attendance, value, b)
+        return
+    doc = nlp()(" ".join(cells[:2]))
+    span = person(doc)
+    if span is None:
+        return
+    used = 2 if len(cells) > 1 and span.end_char > len(cells[0]) else 1
+    others = [c for c in cells[used:] if c]
+    org = next((c for c in others if not role_re().fullmatch(c.strip())), "")
+    role = next((c for c in others if role_re().fullmatch(c.strip())), "")
+    found.entry(span.text, role, org, attendance, " ".join(others), b)
+
+
+def header_tables(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
+    """Attendance tables found by their header row alone ("Medlem | Parti | Møtt/Forfall | Vara")."""
+    done: set[int] = set()
+    for i, b in enumerate(ctx.blocks):
+        if b.kind != "row" or i in covered or i in done:
+            continue
+        columns = header(b.cells)
+        if columns is None:
+            continue
+        done.add(i)
+        j = i + 1
+        while j < len(ctx.blocks) and ctx.blocks[j].kind == "row":
+            row(ctx.blocks[j], columns, "present", found)
+            done.add(j)
+            j += 1
+    return done
+
+
+def label_cells(b: Block, found: Found) -> bool:
+    """A row like "Sakshandsamar:\\tRagnhild Vikøren\\tArkiv:\\t026": a label cell, then the person."""
+    hit = False
+    for k, cell in enumerate(b.cells[:-1]):
+        label = match_label(cell if cell.endswith(":") else cell + ":")
+        if label and label[0].category == "attendance" and not label[2]:
+            span = person(nlp()(b.cells[k + 1]))
+            if span is not None:
+                role = label[0].pattern if label[0].id == "mentioned" or label[0].pattern in ROLE_LABELS else ""
+                found.add(span.text, role, "", label[0].attendance, b)
+                hit = True
+    return hit
+
+
+def signature_rows(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
+    """Signatures side by side: a row of names, with a row of roles under it and a row of
+    "For <organisation>" above it (agreements, protocols signed by two)."""
+    done = set()
+    for i, b in enumerate(ctx.blocks):
+        if b.kind != "row" or i in covered:
+            continue
+        cells = [c for c in b.cells if c]
+        spans = [person(nlp()(c)) for c in cells]
+        if not cells or any(sp is None or len(sp.text) < len(c) - 1 for sp, c in zip(spans, cells)):
+            continue
+        below = _neighbour_cells(ctx, i, +1, len(cells))
+        above = _neighbour_cells(ctx, i, -1, len(cells))
+        for k, sp in enumerate(spans):
+            role = below[k] if below and role_re().match(below[k]) else ""
+            org = re.sub(r"^(?:for|på vegne av)\s+", "", above[k], flags=re.IGNORECASE) if above and re.match(
+                r"^(?:for|på vegne av)\s", above[k], re.IGNORECASE) else ""
+            found.add(sp.text, role, org, "mentioned", b)  # type: ignore[union-attr]
+        done.add(i)
+    return done
+
+
+def _neighbour_cells(ctx: DocContext, i: int, step: int, count: int) -> list[str] | None:
+    """The non-empty cells of the nearest row above or below (blank lines skipped), if it has ``count`` of them."""
+    j = i + step
+    while 0 <= j < len(ctx.blocks) and ctx.blocks[j].kind == "blank":
+        j += step
+    if not (0 <= j < len(ctx.blocks)) or ctx.blocks[j].kind != "row":
+        return None
+    cells = [c for c in ctx.blocks[j].cells if c]
+    return cells if len(cells) == count else None
+
+
