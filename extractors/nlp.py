@@ -2,10 +2,9 @@
 
 Components, registered here by name, in order:
 
-``gazetteer``      the national gazetteer (``resources/gazetteer.jsonl``) as case-insensitive
-                   phrase patterns, label ``REGION``, ``ent_id_`` = the region id in
-                   ``resources/regions.jsonl``
-``gazetteer_exact`` the same for forms that must match exactly (abbreviations, bare names)
+``gazetteer``      the national gazetteer (``resources/gazetteer.jsonl``) as phrase patterns,
+                   case-insensitive, or exact for abbreviations and bare names; label ``REGION``,
+                   ``ent_id_`` = the region id in ``resources/regions.jsonl``
 ``person_names``   spans of people's names in ``doc.spans["persons"]``: a known first name
                    (Statistics Norway's list) followed by capitalised name parts
 ``themes``         theme keyword hits in ``doc.spans["themes"]`` (``resources/themes.jsonl``)
@@ -17,12 +16,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 
@@ -164,33 +164,83 @@ def person_names_component(doc: Doc) -> Doc:
 # --------------------------------------------------------------------------- themes
 
 
+@dataclass(frozen=True)
+class ThemeLexicon:
+    """Theme keywords (``resources/themes.jsonl``) arranged for a fast scan word by word: whole
+    words and prefixes by dictionary lookup, infixes by substring test, and the few multi-word and
+    regex patterns in one regular expression."""
+
+    words: dict[str, frozenset[str]]
+    prefixes: dict[str, frozenset[str]]
+    prefix_lengths: tuple[int, ...]
+    infixes: tuple[tuple[str, str], ...]
+    phrases: re.Pattern[str] | None
+
+
 @cache
-def theme_regex() -> re.Pattern[str]:
-    """One alternation over all theme keywords; the group name is the theme id."""
-    by_theme: dict[str, list[str]] = {}
+def theme_lexicon() -> ThemeLexicon:
+    words: dict[str, set[str]] = {}
+    prefixes: dict[str, set[str]] = {}
+    infixes: list[tuple[str, str]] = []
+    phrases: dict[str, list[str]] = {}
     for row in read_jsonl("extractors.resources", "themes.jsonl"):
-        p, match = row["pattern"], row.get("match", "prefix")
-        body = p if match == "regex" else re.escape(p).replace(r"\ ", r"\s+")
-        pattern = {"word": rf"\b{body}\b", "prefix": rf"\b{body}\w*", "infix": rf"\w*{body}\w*", "regex": body}[match]
-        by_theme.setdefault(row["id"], []).append(pattern)
-    return re.compile("|".join(f"(?P<{t}>{'|'.join(ps)})" for t, ps in by_theme.items()), re.IGNORECASE)
+        theme, pattern, match = row["id"], row["pattern"].casefold(), row.get("match", "prefix")
+        simple = re.fullmatch(r"\w+", pattern) is not None
+        if match == "word" and simple:
+            words.setdefault(pattern, set()).add(theme)
+        elif match == "prefix" and simple:
+            prefixes.setdefault(pattern, set()).add(theme)
+        elif match == "infix" and simple:
+            infixes.append((pattern, theme))
+        else:
+            body = row["pattern"] if match == "regex" else re.escape(pattern).replace(r"\ ", r"\s+")
+            phrases.setdefault(theme, []).append({"word": rf"\b{body}\b", "prefix": rf"\b{body}\w*",
+                                                  "infix": rf"\w*{body}\w*", "regex": body}[match])
+    regex = re.compile("|".join(f"(?P<{t}>{'|'.join(ps)})" for t, ps in phrases.items()), re.IGNORECASE) \
+        if phrases else None
+    return ThemeLexicon({k: frozenset(v) for k, v in words.items()}, {k: frozenset(v) for k, v in prefixes.items()},
+                        tuple(sorted({len(k) for k in prefixes})), tuple(infixes), regex)
+
+
+@lru_cache(maxsize=200_000)
+def word_themes(word: str) -> tuple[str, ...]:
+    """The themes one word (casefolded) points to.
+
+    >>> word_themes("næringstransport"), word_themes("kraftmarkedet"), word_themes("møte")
+    (('naering', 'samferdsel'), ('energi',), ())
+    """
+    lex = theme_lexicon()
+    found = set(lex.words.get(word, ()))
+    for n in lex.prefix_lengths:
+        if n > len(word):
+            break
+        found |= lex.prefixes.get(word[:n], frozenset())
+    found |= {theme for infix, theme in lex.infixes if infix in word}
+    return tuple(sorted(found))
+
+
+_WORD_RE = re.compile(r"\w+")
 
 
 def theme_hits(text: str) -> list[tuple[str, str, int]]:
-    """(theme, matched text, offset) for each keyword hit.
+    """(theme, matched text, offset) for each keyword hit, in text order.
 
     >>> [(t, w) for t, w, _ in theme_hits("Kommuneøkonomi og kraft til Rv4")]
     [('kommuneokonomi', 'Kommuneøkonomi'), ('energi', 'kraft'), ('samferdsel', 'Rv4')]
     """
-    return [(m.lastgroup or "", m.group(), m.start()) for m in theme_regex().finditer(text)]
+    hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text)
+            for theme in word_themes(m.group().casefold())]
+    phrases = theme_lexicon().phrases
+    if phrases is not None:
+        hits += [(m.lastgroup or "", m.group(), m.start()) for m in phrases.finditer(text)]
+    return sorted(set(hits), key=lambda h: (h[2], h[0]))
 
 
 @Language.component("themes")
 def themes_component(doc: Doc) -> Doc:
     spans = []
-    for theme, _, start in theme_hits(doc.text):
-        m = theme_regex().match(doc.text, start)
-        span = doc.char_span(start, m.end() if m else start + 1, label=theme, alignment_mode="expand")
+    for theme, word, start in theme_hits(doc.text):
+        span = doc.char_span(start, start + len(word), label=theme, alignment_mode="expand")
         if span is not None:
             spans.append(span)
     doc.spans["themes"] = spans
@@ -205,24 +255,55 @@ def themes_component(doc: Doc) -> Doc:
 EXACT_FORMS = {"municipality_bare", "county_bare", "district"}
 
 
-def _ruler_patterns(exact: bool) -> list[dict[str, Any]]:
-    return [
-        {"label": "REGION", "pattern": row["pattern"], "id": row["id"]}
-        for row in gazetteer()
-        if exact == bool(row.get("case_sensitive") or row.get("form") in EXACT_FORMS)
-    ]
+@Language.factory("gazetteer")
+def make_gazetteer(nlp: Language, name: str) -> Gazetteer:
+    return Gazetteer(nlp)
+
+
+class Gazetteer:
+    """Region names as ``REGION`` entities (``ent_id_`` = the region id): two phrase matchers, one
+    case-insensitive and one exact (``EXACT_FORMS`` and case-sensitive abbreviations); the longest
+    match wins. A plain PhraseMatcher costs nothing per pattern when a document is matched, which
+    matters with thousands of patterns and one small document per line."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_key: dict[tuple[bool, str], list[str]] = {}
+        for row in gazetteer():
+            exact = bool(row.get("case_sensitive") or row.get("form") in EXACT_FORMS)
+            by_key.setdefault((exact, row["id"]), []).append(row["pattern"])
+        tokenizer = nlp.tokenizer
+        for (exact, region_id), patterns in by_key.items():
+            matcher = self.exact if exact else self.lower
+            matcher.add(region_id, [tokenizer(p) for p in patterns])
+
+    def __call__(self, doc: Doc) -> Doc:
+        names = regions()
+        matches = [(end - start, -start, _is_own_name(names, key, doc[start:end].text, doc), start, end, key)
+                   for key, start, end in list(self.lower(doc)) + list(self.exact(doc))]
+        taken: set[int] = set()
+        ents = []
+        for _, _, _, start, end, key in sorted(matches, reverse=True):
+            if taken.isdisjoint(range(start, end)):
+                taken.update(range(start, end))
+                ents.append(Span(doc, start, end, label="REGION", span_id=key))
+        doc.ents = sorted(ents, key=lambda e: e.start)
+        return doc
+
+
+def _is_own_name(names: dict[str, Region], key: int, text: str, doc: Doc) -> bool:
+    """Of two regions matched by the same words, the one whose name it is wins ("Oslo kommune" is
+    the municipality, though the county of Oslo was also called that)."""
+    region = names.get(doc.vocab.strings[key])
+    return region is not None and region.name.casefold() == text.casefold()
 
 
 @cache
 def nlp() -> Language:
     """The one spaCy pipeline of this process (built on first use, then reused)."""
     pipeline = spacy.blank("nb")
-    ruler = pipeline.add_pipe("entity_ruler", name="gazetteer",
-                              config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
-    ruler.add_patterns(_ruler_patterns(exact=False))  # type: ignore[attr-defined]
-    exact = pipeline.add_pipe("entity_ruler", name="gazetteer_exact",
-                              config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
-    exact.add_patterns(_ruler_patterns(exact=True))  # type: ignore[attr-defined]
+    pipeline.add_pipe("gazetteer")
     pipeline.add_pipe("person_names")
     pipeline.add_pipe("themes")
     return pipeline

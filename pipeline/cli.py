@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="worker processes (default: the number of cores)")
     run.add_argument("--debug", action="store_true", help="show tracebacks of failed documents in the table")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument("--full", action="store_true", help="process every document again, changed or not")
     run.add_argument("--rollup", action="store_true",
                      help="report municipalities under their regional council in the regions and topics tables")
 
@@ -64,7 +65,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise RunError("--workers must be at least 1")
     summary = run(RunOptions(tuple(args.inputs), args.out, args.workers, args.debug, progress=not args.quiet,
-                             rollup=args.rollup))
+                             rollup=args.rollup, full=args.full))
     if not args.quiet:
         print(f"{summary.documents} documents: {summary.ok} ok, {summary.failed} failed; "
               f"{summary.decisions} decisions, {summary.participants} participants; "

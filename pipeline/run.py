@@ -3,11 +3,12 @@ several workers), export the tables, and summarise."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -15,9 +16,8 @@ from typing import TextIO
 from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
-from pipeline.export import export
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.process import process
+from pipeline.state import StateStore, fingerprint
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class RunOptions:
     debug: bool = False
     progress: bool = True
     rollup: bool = False
+    full: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Summary:
     decisions: int
     participants: int
     seconds: float
+    counts: dict[str, int] | None = None
 
 
 def _warm(debug: bool) -> None:
@@ -48,18 +50,24 @@ def _warm(debug: bool) -> None:
 
 
 def _process_one(args: tuple[SourceFile, bool]) -> DocumentResult:
+    from pipeline.process import process
+
     return process(*args)
 
 
 def results(sources: Sequence[SourceFile], workers: int, debug: bool) -> Iterator[DocumentResult]:
     """Results in input order, whatever the number of workers."""
+    if not sources:
+        return
     if workers <= 1 or len(sources) <= 1:
         _warm(debug)
         for source in sources:
-            yield process(source, debug)
+            yield _process_one((source, debug))
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(debug,)) as pool:
-        yield from pool.map(_process_one, [(s, debug) for s in sources], chunksize=1)
+        futures = [pool.submit(_process_one, (s, debug)) for s in sources]
+        for future in as_completed(futures):  # committed as they come: kill -9 loses only those in flight
+            yield future.result()
 
 
 class Progress:
@@ -99,21 +107,32 @@ def run(options: RunOptions) -> Summary:
         probe.unlink()
     except OSError as exc:
         raise RunError(f"cannot write to output folder {options.out}: {exc.strerror}") from exc
-    progress = Progress(len(sources), enabled=options.progress)
-    done: list[DocumentResult] = []
-    for result in results(sources, min(options.workers, os.cpu_count() or 1), options.debug):
-        done.append(result)
-        progress.step(result.document.source_path)
-    progress.close()
-    failed = sum(1 for r in done if r.document.status != "ok")
-    summary = Summary(len(done), len(done) - failed, failed, sum(len(r.decisions) for r in done),
-                      sum(len(r.participants) for r in done), time.perf_counter() - t0)
-    run_row = {
-        "started": started.isoformat(timespec="seconds"),
-        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
-        "documents": summary.documents, "ok": summary.ok, "failed": summary.failed,
-        "seconds": round(summary.seconds, 2), "workers": options.workers,
-    }
-    export(options.out, done, run_row, rollup=options.rollup)
+    with StateStore(options.out, fingerprint({"debug": options.debug})) as store:
+        plan = store.plan(sources, full=options.full)
+        todo = {item.source.doc_id: item for item in plan.todo}
+        progress = Progress(len(todo), enabled=options.progress)
+        for result in results([item.source for item in todo.values()], min(options.workers, os.cpu_count() or 1),
+                              options.debug):
+            store.put(result, todo[result.document.doc_id].stamp)
+            progress.step(result.document.source_path)
+        progress.close()
+        store.remove(plan.removed)
+        ids = [s.doc_id for s in sources]
+        statuses = store.statuses()
+        failed = sum(1 for i in ids if statuses[i] != "ok")
+        summary = Summary(len(ids), len(ids) - failed, failed, 0, 0, time.perf_counter() - t0, plan.counts())
+        export_key = json.dumps({"rollup": options.rollup, "version": __version__})
+        if store.is_exported(export_key) and (options.out / "minutes.xlsx").exists():
+            return summary
+        run_row = {
+            "started": started.isoformat(timespec="seconds"),
+            "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
+            "documents": summary.documents, "ok": summary.ok, "failed": summary.failed,
+            "seconds": round(summary.seconds, 2), "workers": options.workers,
+        }
+        from pipeline.export import export
+
+        export(options.out, list(store.results(ids)), run_row, rollup=options.rollup)
+        store.mark_exported(export_key)
     return summary

@@ -295,7 +295,7 @@ def test_nothing_is_written_outside_the_out_folder(tmp_path: Path) -> None:
     new = _all_files(tmp_path) - before
     out = (tmp_path / "work" / "out").resolve()
     assert all(p.resolve().is_relative_to(out) for p in new)
-    assert {p.relative_to(out).parts[0] for p in new} == {"tables", "text", "minutes.xlsx"}
+    assert {p.relative_to(out).parts[0] for p in new} == {"tables", "text", "minutes.xlsx", ".state"}
     texts = {p.name for p in (out / "text").iterdir()}
     assert texts == {f"{row['doc_id']}.txt" for row in run.documents.values()}
 

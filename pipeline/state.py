@@ -1,0 +1,430 @@
+"""The incremental state of an output folder: ``<out>/.state/state.sqlite``.
+
+Per document the store keeps where it came from, the SHA-256 of its bytes, its size and times,
+the fingerprint of the pipeline that processed it, and the cached :class:`DocumentResult`. A run
+
+1. opens the store (taking ``<out>/.state/lock``: a second run on the same folder is refused),
+2. asks :meth:`StateStore.plan` which inputs are new, changed or outdated (same bytes, other
+   pipeline fingerprint) and which stored documents are gone,
+3. processes those, storing each result with :meth:`StateStore.put` in its own transaction (WAL
+   mode: ``kill -9`` loses at most the documents in flight),
+4. forgets the gone ones (:meth:`StateStore.remove`) and exports from :meth:`StateStore.results`,
+   which streams the cached results in input order.
+
+Results are stored as zlib-compressed JSON of :func:`dataclasses.asdict` (codec ``json-zlib/1``),
+never pickle: the store can be read by any tool and cannot run code when loaded.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import stat as stat_module
+import time
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pipeline import __version__
+from pipeline.readers import MAX_FILE_BYTES
+from pipeline.errors import RunError
+from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: runs are not locked
+    fcntl = None  # type: ignore[assignment]
+
+STATE_DIR = ".state"
+SCHEMA_VERSION = 1
+CODEC = "json-zlib/1"
+ROOT = Path(__file__).resolve().parents[1]
+#: A file whose change time is this close to the moment it was hashed may have been written again
+#: within the same clock tick; its stored hash is not trusted without reading it again.
+RACY_NS = 3_000_000_000
+
+NEW, CHANGED, OUTDATED, UNCHANGED = "new", "changed", "outdated", "unchanged"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id       TEXT PRIMARY KEY,
+    source_path  TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    mtime_ns     INTEGER NOT NULL,
+    ctime_ns     INTEGER NOT NULL,
+    inode        INTEGER NOT NULL,
+    hashed_ns    INTEGER NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    codec        TEXT NOT NULL,
+    result       BLOB NOT NULL,
+    seconds      REAL NOT NULL,
+    updated_ns   INTEGER NOT NULL
+);
+"""
+
+
+class StateError(RunError):
+    """The state store cannot be used (locked by another run, unreadable, from a newer version)."""
+
+
+# --------------------------------------------------------------------------- fingerprint
+
+
+def fingerprint(options: Mapping[str, Any] | None = None, *, root: Path = ROOT) -> str:
+    """A hash of everything that decides a document's result: the pipeline version, the rule and
+    lexicon files under ``pipeline/resources`` and ``extractors/resources``, the source of
+    ``pipeline/*.py`` and ``extractors/*.py``, and ``options`` (those that change results).
+    Computed once per process for each set of options.
+
+    >>> fingerprint({"rollup": False}) == fingerprint({"rollup": False}) != fingerprint({"rollup": True})
+    True
+    """
+    return _fingerprint(json.dumps(dict(options or {}), sort_keys=True, default=str), root)
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(options_json: str, root: Path) -> str:
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    add("version", __version__.encode())
+    add("options", options_json.encode())
+    files: list[Path] = []
+    for package in ("pipeline", "extractors"):
+        files += (root / package).glob("*.py")
+        files += (p for p in (root / package / "resources").rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    for path in sorted(set(files), key=lambda p: p.relative_to(root).as_posix()):
+        add(path.relative_to(root).as_posix(), path.read_bytes())
+    return digest.hexdigest()
+
+
+def clear_fingerprint_cache() -> None:
+    """Forget the fingerprints computed so far (for tests that change a resource file)."""
+    _fingerprint.cache_clear()
+
+
+# --------------------------------------------------------------------------- (de)serialising
+
+
+def encode_result(result: DocumentResult) -> bytes:
+    """A result as compressed JSON; :func:`decode_result` gives back an equal result."""
+    data = {"codec": CODEC, **dataclasses.asdict(result)}
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+
+def decode_result(blob: bytes) -> DocumentResult:
+    data = json.loads(zlib.decompress(blob))
+    codec = data.pop("codec", None)
+    if codec != CODEC:
+        raise StateError(f"cached result in an unknown format {codec!r}: rerun with --full")
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "document":
+            kwargs[name] = DocumentRow(**value)
+        elif name in TABLES:
+            kwargs[name] = tuple(TABLES[name](**row) for row in value)
+        else:
+            kwargs[name] = value
+    return DocumentResult(**kwargs)
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What identifies one version of an input file: its content hash and its ``stat`` at hashing
+    time. ``content_hash`` is ``""`` when the file could not be read (then it is always redone)."""
+
+    content_hash: str
+    size: int = 0
+    mtime_ns: int = 0
+    ctime_ns: int = 0
+    inode: int = 0
+    hashed_ns: int = 0
+
+    def same_file(self, st: os.stat_result) -> bool:
+        """True when ``st`` shows this very version of the file, so that its hash can be reused:
+        same size, inode, modification and change time (writing a file always moves its change
+        time, which no tool can set back), and not changed in the clock tick it was hashed in."""
+        return (bool(self.content_hash) and self.size == st.st_size and self.inode == st.st_ino
+                and self.mtime_ns == st.st_mtime_ns and self.ctime_ns == st.st_ctime_ns
+                and self.ctime_ns + RACY_NS < self.hashed_ns)
+
+
+def stamp(path: Path) -> FileStamp:
+    """Hash a file (streaming) together with its ``stat`` taken before reading it. What is not a
+    regular file (a FIFO would block the run) or is too large to read gets no hash: it is always
+    processed again, and the reader says what is wrong with it."""
+    try:
+        st = path.stat()
+        if not stat_module.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return FileStamp("")
+        with path.open("rb") as f:
+            content_hash = hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return FileStamp("")
+    return FileStamp(content_hash, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns())
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    source: SourceFile
+    status: str  # new, changed (other bytes or path), outdated (other pipeline), unchanged
+    stamp: FileStamp
+    todo: bool  # processed in this run
+    previous_status: str = ""  # "ok" or "error" of the cached result, "" when new
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run has to do: one item per input, in input order, and the stored doc ids that are no
+    longer among the inputs."""
+
+    items: tuple[PlanItem, ...]
+    removed: tuple[str, ...]
+
+    @property
+    def todo(self) -> tuple[PlanItem, ...]:
+        return tuple(item for item in self.items if item.todo)
+
+    def counts(self) -> dict[str, int]:
+        """Inputs per status, and the removed ones.
+
+        >>> Plan((), ("a",)).counts()
+        {'new': 0, 'changed': 0, 'outdated': 0, 'unchanged': 0, 'removed': 1}
+        """
+        counts = dict.fromkeys((NEW, CHANGED, OUTDATED, UNCHANGED), 0)
+        for item in self.items:
+            counts[item.status] += 1
+        counts["removed"] = len(self.removed)
+        return counts
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class StateStore:
+    """The state of one output folder. Use as a context manager::
+
+        with StateStore(out, fingerprint(options)) as store:
+            plan = store.plan(sources, full=args.full)
+            ...
+    """
+
+    def __init__(self, out: Path, fingerprint: str) -> None:
+        self.folder = out / STATE_DIR
+        self.path = self.folder / "state.sqlite"
+        self.fingerprint = fingerprint
+        self._lock_fd: int | None = None
+        self._db: sqlite3.Connection | None = None
+
+    # -- opening and closing
+
+    def __enter__(self) -> StateStore:
+        self.open()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def open(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StateError(f"cannot create {self.folder}: {e.strerror}") from e
+        self._lock()
+        db: sqlite3.Connection | None = None
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
+            db.executescript(_SCHEMA)
+            found = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if found is None:
+                db.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0')",
+                           (str(SCHEMA_VERSION),))
+            elif int(found[0]) != SCHEMA_VERSION:
+                raise StateError(f"{self.path} has state format {found[0]}, this minutes uses "
+                                 f"{SCHEMA_VERSION}: delete {self.folder} to start afresh")
+        except BaseException as e:
+            if db is not None:
+                db.close()
+            self._unlock()
+            if isinstance(e, sqlite3.DatabaseError):
+                raise StateError(f"cannot read the state in {self.path} ({e}): delete {self.folder} "
+                                 "to start afresh (every document is then processed again)") from e
+            raise
+        self._db = db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        self._unlock()
+
+    def _lock(self) -> None:
+        try:
+            fd = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StateError(f"cannot create the lock file in {self.folder}: {e.strerror}") from e
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(fd, 100).decode(errors="replace").strip()
+                os.close(fd)
+                raise StateError(
+                    f"another minutes run is writing to {self.folder.parent}"
+                    + (f" (process {holder})" if holder else "")
+                    + ": wait for it to finish, or give this run another --out") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing releases the flock; the OS does it if we die
+            self._lock_fd = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StateError("the state store is not open")
+        return self._db
+
+    # -- planning
+
+    def plan(self, sources: Sequence[SourceFile], full: bool = False, retry_failed: bool = False,
+             quick: bool = True) -> Plan:
+        """Which sources to process. ``full`` processes every one; ``retry_failed`` also those
+        whose cached result is an error; ``quick`` reuses a stored hash when the file's ``stat``
+        shows it was not written since (see :meth:`FileStamp.same_file`); otherwise every file
+        is read and hashed."""
+        stored = {row[0]: row[1:] for row in self.db.execute(
+            "SELECT doc_id, source_path, content_hash, size, mtime_ns, ctime_ns, inode, hashed_ns, "
+            "fingerprint, status FROM documents")}
+        items = []
+        for source in sources:
+            old = stored.pop(source.doc_id, None)
+            previous = FileStamp(*old[1:7]) if old else None
+            new_stamp = None
+            if quick and not full and previous is not None:
+                try:
+                    if previous.same_file(source.path.stat()):
+                        new_stamp = previous
+                except OSError:
+                    pass
+            new_stamp = new_stamp or stamp(source.path)
+            if old is None or previous is None:
+                status = NEW
+            elif (old[0] != source.source_path or not new_stamp.content_hash
+                  or new_stamp.content_hash != previous.content_hash):
+                status = CHANGED
+            elif old[7] != self.fingerprint:
+                status = OUTDATED
+            else:
+                status = UNCHANGED
+            previous_status = old[8] if old else ""
+            todo = full or status != UNCHANGED or (retry_failed and previous_status != "ok")
+            items.append(PlanItem(source, status, new_stamp, todo, previous_status))
+        return Plan(tuple(items), tuple(sorted(stored)))
+
+    # -- writing
+
+    def put(self, result: DocumentResult, file: FileStamp) -> None:
+        """Store one document's result, committed at once."""
+        doc = result.document
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.doc_id, doc.source_path, file.content_hash, file.size, file.mtime_ns, file.ctime_ns,
+                 file.inode, file.hashed_ns, self.fingerprint, doc.status, CODEC, encode_result(result),
+                 result.seconds, time.time_ns()))
+
+    def remove(self, doc_ids: Iterable[str]) -> int:
+        """Forget documents (inputs that are gone); returns how many were stored."""
+        ids = list(doc_ids)
+        if not ids:
+            return 0
+        with self._transaction() as db:
+            return sum(db.execute("DELETE FROM documents WHERE doc_id=?", (d,)).rowcount for d in ids)
+
+    def _transaction(self, changes_results: bool = True) -> _Transaction:
+        return _Transaction(self.db, changes_results)
+
+    # -- reading
+
+    def get(self, doc_id: str) -> DocumentResult | None:
+        row = self.db.execute("SELECT result FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return decode_result(row[0]) if row else None
+
+    def results(self, doc_ids: Iterable[str]) -> Iterator[DocumentResult]:
+        """The cached results of ``doc_ids`` in that order, read one at a time."""
+        for doc_id in doc_ids:
+            result = self.get(doc_id)
+            if result is None:
+                raise StateError(f"no stored result for {doc_id!r}: rerun with --full")
+            yield result
+
+    def statuses(self) -> dict[str, str]:
+        """doc_id -> "ok" or "error" for every stored document, without reading the results."""
+        return dict(self.db.execute("SELECT doc_id, status FROM documents"))
+
+    def doc_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    # -- export bookkeeping: skip the export when nothing changed since the last one
+
+    def generation(self) -> int:
+        """A counter that every :meth:`put` and :meth:`remove` moves on."""
+        return int(self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
+    def mark_exported(self, key: str) -> None:
+        """Record that the outputs (made with export options ``key``) show the current results."""
+        with self._transaction(changes_results=False) as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('exported', ?)",
+                       (json.dumps([self.generation(), key]),))
+
+    def is_exported(self, key: str) -> bool:
+        """True when the last export had the same options and no result changed since."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='exported'").fetchone()
+        return row is not None and json.loads(row[0]) == [self.generation(), key]
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error); a transaction that changes results
+    moves the generation on."""
+
+    def __init__(self, db: sqlite3.Connection, changes_results: bool) -> None:
+        self.db, self.changes_results = db, changes_results
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is not None:
+            self.db.execute("ROLLBACK")
+            return
+        if self.changes_results:
+            self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+        self.db.execute("COMMIT")
