@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import DocumentError, UnreadableDocument, UnsupportedFormat
 from pipeline.models import Page, RawDocument, Table
+from pipeline.pdftables import page_tables
 
 if TYPE_CHECKING:
     from docx.table import Table as DocxTable
@@ -28,10 +29,12 @@ if TYPE_CHECKING:
 
 Reader = Callable[[Path], RawDocument]
 
-#: Words (lower case) that make a PDF page worth a pdfplumber table pass.
+#: Words (lower case) of attendance lists that make a PDF page worth a pdfplumber table pass (it
+#: costs some 0.25 s a page, so only where a participant table is likely; a "Behandlet av /
+#: Møtedato" table reads well enough as text lines).
 TABLE_MARKERS = (
-    "til stede", "tilstede", "til stades", "deltakere", "deltagere", "møtende", "forfall",
-    "frammøtte", "fremmøtte", "medlemmer", "behandlet av", "møtedato", "varamedlem", "stemte",
+    "til stede", "tilstede", "til stades", "deltakere", "deltagere", "møtende", "møtande", "forfall",
+    "frammøtte", "fremmøtte", "desse møtte", "følgende medlemmer", "varamedlem",
 )
 
 #: The largest file read at all (bytes on disk). Bigger files become an error row without being opened.
@@ -212,6 +215,19 @@ def read_text_file(path: Path) -> RawDocument:
 # --------------------------------------------------------------------------- PDF
 
 
+#: Path objects (lines, rectangles) a page needs before pdfplumber looks for a ruled table on it:
+#: pdfplumber's table finder follows drawn lines, so a page without them has no table to find.
+MIN_RULE_OBJECTS = 4
+
+
+def _page_has_rules(page: Any) -> bool:
+    """True when the page draws enough lines or boxes to hold a ruled table."""
+    import pypdfium2.raw as pdfium_c
+
+    objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)
+    return sum(1 for _, _ in zip(range(MIN_RULE_OBJECTS), objects)) >= MIN_RULE_OBJECTS
+
+
 def _page_has_image(page: Any) -> bool:
     """True when the page shows an image (a page with no text and no image is simply blank)."""
     import pypdfium2.raw as pdfium_c
@@ -272,8 +288,10 @@ def _pdf_tables(path: Path, page_numbers: list[int]) -> tuple[Table, ...]:
     return tuple(tables)
 
 
-def _pdf_pages(path: Path) -> tuple[tuple[Page, ...], int]:
-    """Text per page, and how many pages were read by OCR. A page without a usable text layer
+def _pdf_pages(path: Path) -> tuple[tuple[Page, ...], int, list[Table], list[int]]:
+    """Text per page, how many pages were read by OCR, the ruled tables read on pages that may hold
+    a participant table (a marker word in the text and lines drawn), and the pages where lines were
+    drawn but formed no table (left to pdfplumber). A page without a usable text layer
     that shows an image is a scan: Tesseract reads it (``pipeline.ocr``). A document made only of
     such pages fails with an install hint when Tesseract is missing; a mixed one keeps its text."""
     import pypdfium2 as pdfium
@@ -286,6 +304,8 @@ def _pdf_pages(path: Path) -> tuple[tuple[Page, ...], int]:
         raise _pdfium_error(exc) from exc
     try:
         pages, scanned, read_by_ocr = [], 0, 0
+        tables: list[Table] = []
+        unsure: list[int] = []
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
@@ -297,12 +317,17 @@ def _pdf_pages(path: Path) -> tuple[tuple[Page, ...], int]:
                         text = ocr.ocr_page(page)
                         read_by_ocr += 1
                 pages.append(Page(index + 1, text))
+                if _likely_table(text) and _page_has_rules(page):
+                    found = page_tables(page, textpage, index + 1)
+                    tables += found
+                    if not found:
+                        unsure.append(index + 1)
             finally:
                 textpage.close()
                 page.close()
         if scanned and not read_by_ocr and not any(p.text.strip() for p in pages):
             raise UnreadableDocument(f"scanned PDF without a text layer: {ocr.INSTALL_HINT}")
-        return tuple(pages), read_by_ocr
+        return tuple(pages), read_by_ocr, tables, unsure
     except pdfium.PdfiumError as exc:
         raise UnreadableDocument(f"damaged PDF: {_short(exc)}") from exc
     finally:
@@ -311,16 +336,16 @@ def _pdf_pages(path: Path) -> tuple[tuple[Page, ...], int]:
 
 @_plain_errors("PDF")
 def read_pdf(path: Path) -> RawDocument:
-    """Read a PDF: text per page with pypdfium2 (Tesseract for scanned pages), tables with
-    pdfplumber on likely pages only."""
+    """Read a PDF: text per page with pypdfium2 (Tesseract for scanned pages), ruled tables from
+    the page's lines (``pipeline.pdftables``) on likely pages, pdfplumber where those fail."""
     _require_content(path)
-    pages, read_by_ocr = _pdf_pages(path)
+    pages, read_by_ocr, tables, unsure = _pdf_pages(path)
     if not pages:
         raise UnreadableDocument("damaged PDF: it has no pages")
-    table_pages = [page.number for page in pages if _likely_table(page.text)]
-    tables = _pdf_tables(path, table_pages) if table_pages else ()
+    if unsure:
+        tables += _pdf_tables(path, unsure)
     source = "ocr" if read_by_ocr == len(pages) else "text+ocr" if read_by_ocr else "text"
-    return RawDocument(pages=pages, tables=tables, format="pdf", text_source=source)
+    return RawDocument(pages=pages, tables=tuple(tables), format="pdf", text_source=source)
 
 
 # --------------------------------------------------------------------------- DOCX

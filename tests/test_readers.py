@@ -248,8 +248,18 @@ def test_pdf_table_failure_keeps_the_text(tmp_path: Path, monkeypatch: pytest.Mo
         raise RuntimeError("pdfminer trouble")
 
     monkeypatch.setattr(pdfplumber.page.Page, "extract_tables", boom)
+    monkeypatch.setattr("pipeline.readers.page_tables", lambda *args: [])  # the fast reader finds none
     doc = read_document(path)
     assert doc.tables == () and "Kari" in doc.pages[0].text
+
+
+def test_ruled_table_read_without_pdfplumber(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pdfplumber.page
+
+    path = make_pdf(tmp_path / "a.pdf", ["Til stede:"], table_page=1)
+    monkeypatch.setattr(pdfplumber.page.Page, "extract_tables", lambda *args: pytest.fail("pdfplumber used"))
+    doc = read_document(path)
+    assert any("Kari" in " ".join(row) for table in doc.tables for row in table.rows)
 
 
 # --------------------------------------------------------------------------- DOCX
