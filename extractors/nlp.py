@@ -124,7 +124,7 @@ def person_spans(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     i, n = 0, len(doc)
     # A name stops where a region of two or more words starts ("Martin Hafsahl Asker og Bærum IPR").
-    region_starts = {e.start for e in doc.ents if e.label_ == "REGION" and len(e) >= 2}
+    region_starts = doc.user_data.get("region_starts", set())
     while i < n:
         tok = doc[i]
         if not _is_first_name(tok.text, firsts):
@@ -289,6 +289,7 @@ class Gazetteer:
                 taken.update(range(start, end))
                 ents.append(Span(doc, start, end, label="REGION", span_id=key))
         doc.ents = sorted(ents, key=lambda e: e.start)
+        doc.user_data["region_starts"] = {e.start for e in ents if len(e) >= 2}
         return doc
 
 

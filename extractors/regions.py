@@ -66,7 +66,13 @@ def fuzzy_council(text: str) -> tuple[str, str] | None:
 
 def mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
     """(block index, region id, mention as written, form) for every gazetteer hit; a heading or
-    table cell with no hit may still be a misspelt council name."""
+    table cell with no hit may still be a misspelt council name. Computed once per document."""
+    if "_mentions" not in ctx.found:
+        ctx.found["_mentions"] = _mentions(ctx)
+    return ctx.found["_mentions"]  # type: ignore[no-any-return]
+
+
+def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
     out = []
     for i, doc in enumerate(ctx.docs):
         if doc is None:
@@ -93,7 +99,14 @@ def _part_of_council_name(region_id: str, before: str) -> bool:
 
 
 def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
-    """The mentions that name an actor: (block index, region id, mention)."""
+    """The mentions that name an actor: (block index, region id, mention). Needs the participants
+    (their organisations), so it is computed once, after them."""
+    if "_accepted" not in ctx.found:
+        ctx.found["_accepted"] = _accepted(ctx)
+    return ctx.found["_accepted"]  # type: ignore[no-any-return]
+
+
+def _accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
     hits = mentions(ctx)
     recurring = Counter(rid for _, rid, _, form in hits if form == "district")
     orgs = {p.organisation.casefold() for p in ctx.found.get("participants", [])}
