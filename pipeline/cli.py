@@ -67,9 +67,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     summary = run(RunOptions(tuple(args.inputs), args.out, args.workers, args.debug, progress=not args.quiet,
                              rollup=args.rollup, full=args.full))
     if not args.quiet:
-        print(f"{summary.documents} documents: {summary.ok} ok, {summary.failed} failed; "
-              f"{summary.decisions} decisions, {summary.participants} participants; "
-              f"{summary.seconds:.1f} s -> {args.out}")
+        print(summary.line(args.out))
     return 0
 
 

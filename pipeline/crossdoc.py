@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
 from extractors.nlp import Region, regions
-from pipeline.models import DocumentResult, DocumentRow, MeetingRow
+from pipeline.models import DocumentResult, DocumentRow, MeetingRow, RegionRow
 
 COUNCIL_KINDS = ("ipr", "regionråd", "samarbeidsråd")
 
@@ -85,12 +85,11 @@ class ReferenceRow:
     documents: int
 
 
-def region_reference(results: Sequence[DocumentResult]) -> list[ReferenceRow]:
+def region_reference(rows: Iterable[RegionRow]) -> list[ReferenceRow]:
     """Each region mentioned in the run, with its members (councils) or councils (municipalities)."""
     docs: dict[str, set[str]] = {}
-    for r in results:
-        for row in r.regions:
-            docs.setdefault(row.region, set()).add(row.doc_id)
+    for row in rows:
+        docs.setdefault(row.region, set()).add(row.doc_id)
     out = []
     for name in sorted(docs):
         region = _by_name().get(name)

@@ -12,8 +12,8 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import astuple
+from contextlib import ExitStack, contextmanager
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,18 +102,23 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
             writer.writerow([_csv_value(v) for v in row])
 
 
-def write_texts(out: Path, results: Sequence[DocumentResult]) -> None:
+def write_text(out: Path, result: DocumentResult) -> str:
+    """``text/<doc_id>.txt`` of a document that was read (rewritten only when it changed); returns
+    the file name, "" for a failed document."""
+    if result.document.status != "ok":
+        return ""
+    name = f"{result.document.doc_id}.txt"
+    target = out / "text" / name
+    if not target.exists() or target.read_text(encoding="utf-8") != result.text:
+        with atomic_path(target, "w", encoding="utf-8", newline="\n") as f:
+            f.write(result.text)
+    return name
+
+
+def remove_stale_texts(out: Path, keep: set[str]) -> None:
+    """Texts of documents that are no longer among the inputs go."""
     folder = out / "text"
     folder.mkdir(parents=True, exist_ok=True)
-    keep = set()
-    for r in results:
-        if r.document.status == "ok":
-            name = f"{r.document.doc_id}.txt"
-            keep.add(name)
-            target = folder / name
-            if not target.exists() or target.read_text(encoding="utf-8") != r.text:
-                with atomic_path(target, "w", encoding="utf-8", newline="\n") as f:
-                    f.write(r.text)
     for old in folder.glob("*.txt"):
         if old.name not in keep:
             old.unlink()
@@ -173,21 +178,56 @@ def write_workbook(path: Path, tables: dict[str, tuple[list[str], list[tuple[Any
         wb.save(f)
 
 
-def export(out: Path, results: Sequence[DocumentResult], run_row: dict[str, Any], rollup: bool = False) -> None:
-    """Every table as CSV, the texts, and the workbook. With ``rollup`` municipalities are reported
-    under their regional council in the regions and topics tables."""
-    write_texts(out, results)
-    if rollup:
-        results = [crossdoc.rollup(r) for r in results]
-    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
-    for table, row_class in TABLES.items():
-        tables[table] = (columns(row_class), table_rows(results, table))
-    derived = {"meetings": crossdoc.meetings(r.document for r in results),
-               "region_reference": crossdoc.region_reference(results)}
-    for table, rows in derived.items():
-        header = columns(crossdoc.ReferenceRow if table == "region_reference" else MeetingRow)
-        tables[table] = (header, [astuple(row) for row in rows])
-    tables["runs"] = (list(run_row), [tuple(run_row.values())])
-    for table, (header, rows) in tables.items():
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote, for the run's summary."""
+
+    documents: int
+    ok: int
+    failed: int
+    decisions: int
+    participants: int
+
+
+def export(out: Path, results: Iterable[DocumentResult], run_row: dict[str, Any], rollup: bool = False,
+           workbook: bool = True) -> Exported:
+    """Every table as CSV, the texts, and the workbook, in one pass over the results (which may
+    stream from the state store): CSV rows are written as they come, so memory stays flat unless
+    the workbook is asked for, which needs its tables whole. With ``rollup`` municipalities are
+    reported under their regional council in the regions and topics tables. Every file is written
+    to a temporary name and moved into place only when the whole export succeeded."""
+    kept: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
+    documents, regions, texts = [], [], set()
+    counts = {"decisions": 0, "participants": 0}
+    with ExitStack() as stack:
+        writers = {}
+        for table, row_class in TABLES.items():
+            handle = stack.enter_context(atomic_path(out / "tables" / f"{table}.csv", "w", encoding="utf-8",
+                                                     newline=""))
+            writers[table] = csv.writer(handle, lineterminator="\n")
+            writers[table].writerow(columns(row_class))
+        for result in results:
+            texts.add(write_text(out, result))
+            if rollup:
+                result = crossdoc.rollup(result)
+            for table in TABLES:
+                rows = table_rows([result], table)
+                writers[table].writerows([_csv_value(v) for v in row] for row in rows)
+                if workbook:
+                    kept[table] += rows
+            documents.append(result.document)
+            regions += result.regions
+            counts["decisions"] += len(result.decisions)
+            counts["participants"] += len(result.participants)
+    derived = {"meetings": (columns(MeetingRow), [astuple(m) for m in crossdoc.meetings(documents)]),
+               "region_reference": (columns(crossdoc.ReferenceRow),
+                                    [astuple(r) for r in crossdoc.region_reference(regions)]),
+               "runs": (list(run_row), [tuple(run_row.values())])}
+    for table, (header, rows) in derived.items():
         write_csv(out / "tables" / f"{table}.csv", header, rows)
-    write_workbook(out / "minutes.xlsx", tables)
+    remove_stale_texts(out, texts)
+    if workbook:
+        tables = {table: (columns(row_class), kept[table]) for table, row_class in TABLES.items()}
+        write_workbook(out / "minutes.xlsx", {**tables, **derived})
+    failed = sum(1 for d in documents if d.status != "ok")
+    return Exported(len(documents), len(documents) - failed, failed, counts["decisions"], counts["participants"])

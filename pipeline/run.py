@@ -36,10 +36,22 @@ class Summary:
     documents: int
     ok: int
     failed: int
-    decisions: int
-    participants: int
+    decisions: int | None  # None when nothing changed and the tables were kept as they were
+    participants: int | None
     seconds: float
-    counts: dict[str, int] | None = None
+    counts: dict[str, int] | None = None  # new, changed, outdated, unchanged, removed
+    processed: int = 0
+
+    def line(self, out: Path) -> str:
+        """The closing summary printed on the terminal."""
+        counts = self.counts or {}
+        how = ", ".join(f"{counts[k]} {k}" for k in ("new", "changed", "outdated", "unchanged", "removed")
+                        if counts.get(k))
+        made = (f"{self.decisions} decisions, {self.participants} participants" if self.decisions is not None
+                else "nothing changed, tables kept")
+        return (f"{self.documents} documents ({how or 'none'}; {self.processed} processed): {self.ok} ok, "
+                f"{self.failed} failed; {made}; "
+                f"{self.seconds:.1f} s -> {out}")
 
 
 def _warm(debug: bool) -> None:
@@ -73,9 +85,9 @@ def results(sources: Sequence[SourceFile], workers: int, debug: bool) -> Iterato
 class Progress:
     """A one-line progress bar on a terminal; silent when the output is not a terminal."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stderr, enabled: bool = True) -> None:
-        self.total, self.stream, self.done = total, stream, 0
-        self.enabled = enabled and stream.isatty()
+    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool = True) -> None:
+        self.total, self.stream, self.done = total, stream or sys.stderr, 0
+        self.enabled = enabled and self.stream.isatty()
         self.start = time.perf_counter()
 
     def step(self, name: str) -> None:
@@ -120,19 +132,20 @@ def run(options: RunOptions) -> Summary:
         ids = [s.doc_id for s in sources]
         statuses = store.statuses()
         failed = sum(1 for i in ids if statuses[i] != "ok")
-        summary = Summary(len(ids), len(ids) - failed, failed, 0, 0, time.perf_counter() - t0, plan.counts())
         export_key = json.dumps({"rollup": options.rollup, "version": __version__})
-        if store.is_exported(export_key) and (options.out / "minutes.xlsx").exists():
-            return summary
+        if not plan.todo and not plan.removed and store.is_exported(export_key) \
+                and (options.out / "minutes.xlsx").exists():
+            return Summary(len(ids), len(ids) - failed, failed, None, None, time.perf_counter() - t0, plan.counts(), 0)
         run_row = {
             "started": started.isoformat(timespec="seconds"),
             "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
-            "documents": summary.documents, "ok": summary.ok, "failed": summary.failed,
-            "seconds": round(summary.seconds, 2), "workers": options.workers,
+            "documents": len(ids), "ok": len(ids) - failed, "failed": failed,
+            "seconds": round(time.perf_counter() - t0, 2), "workers": options.workers,
         }
         from pipeline.export import export
 
-        export(options.out, list(store.results(ids)), run_row, rollup=options.rollup)
+        done = export(options.out, store.results(ids), run_row, rollup=options.rollup)
         store.mark_exported(export_key)
-    return summary
+    return Summary(done.documents, done.ok, done.failed, done.decisions, done.participants,
+                   time.perf_counter() - t0, plan.counts(), len(todo))

@@ -33,7 +33,7 @@ def test_run_writes_the_contract(inputs: Path, tmp_path: Path, capsys: pytest.Ca
     out = tmp_path / "out"
     assert main(["run", str(inputs), "--out", str(out), "--workers", "1"]) == 0
     printed = capsys.readouterr().out
-    assert "4 documents: 2 ok, 2 failed" in printed
+    assert "4 documents (4 new; 4 processed): 2 ok, 2 failed" in printed
     for table in ("documents", "decisions", "participants", "agenda_items", "regions", "topics"):
         assert (out / "tables" / f"{table}.csv").exists()
     docs = {d["source_path"]: d for d in _read(out / "tables" / "documents.csv")}
@@ -104,3 +104,29 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     assert rows[0]["text"].startswith("'=HYPERLINK")
     cell = load_workbook(out / "minutes.xlsx")["Vedtak"]["E2"]
     assert cell.data_type == "s" and cell.value.startswith("'=")
+
+
+def test_a_rerun_does_only_what_changed(inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    main(["run", str(inputs), "--out", str(out), "--workers", "1"])
+    first = (out / "tables" / "decisions.csv").read_bytes()
+    capsys.readouterr()
+    main(["run", str(inputs), "--out", str(out), "--workers", "1"])
+    assert "(4 unchanged; 0 processed)" in capsys.readouterr().out
+    (inputs / "referat.txt").write_text(MINUTES.replace("Godkjennes.", "Godkjennes med endringer."), encoding="utf-8")
+    (inputs / "sub" / "gammel.txt").unlink()
+    main(["run", str(inputs), "--out", str(out), "--workers", "1"])
+    assert "(1 changed, 2 unchanged, 1 removed; 1 processed)" in capsys.readouterr().out
+    docs = [d["source_path"] for d in _read(out / "tables" / "documents.csv")]
+    assert "sub/gammel.txt" not in docs and len(docs) == 3
+    assert (out / "tables" / "decisions.csv").read_bytes() != first
+
+
+def test_a_second_run_on_the_same_output_is_refused(inputs: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.state import StateStore, fingerprint
+
+    out = tmp_path / "out"
+    with StateStore(out, fingerprint({})):
+        assert main(["run", str(inputs), "--out", str(out), "--workers", "1"]) == 2
+    assert "another minutes run" in capsys.readouterr().err

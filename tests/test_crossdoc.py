@@ -20,6 +20,6 @@ def test_councils_of_lists_current_councils_only() -> None:
 
 def test_region_reference_has_members_and_councils() -> None:
     r = analyse_text("Referat\n\nRegionrådet i Valdres møtte Vang kommune.\n")
-    ref = {row.region: row for row in region_reference([r])}
+    ref = {row.region: row for row in region_reference(r.regions)}
     assert "Vang" in ref["Regionrådet i Valdres"].members
     assert ref["Vang kommune"].councils == "Regionrådet i Valdres"
