@@ -25,7 +25,7 @@ system-deps:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev,bench]'
 	touch $(STAMP)
 
 run: install
@@ -33,6 +33,11 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# `make bench BENCH_ARGS="--docs 1000 --growth 1000,5000"` for the larger figures.
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check pipeline extractors tests

@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--debug", action="store_true", help="show tracebacks of failed documents in the table")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     run.add_argument("--full", action="store_true", help="process every document again, changed or not")
+    run.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                     help="time limit per document; a document that takes longer becomes an error row "
+                          "(default: 120, 0 for none)")
+    run.add_argument("--scheduler", default="", metavar="ADDRESS",
+                     help="run the documents on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs minutes[dask]; "
+                          "the workers must see the input files at the same paths)")
     run.add_argument("--rollup", action="store_true",
                      help="report municipalities under their regional council in the regions and topics tables")
 
@@ -65,7 +71,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise RunError("--workers must be at least 1")
     summary = run(RunOptions(tuple(args.inputs), args.out, args.workers, args.debug, progress=not args.quiet,
-                             rollup=args.rollup, full=args.full))
+                             rollup=args.rollup, full=args.full, timeout=args.timeout, scheduler=args.scheduler))
     if not args.quiet:
         print(summary.line(args.out))
     return 0

@@ -6,8 +6,12 @@ This is the unit of work a worker runs; it catches a document's failure in exact
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from extractors import build_context, run_extractors
 from extractors.nlp import nlp
@@ -59,11 +63,38 @@ def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
     )
 
 
-def process(source: SourceFile, debug: bool = False) -> DocumentResult:
-    """Read and analyse one file; any failure becomes an error row (``debug`` adds the traceback)."""
+class DocumentTimeout(DocumentError):
+    """A document took longer than the per-document time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeout when the block runs longer than ``seconds`` (0: no limit). Uses a
+    real-time timer signal, so it works in a process's main thread (the process pool's workers, a
+    one-worker run) and is skipped in other threads (a Dask worker's task threads)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise DocumentTimeout(f"took longer than the time limit of {seconds:g} s (--timeout): skipped")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process(source: SourceFile, debug: bool = False, timeout: float = 0) -> DocumentResult:
+    """Read and analyse one file; any failure becomes an error row (``debug`` adds the traceback).
+    A document that takes longer than ``timeout`` seconds becomes an error row too."""
     start = time.perf_counter()
     try:
-        result = analyse(source, read_document(source.path))
+        with time_limit(timeout):
+            result = analyse(source, read_document(source.path))
     except DocumentError as exc:
         result = failed(source, str(exc), exc if debug else None)
     except Exception as exc:  # noqa: BLE001 - one catch point per document, by design

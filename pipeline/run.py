@@ -29,6 +29,8 @@ class RunOptions:
     progress: bool = True
     rollup: bool = False
     full: bool = False
+    timeout: float = 120.0  # seconds per document; 0 for no limit
+    scheduler: str = ""  # a Dask scheduler address (tcp://host:port): run the documents there
 
 
 @dataclass(frozen=True)
@@ -54,32 +56,58 @@ class Summary:
                 f"{self.seconds:.1f} s -> {out}")
 
 
-def _warm(debug: bool) -> None:
+def _warm() -> None:
     """Build the spaCy pipeline once per worker process, before the first document."""
     from extractors.nlp import nlp
 
     nlp()
 
 
-def _process_one(args: tuple[SourceFile, bool]) -> DocumentResult:
+def _process_one(args: tuple[SourceFile, bool, float]) -> DocumentResult:
     from pipeline.process import process
 
     return process(*args)
 
 
-def results(sources: Sequence[SourceFile], workers: int, debug: bool) -> Iterator[DocumentResult]:
-    """Results in input order, whatever the number of workers."""
+def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[DocumentResult]:
+    """Each document's result as soon as it is done (in any order: the state store keeps them, the
+    export reads them back in input order). One worker runs in this process, several in a process
+    pool, and ``options.scheduler`` sends the work to a Dask cluster."""
     if not sources:
         return
-    if workers <= 1 or len(sources) <= 1:
-        _warm(debug)
-        for source in sources:
-            yield _process_one((source, debug))
+    tasks = [(s, options.debug, options.timeout) for s in sources]
+    if options.scheduler:
+        yield from _dask_results(tasks, options.scheduler)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(debug,)) as pool:
-        futures = [pool.submit(_process_one, (s, debug)) for s in sources]
+    workers = min(options.workers, os.cpu_count() or 1, len(sources))
+    if workers <= 1:
+        _warm()
+        yield from map(_process_one, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm) as pool:
+        futures = [pool.submit(_process_one, task) for task in tasks]
         for future in as_completed(futures):  # committed as they come: kill -9 loses only those in flight
             yield future.result()
+
+
+def _dask_results(tasks: list[tuple[SourceFile, bool, float]], address: str) -> Iterator[DocumentResult]:
+    """The same per-document work on a Dask distributed cluster (``pip install minutes[dask]``). The
+    workers must see the input files at the same paths (shared storage) and have minutes installed."""
+    try:
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise RunError("--scheduler needs Dask: pip install 'minutes[dask]'") from exc
+    try:
+        client = Client(address)  # connect timeout: dask config distributed.comm.timeouts.connect
+    except OSError as exc:
+        raise RunError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    try:
+        futures = client.map(_process_one, tasks, pure=False)
+        for future in dask_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
 
 
 class Progress:
@@ -123,8 +151,7 @@ def run(options: RunOptions) -> Summary:
         plan = store.plan(sources, full=options.full)
         todo = {item.source.doc_id: item for item in plan.todo}
         progress = Progress(len(todo), enabled=options.progress)
-        for result in results([item.source for item in todo.values()], min(options.workers, os.cpu_count() or 1),
-                              options.debug):
+        for result in results([item.source for item in todo.values()], options):
             store.put(result, todo[result.document.doc_id].stamp)
             progress.step(result.document.source_path)
         progress.close()
