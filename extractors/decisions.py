@@ -8,6 +8,7 @@ bulleted list runs on (numbered points of one decision stay together, in order).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
@@ -35,12 +36,13 @@ _LIST = ("numbered", "bullet")
 _MAX_UNLABELLED = 300
 
 
-def collect(ctx: DocContext, start: int) -> tuple[list[Block], int]:
-    """The decision text's blocks from ``start`` on, and the index after them."""
+def collect(ctx: DocContext, start: int, after_rest: bool = False) -> tuple[list[Block], int]:
+    """The decision text's blocks from ``start`` on, and the index after them. After a label with
+    its text on the same line (``Konklusjon: Godkjent.``) only lines that follow at once belong."""
     blocks = ctx.blocks
     taken: list[Block] = []
     i = start
-    while i < len(blocks) and blocks[i].kind == "blank":
+    while i < len(blocks) and blocks[i].kind == "blank" and not after_rest:
         i += 1
     while i < len(blocks):
         b = blocks[i]
@@ -52,6 +54,8 @@ def collect(ctx: DocContext, start: int) -> tuple[list[Block], int]:
                 i = j
                 continue
             break
+        if b.kind == "item" and _point_of_list(taken, b):
+            b = replace(b, kind="numbered", text=f"{b.number}. {b.text}")
         if b.kind not in _CONTENT or (taken and _DATE_LINE_RE.match(b.text)) or _is_page_number(b):
             break
         if taken and _OUTCOME_RE.match(b.text):
@@ -59,6 +63,15 @@ def collect(ctx: DocContext, start: int) -> tuple[list[Block], int]:
         taken.append(b)
         i += 1
     return taken, i
+
+
+def _point_of_list(taken: list[Block], b: Block) -> bool:
+    """A line read as an agenda item ("1. Tilskudd til ...") that is the first or next point of the
+    decision's own numbered list."""
+    if not b.number.isdigit():
+        return False
+    numbered = [x for x in taken if x.kind == "numbered"]
+    return (not taken and b.number == "1") or bool(numbered) and _follows(numbered[-1].number, b.number)
 
 
 def _list_goes_on(taken: list[Block], nxt: Block) -> bool:
@@ -102,7 +115,7 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
         if i in covered:
             continue
         if b.kind == "label" and b.label and b.label.category == "decision":
-            taken, end = collect(ctx, i + 1)
+            taken, end = collect(ctx, i + 1, after_rest=bool(b.rest) and not b.rest.endswith(":"))
             text = unquote(join(taken, b.rest))
             if text:
                 section = section_of(ctx, i)

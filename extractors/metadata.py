@@ -139,10 +139,13 @@ def meeting_date(ctx: DocContext, title: str) -> str:
             return first_date(m.group(1))
     if plain and ctx.doc_type != "case":
         return plain
-    if ctx.doc_type in ("minutes", "protocol"):
-        dates = find_dates(title) or [d for _, b in list(ctx.nonblank())[:6] for d in find_dates(b.text)]
-        if dates:
-            return dates[0][0]
+    if ctx.doc_type in ("minutes", "protocol", "presentation", "other"):
+        head = [b.text for _, b in list(ctx.nonblank())[:10]]
+        meeting_lines = [t for t in head if re.search(r"\bmøte|\bmøtet\b|\bmøtedato", t, re.IGNORECASE)]
+        for texts in ([title], meeting_lines, head[:6]):
+            dates = [d for t in texts for d in find_dates(t)]
+            if dates:
+                return dates[0][0]
     return ""
 
 

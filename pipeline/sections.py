@@ -244,6 +244,8 @@ def _match_item(raw: str) -> tuple[str, str] | None:
     words = title.split()
     if title.endswith(".") and not re.search(r"\b[a-zæøå]{1,4}\.$", title) or len(words) > 16:
         return None
+    if title.endswith(":") and len(words) > 6:  # "1. Fylkestinget fordeler midlene slik:" opens a list
+        return None
     if not prefix and len(words) > 9 and re.search(r"\b(skal|er|blir|vil|kan|har|ble|må|bør)\b", title):
         return None
     return number, title

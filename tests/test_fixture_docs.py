@@ -1,6 +1,8 @@
-"""The project's own realistic documents (tests/fixtures/docs, invented people; shapes listed in
-its README) scored with ``minutes evaluate`` against their annotations: the hidden-set figures of
-the extraction issue must hold here at least."""
+"""The project's own realistic documents scored with ``minutes evaluate`` against their
+annotations: tests/fixtures/docs (20 documents the rules were developed on) and
+tests/fixtures/holdout (12 documents written later without sight of the rules, first scored
+before any rule was changed for them; see the READMEs). The hidden-set figures of the
+extraction issue must hold here at least."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,17 +12,18 @@ import pytest
 from pipeline.cli import main
 from pipeline.evaluate import evaluate
 
-DOCS = Path(__file__).parent / "fixtures" / "docs"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(scope="module")
-def figures(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("fixture-out")
-    inputs = tmp_path_factory.mktemp("fixture-in")
-    for doc in DOCS.glob("*.txt"):
+@pytest.fixture(scope="module", params=["docs", "holdout"])
+def figures(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    docs = FIXTURES / request.param
+    out = tmp_path_factory.mktemp(f"{request.param}-out")
+    inputs = tmp_path_factory.mktemp(f"{request.param}-in")
+    for doc in docs.glob("*.txt"):
         (inputs / doc.name).write_bytes(doc.read_bytes())
     assert main(["run", str(inputs), "--out", str(out), "--workers", "1", "--quiet"]) == 0
-    return evaluate(out, DOCS / "gold").figures()
+    return evaluate(out, docs / "gold").figures()
 
 
 def test_every_document_is_read(figures: dict) -> None:
