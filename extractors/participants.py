@@ -59,7 +59,8 @@ def _section_start(b: Block) -> tuple[str, str, str] | None:
         attendance = "remote" if b.label.attendance == "present" and REMOTE_RE.search(b.raw) else b.label.attendance
         role = b.label.pattern if b.label.id == "mentioned" or b.label.pattern in ROLE_LABELS else ""
         return attendance, role, ""
-    from_org = FROM_ORG_RE.match(b.text) if b.kind in ("heading", "para") and b.raw.rstrip().endswith(":") else None
+    from_org = FROM_ORG_RE.match(b.raw.strip()) if b.kind in ("heading", "para") and b.raw.rstrip().endswith(":") \
+        else None
     if from_org and not from_org.group("names"):
         return "present", "", from_org.group("org")
     return None

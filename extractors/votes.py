@@ -14,7 +14,10 @@ from pipeline.models import VoteRow
 
 VOTE_LIST_RE = re.compile(
     r"^(?P<side>for|imot|mot|blankt?|avstod|avsto)\b(?P<proposal>[^:]{0,120}?)\s*\b(?:stemte|røysta|røystet|stemmer)\b"
-    r"(?:\s+(?:for|imot|mot|blankt?))?\s*(?P<count>\d{1,3})?\s*(?:\([^)]*\))?\s*:\s*(?P<names>.+)$",
+    r"(?:\s+(?:for|imot|mot|blankt?))?\s*(?P<count>\d{1,3})?\s*(?:\([^)]*\))?\s*:\s*(?P<names>.+)$"
+    # "Følgende representanter stemte for forslaget: ..."
+    r"|^(?:følgende|følgjande)\s+\w+\s+(?:stemte|røysta)\s+(?P<side2>for|imot|mot|blankt?)\b(?P<proposal2>[^:]{0,120}?)"
+    r"\s*:\s*(?P<names2>.+)$",
     re.IGNORECASE)
 SIDES = {"for": "for", "imot": "against", "mot": "against", "blank": "blank", "blankt": "blank",
          "avstod": "blank", "avsto": "blank"}
@@ -25,16 +28,20 @@ def parse_vote_line(text: str) -> tuple[str, str, list[tuple[str, str]]] | None:
 
     >>> parse_vote_line("Imot forslaget stemte 2: Kari Nordmann (H), Ola Dahl (FrP)")
     ('against', 'forslaget', [('Kari Nordmann', 'H'), ('Ola Dahl', 'FrP')])
+    >>> parse_vote_line("Følgende representanter stemte for forslaget: Eva Lund (SV).")
+    ('for', 'forslaget', [('Eva Lund', 'SV')])
     """
     m = VOTE_LIST_RE.match(text.strip())
     if not m:
         return None
-    doc = nlp()(m.group("names"))
+    side, proposal, names = (m.group("side"), m.group("proposal"), m.group("names")) if m.group("side") else (
+        m.group("side2"), m.group("proposal2"), m.group("names2"))
+    doc = nlp()(names)
     people = []
     for span in doc.spans.get("persons", []):
         party = re.match(r"^\s*\(([^)]{1,20})\)", doc.text[span.end_char:])
         people.append((span.text, party.group(1) if party else ""))
-    return SIDES[m.group("side").casefold()], m.group("proposal").strip(" ,"), people
+    return SIDES[side.casefold()], proposal.strip(" ,"), people
 
 
 def extract(ctx: DocContext) -> list[VoteRow]:

@@ -98,7 +98,7 @@ def _label_re() -> re.Pattern[str]:
     phrases = sorted(labels(), key=len, reverse=True)
     alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
     return re.compile(
-        rf"^(?P<owner>(?:[\w.\-]+\s+){{0,3}}?)(?P<label>{alternatives})(?P<tail>(?:\s+(?:i|til|fra|frå|for|om|etter|ved|av|"
+        rf"^(?P<owner>(?:[\w.\-/]+\s+){{0,3}}?)(?P<label>{alternatives})(?P<tail>(?:\s+(?:i|til|fra|frå|for|om|etter|ved|av|"
         rf"pr\.?|per)\s+[^:]{{1,60}})?)\s*(?:\([^)]*\))?\s*$",
         re.IGNORECASE,
     )
@@ -139,7 +139,9 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
         return _attendance_by_keyword(head, rest) if colon else None
     owner = m.group("owner").strip()
     if owner and (not _is_owner(owner) or not colon and re.fullmatch(r"[\d./-]+", owner.split()[-1])):
-        return None  # "6. Neste møte" is an agenda item, "FSK- 22/22 Vedtak:" a label
+        # "6. Neste møte" is an agenda item, "FSK- 22/22 Vedtak:" a label; "Rådmenn til stades:" still
+        # speaks of attendance
+        return _attendance_by_keyword(head, rest) if colon else None
     label = labels()[re.sub(r"\s+", " ", m.group("label").casefold())]
     if m.group("tail") and label.category != "decision" and not colon:
         return None
