@@ -69,7 +69,7 @@ def mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
     table cell with no hit may still be a misspelt council name. Computed once per document."""
     if "_mentions" not in ctx.found:
         ctx.found["_mentions"] = _mentions(ctx)
-    return ctx.found["_mentions"]  # type: ignore[no-any-return]
+    return ctx.found["_mentions"]  # type: ignore[no-any-return,unused-ignore]
 
 
 def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
@@ -103,7 +103,7 @@ def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
     (their organisations), so it is computed once, after them."""
     if "_accepted" not in ctx.found:
         ctx.found["_accepted"] = _accepted(ctx)
-    return ctx.found["_accepted"]  # type: ignore[no-any-return]
+    return ctx.found["_accepted"]  # type: ignore[no-any-return,unused-ignore]
 
 
 def _accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
@@ -142,5 +142,6 @@ def extract(ctx: DocContext) -> list[RegionRow]:
     for rid, (i, text) in first.items():
         region = regions()[rid]
         b = ctx.blocks[i]
-        rows.append(RegionRow(ctx.doc_id, region.name, text, region.kind, region.code, count[rid], b.page, b.line))
+        rows.append(RegionRow(ctx.doc_id, region.name, text, region.kind, region.code, count[rid],
+                              page=b.page, line=b.line))
     return rows

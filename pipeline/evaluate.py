@@ -246,7 +246,7 @@ def _score_document(ev: Evaluation, name: str, g: Item, rows: dict[str, list[Ite
         [{"region": r.get("region") or r.get("mention", "")} for r in rows["regions"]], region_similarity,
         lambda x: x["region"]))
     g_themes = {t for e in g.get("topics", []) for t in e["themes"]}
-    p_themes = {r.get("theme") for r in rows["topics"]}
+    p_themes = {str(r.get("theme", "")) for r in rows["topics"]}
     ev.record(name, "topics_document", *match(
         name, "topics_document", [{"theme": t} for t in sorted(g_themes)], [{"theme": t} for t in sorted(p_themes)],
         lambda a, b: 100.0 if a["theme"] == b["theme"] else None, lambda x: x["theme"]))

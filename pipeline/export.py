@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipeline import crossdoc
-from pipeline.models import TABLES, DocumentResult, MeetingRow, columns
+from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, columns
 
 EXCEL_MAX_CHARS = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +39,8 @@ HEADERS_NB = {
     "doc_id": "Dokument-ID", "source_path": "Kildefil", "doc_type": "Dokumenttype", "title": "Tittel",
     "meeting_date": "Møtedato", "body": "Organ", "status": "Status", "error": "Feilmelding", "format": "Format",
     "pages": "Sider", "text_source": "Tekstkilde", "encoding": "Tegnkoding", "language": "Målform",
-    "characters": "Tegn", "repairs": "Rettinger", "item": "Sak", "kind": "Type", "text": "Tekst", "quoted": "Sitert", "label": "Overskrift",
+    "characters": "Tegn", "repairs": "Rettinger", "item": "Sak", "kind": "Type", "text": "Tekst", "quoted": "Sitert",
+    "label": "Overskrift",
     "page": "Side", "line": "Linje", "name": "Navn", "role": "Rolle", "organisation": "Organisasjon",
     "attendance": "Oppmøte", "number": "Nummer", "region": "Region", "mention": "Skrevet som",
     "region_kind": "Regiontype", "region_code": "Regionkode", "mentions": "Omtaler", "theme": "Tema",
@@ -197,7 +198,9 @@ def export(out: Path, results: Iterable[DocumentResult], run_row: dict[str, Any]
     reported under their regional council in the regions and topics tables. Every file is written
     to a temporary name and moved into place only when the whole export succeeded."""
     kept: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
-    documents, regions, texts = [], [], set()
+    documents: list[DocumentRow] = []
+    regions: list[RegionRow] = []
+    texts: set[str] = set()
     counts = {"decisions": 0, "participants": 0}
     with ExitStack() as stack:
         writers = {}

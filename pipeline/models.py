@@ -172,9 +172,9 @@ class RegionRow:
     region_kind: str = ""  # ipr, regionråd, samarbeidsråd, other, county, municipality
     region_code: str = ""  # kommunenummer / fylkesnummer / council slug
     mentions: int = 1
-    rolled_up_from: str = ""  # with --rollup: the municipality reported under its council
     page: int = 0
     line: int = 0
+    rolled_up_from: str = ""  # with --rollup: the municipality reported under its council
 
 
 @dataclass(frozen=True)

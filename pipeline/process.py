@@ -16,11 +16,11 @@ from contextlib import contextmanager
 from extractors import build_context, run_extractors
 from extractors.nlp import nlp
 from pipeline.errors import DocumentError, UnreadableDocument
-from pipeline.models import DocumentResult, DocumentRow, Line, RawDocument, RepairRow, SourceFile
 from pipeline.layout import with_table_rows
+from pipeline.models import DocumentResult, DocumentRow, Line, RawDocument, RepairRow, SourceFile
 from pipeline.normalise import normalise_pages
-from pipeline.repair import repair_lines
 from pipeline.readers import read_document
+from pipeline.repair import repair_lines
 
 log = logging.getLogger(__name__)
 

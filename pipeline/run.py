@@ -135,7 +135,7 @@ class Progress:
 
 
 def run(options: RunOptions) -> Summary:
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     sources = discover(options.inputs)
     if not sources:
@@ -165,7 +165,7 @@ def run(options: RunOptions) -> Summary:
             return Summary(len(ids), len(ids) - failed, failed, None, None, time.perf_counter() - t0, plan.counts(), 0)
         run_row = {
             "started": started.isoformat(timespec="seconds"),
-            "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
             "documents": len(ids), "ok": len(ids) - failed, "failed": failed,
             "seconds": round(time.perf_counter() - t0, 2), "workers": options.workers,

@@ -281,7 +281,8 @@ def split_run_in(line: Line) -> list[Line]:
     """Split a line where a label starts in the middle of it, as in text extracted without line
     structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
 
-    >>> [x.text for x in split_run_in(Line(1, 1, "Sak 3/06 Handlingsplan Framlegg til vedtak: Rådet godkjenner. Vedtak: Som framlegg."))]
+    >>> line = Line(1, 1, "Sak 3/06 Handlingsplan Framlegg til vedtak: Rådet godkjenner. Vedtak: Som framlegg.")
+    >>> [x.text for x in split_run_in(line)]
     ['Sak 3/06 Handlingsplan', 'Framlegg til vedtak: Rådet godkjenner.', 'Vedtak: Som framlegg.']
     """
     text = line.text

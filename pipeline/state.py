@@ -32,9 +32,9 @@ from types import TracebackType
 from typing import Any
 
 from pipeline import __version__
-from pipeline.readers import MAX_FILE_BYTES
 from pipeline.errors import RunError
 from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile
+from pipeline.readers import MAX_FILE_BYTES
 
 try:
     import fcntl
