@@ -43,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scheduler", default="", metavar="ADDRESS",
                      help="run the documents on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs minutes[dask]; "
                           "the workers must see the input files at the same paths)")
+    run.add_argument("--format", default="csv,parquet,xlsx", metavar="LIST",
+                     help="what to write besides the texts: any of csv, parquet, xlsx (default: all three; "
+                          "CSV is always written)")
+    run.add_argument("--lang", choices=("nb", "en"), default="nb",
+                     help="language of the workbook's sheet names and headers (default: nb)")
+    run.add_argument("--per-region", action="store_true",
+                     help="add one workbook sheet per region with its decisions and participants")
     run.add_argument("--rollup", action="store_true",
                      help="report municipalities under their regional council in the regions and topics tables")
 
@@ -70,8 +77,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise RunError("--workers must be at least 1")
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("csv", "parquet", "xlsx")]
+    if unknown:
+        raise RunError(f"unknown --format {', '.join(unknown)}: choose from csv, parquet, xlsx")
     summary = run(RunOptions(tuple(args.inputs), args.out, args.workers, args.debug, progress=not args.quiet,
-                             rollup=args.rollup, full=args.full, timeout=args.timeout, scheduler=args.scheduler))
+                             rollup=args.rollup, full=args.full, timeout=args.timeout, scheduler=args.scheduler,
+                             formats=formats, lang=args.lang, per_region=args.per_region))
     if not args.quiet:
         print(summary.line(args.out))
     return 0

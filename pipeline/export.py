@@ -7,7 +7,6 @@ Cells that a spreadsheet would take for a formula are written as text (OWASP CSV
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import os
 import re
 import tempfile
@@ -17,13 +16,12 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
 
 from pipeline import crossdoc
+from pipeline.analyst import column_types, write_datapackage, write_parquet
 from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, columns
+from pipeline.workbook import write_workbook
 
 EXCEL_MAX_CHARS = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -116,6 +114,19 @@ def write_text(out: Path, result: DocumentResult) -> str:
     return name
 
 
+#: Temporary files of :func:`atomic_path` (".decisions.csv.k6zb_sru") and of the workbook writer.
+_TEMPORARY_RE = re.compile(r"^\.[^/]+\.(?:csv|parquet|json|txt|xlsx)\.[\w-]{8}(?:\.tmp\.xlsx)?$")
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Temporary files a killed export left behind (a run holds the lock, so none is in use)."""
+    for folder in (out, out / "tables", out / "text"):
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if _TEMPORARY_RE.match(path.name) and path.is_file():
+                    path.unlink()
+
+
 def remove_stale_texts(out: Path, keep: set[str]) -> None:
     """Texts of documents that are no longer among the inputs go."""
     folder = out / "text"
@@ -123,60 +134,6 @@ def remove_stale_texts(out: Path, keep: set[str]) -> None:
     for old in folder.glob("*.txt"):
         if old.name not in keep:
             old.unlink()
-
-
-def _excel_value(name: str, value: Any) -> Any:
-    if isinstance(value, str):
-        value = _ILLEGAL_XML_RE.sub("", value)
-        if len(value) > EXCEL_MAX_CHARS:
-            value = value[: EXCEL_MAX_CHARS - 40] + " … [forkortet; hele teksten i text/]"
-        if name in _DATES and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-            return dt.date.fromisoformat(value)
-        return safe_text(value)
-    return value
-
-
-def _widths(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[float]:
-    widths = [len(h) + 4 for h in header]
-    for row in rows[:500]:
-        for k, v in enumerate(row):
-            widths[k] = max(widths[k], min(_MAX_WIDTH, len(str(v)) + 2))
-    return [min(_MAX_WIDTH, w) for w in widths]
-
-
-def write_workbook(path: Path, tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> None:
-    """One sheet per table: Norwegian names and headers, frozen bold header, filters, fitted widths,
-    wrapped long text, dates as dates, adopted/proposed in different colours."""
-    wb = Workbook(write_only=True)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    for table, (header, rows) in tables.items():
-        ws = wb.create_sheet(SHEETS_NB.get(table, table)[:31])
-        ws.freeze_panes = "A2"
-        for k, w in enumerate(_widths(header, rows), start=1):
-            ws.column_dimensions[get_column_letter(k)].width = w
-        head_cells = []
-        for h in header:
-            cell = WriteOnlyCell(ws, value=HEADERS_NB.get(h, h))
-            cell.font = bold
-            head_cells.append(cell)
-        ws.append(head_cells)
-        status_col = header.index("status") if table == "decisions" else -1
-        for row in rows:
-            cells = []
-            fill = _STATUS_FILL.get(row[status_col]) if status_col >= 0 else None
-            for name, value in zip(header, row):
-                cell = WriteOnlyCell(ws, value=_excel_value(name, value))
-                if name in _WRAP:
-                    cell.alignment = wrap
-                if name in _DATES and isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-                if fill is not None:
-                    cell.fill = fill
-                cells.append(cell)
-            ws.append(cells)
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    with atomic_path(path, "wb") as f:
-        wb.save(f)
 
 
 @dataclass(frozen=True)
@@ -190,13 +147,21 @@ class Exported:
     participants: int
 
 
+FORMATS = ("csv", "parquet", "xlsx")
+
+
 def export(out: Path, results: Iterable[DocumentResult], run_row: dict[str, Any], rollup: bool = False,
-           workbook: bool = True) -> Exported:
-    """Every table as CSV, the texts, and the workbook, in one pass over the results (which may
-    stream from the state store): CSV rows are written as they come, so memory stays flat unless
-    the workbook is asked for, which needs its tables whole. With ``rollup`` municipalities are
-    reported under their regional council in the regions and topics tables. Every file is written
-    to a temporary name and moved into place only when the whole export succeeded."""
+           formats: Iterable[str] = FORMATS, lang: str = "nb", per_region: bool = False,
+           sources: dict[str, Path] | None = None) -> Exported:
+    """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
+    texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
+    store): CSV rows are written as they come, so memory stays flat unless Parquet or the workbook
+    is asked for, which need their tables whole. With ``rollup`` municipalities are reported under
+    their regional council in the regions and topics tables. Every file is written to a temporary
+    name and moved into place only when it is complete."""
+    remove_stale_temporaries(out)
+    wanted = set(formats) | {"csv"}
+    keep = bool(wanted & {"parquet", "xlsx"})
     kept: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
     documents: list[DocumentRow] = []
     regions: list[RegionRow] = []
@@ -216,7 +181,7 @@ def export(out: Path, results: Iterable[DocumentResult], run_row: dict[str, Any]
             for table in TABLES:
                 rows = table_rows([result], table)
                 writers[table].writerows([_csv_value(v) for v in row] for row in rows)
-                if workbook:
+                if keep:
                     kept[table] += rows
             documents.append(result.document)
             regions += result.regions
@@ -229,8 +194,15 @@ def export(out: Path, results: Iterable[DocumentResult], run_row: dict[str, Any]
     for table, (header, rows) in derived.items():
         write_csv(out / "tables" / f"{table}.csv", header, rows)
     remove_stale_texts(out, texts)
-    if workbook:
-        tables = {table: (columns(row_class), kept[table]) for table, row_class in TABLES.items()}
-        write_workbook(out / "minutes.xlsx", {**tables, **derived})
+    classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": crossdoc.ReferenceRow,
+                                       "runs": None}
+    tables = {**{t: (columns(c), kept[t]) for t, c in TABLES.items()}, **derived}
+    types = {t: column_types(classes[t], header, rows[0] if rows else ()) for t, (header, rows) in tables.items()}
+    if "parquet" in wanted:
+        for table, (header, rows) in tables.items():
+            write_parquet(out / "tables" / f"{table}.parquet", header, rows, types[table])
+    write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
+    if "xlsx" in wanted:
+        write_workbook(out / "minutes.xlsx", tables, run_row, lang=lang, per_region=per_region, sources=sources)
     failed = sum(1 for d in documents if d.status != "ok")
     return Exported(len(documents), len(documents) - failed, failed, counts["decisions"], counts["participants"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -30,6 +31,9 @@ class RunOptions:
     rollup: bool = False
     full: bool = False
     timeout: float = 120.0  # seconds per document; 0 for no limit
+    formats: tuple[str, ...] = ("csv", "parquet", "xlsx")
+    lang: str = "nb"
+    per_region: bool = False
     scheduler: str = ""  # a Dask scheduler address (tcp://host:port): run the documents there
 
 
@@ -84,7 +88,11 @@ def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[Docu
         _warm()
         yield from map(_process_one, tasks)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm) as pool:
+    # forkserver, not fork: a forked worker would inherit the run lock's file and hold the lock on
+    # after a killed run, shutting the next run out until the orphaned worker ends
+    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                          else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm, mp_context=context) as pool:
         futures = [pool.submit(_process_one, task) for task in tasks]
         for future in as_completed(futures):  # committed as they come: kill -9 loses only those in flight
             yield future.result()
@@ -159,9 +167,10 @@ def run(options: RunOptions) -> Summary:
         ids = [s.doc_id for s in sources]
         statuses = store.statuses()
         failed = sum(1 for i in ids if statuses[i] != "ok")
-        export_key = json.dumps({"rollup": options.rollup, "version": __version__})
+        export_key = json.dumps({"rollup": options.rollup, "version": __version__, "formats": sorted(options.formats),
+                                 "lang": options.lang, "per_region": options.per_region})
         if not plan.todo and not plan.removed and store.is_exported(export_key) \
-                and (options.out / "minutes.xlsx").exists():
+                and (options.out / "tables" / "documents.csv").exists():
             return Summary(len(ids), len(ids) - failed, failed, None, None, time.perf_counter() - t0, plan.counts(), 0)
         run_row = {
             "started": started.isoformat(timespec="seconds"),
@@ -172,7 +181,8 @@ def run(options: RunOptions) -> Summary:
         }
         from pipeline.export import export
 
-        done = export(options.out, store.results(ids), run_row, rollup=options.rollup)
+        done = export(options.out, store.results(ids), run_row, rollup=options.rollup, formats=options.formats,
+                      lang=options.lang, per_region=options.per_region, sources={s.doc_id: s.path for s in sources})
         store.mark_exported(export_key)
     return Summary(done.documents, done.ok, done.failed, done.decisions, done.participants,
                    time.perf_counter() - t0, plan.counts(), len(todo))

@@ -295,7 +295,7 @@ def test_nothing_is_written_outside_the_out_folder(tmp_path: Path) -> None:
     new = _all_files(tmp_path) - before
     out = (tmp_path / "work" / "out").resolve()
     assert all(p.resolve().is_relative_to(out) for p in new)
-    assert {p.relative_to(out).parts[0] for p in new} == {"tables", "text", "minutes.xlsx", ".state"}
+    assert {p.relative_to(out).parts[0] for p in new} == {"tables", "text", "minutes.xlsx", ".state", "datapackage.json"}
     texts = {p.name for p in (out / "text").iterdir()}
     assert texts == {f"{row['doc_id']}.txt" for row in run.documents.values()}
 
@@ -318,9 +318,11 @@ def test_formula_like_text_is_stored_as_text_in_csv_and_workbook(corpus_run: Run
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(FORMULA_START), (sheet.title, cell.value)
-                    seen += cell.value.startswith("'=")
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                    # a text cell; shown as typed (quote prefix), or the label of a link to the source file
+                    assert cell.data_type == "s" and (cell.quotePrefix or cell.hyperlink is not None), (
+                        sheet.title, cell.coordinate, cell.value)
+                    seen += cell.value.startswith("=")
     assert seen >= 3
 
 

@@ -51,7 +51,8 @@ def test_workbook_has_norwegian_sheets_and_the_same_rows_as_the_csv(inputs: Path
     out = tmp_path / "out"
     main(["run", str(inputs), "--out", str(out), "--workers", "1", "--quiet"])
     wb = load_workbook(out / "minutes.xlsx", read_only=True)
-    assert wb.sheetnames[:6] == ["Dokumenter", "Vedtak", "Deltakere", "Saksliste", "Regionomtaler", "Temaer"]
+    assert wb.sheetnames[:7] == ["Oversikt", "Dokumenter", "Vedtak", "Deltakere", "Saksliste", "Regionomtaler", "Temaer"]
+    assert {"Stemmer", "Retting", "Møter", "Regioner", "Feil"} <= set(wb.sheetnames)
     sheet_rows = list(wb["Dokumenter"].iter_rows(values_only=True))
     assert sheet_rows[0][:3] == ("Dokument-ID", "Kildefil", "Dokumenttype")
     assert len(sheet_rows) - 1 == len(_read(out / "tables" / "documents.csv"))
@@ -101,9 +102,9 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     out = tmp_path / "out"
     main(["run", str(folder), "--out", str(out), "--workers", "1", "--quiet"])
     rows = _read(out / "tables" / "decisions.csv")
-    assert rows[0]["text"].startswith("'=HYPERLINK")
+    assert rows[0]["text"].startswith("'=HYPERLINK")  # CSV: the apostrophe convention
     cell = load_workbook(out / "minutes.xlsx")["Vedtak"]["E2"]
-    assert cell.data_type == "s" and cell.value.startswith("'=")
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x","y")' and cell.quotePrefix  # text, shown as is
 
 
 def test_a_rerun_does_only_what_changed(inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,92 @@
+"""Tables for analysts: typed Parquet files beside the CSV, and a ``datapackage.json``
+(Frictionless Data) describing every table, column and type.
+
+Types come from the row classes' annotations: ``int`` columns are integers, ``bool`` columns
+booleans (empty when unknown), ISO dates (``meeting_date``, ``date``) dates, the rest strings.
+Rows keep the order of the CSV, so the same input gives byte-identical files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import typing
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+DATE_COLUMNS = {"meeting_date", "date"}
+_ARROW = {"integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32(), "string": pa.string(),
+          "number": pa.float64()}
+
+
+def column_types(row_class: type | None, header: Sequence[str], sample: Sequence[Any] = ()) -> list[str]:
+    """Frictionless type names of a table's columns, from the row class or, for a table without
+    one (``runs``), from a sample row.
+
+    >>> from pipeline.models import DecisionRow
+    >>> column_types(DecisionRow, ["item", "quoted", "votes_for", "page"])
+    ['string', 'boolean', 'integer', 'integer']
+    """
+    hints = typing.get_type_hints(row_class) if row_class is not None else {}
+    if row_class is None and sample:
+        hints = {name: type(value) for name, value in zip(header, sample)}
+    out = []
+    for name in header:
+        hint = str(hints.get(name, "str"))
+        if name in DATE_COLUMNS:
+            out.append("date")
+        elif "bool" in hint:
+            out.append("boolean")
+        elif "int" in hint:
+            out.append("integer")
+        elif "float" in hint:
+            out.append("number")
+        else:
+            out.append("string")
+    return out
+
+
+def _value(kind: str, value: Any) -> Any:
+    if value is None or value == "":
+        return None if kind != "string" else ""
+    if kind == "string":
+        return str(value)
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            return None
+    return value
+
+
+def write_parquet(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], types: Sequence[str]) -> None:
+    schema = pa.schema([pa.field(name, _ARROW[kind]) for name, kind in zip(header, types)])
+    columns = [[_value(kind, row[k]) for row in rows] for k, kind in enumerate(types)]
+    table = pa.Table.from_arrays([pa.array(col, type=schema.field(k).type) for k, col in enumerate(columns)],
+                                 schema=schema)
+    from pipeline.export import atomic_path  # export imports this module
+
+    with atomic_path(path, "wb") as f:
+        pq.write_table(table, f, compression="zstd")
+
+
+def write_datapackage(out: Path, tables: dict[str, tuple[Sequence[str], Sequence[str]]], formats: set[str]) -> None:
+    """``datapackage.json``: one resource per table and format, with its schema."""
+    resources = []
+    for name, (header, types) in tables.items():
+        schema = {"fields": [{"name": column, "type": kind} for column, kind in zip(header, types)]}
+        for fmt in sorted(formats & {"csv", "parquet"}):
+            resources.append({"name": f"{name}-{fmt}" if fmt == "parquet" else name,
+                              "path": f"tables/{name}.{fmt}", "format": fmt,
+                              **({"mediatype": "text/csv", "encoding": "utf-8"} if fmt == "csv" else {}),
+                              "schema": schema})
+    package = {"name": "minutes", "title": "Norwegian meeting documents as tables",
+               "profile": "tabular-data-package" if "csv" in formats else "data-package",
+               "resources": resources}
+    from pipeline.export import atomic_path
+
+    with atomic_path(out / "datapackage.json", "w", encoding="utf-8") as f:
+        f.write(json.dumps(package, ensure_ascii=False, indent=1) + "\n")

@@ -1,0 +1,1105 @@
+"""``minutes.xlsx``: the workbook the secretariat can hand on as it is.
+
+* ``Oversikt`` first: the run (date, version, inputs, documents read and failed), then one row per
+  region (documents, decisions adopted and proposed, persons, main themes) with a region x theme
+  grid under a colour scale beside it, and a bar chart of decisions per region. Chart, colour scale
+  and tables are native Excel objects.
+* One sheet per table, each an Excel table (filter buttons, banded rows) with a frozen header,
+  Norwegian sheet names and headers (English with ``lang="en"``), widths fitted to the content
+  (capped), long text wrapped (row heights set, as LibreOffice does not fit them), dates as dates,
+  true/false as ja/nei, adopted and proposed decisions in different colours (a conditional format,
+  so the colours follow sorting and filtering), and a ``Kilde`` column on every row that refers to
+  documents: file and page (PDF) or line (other formats), linked to the source file by a path
+  relative to the workbook's folder. The repairs table is the ``Retting`` sheet; ``Feil`` lists the
+  documents that failed, with their message. ``per_region=True`` adds one sheet per region with
+  the decisions and participants of its documents.
+
+Safety. Every cell is written with an explicit type: text is always stored as text (never parsed
+as a formula, number or URL), so text starting with ``=``, ``+``, ``-``, ``@`` or tab cannot become a
+formula; such cells also get the "quote prefix" style, so Excel and LibreOffice show them as
+written, without an apostrophe, and keep them text when the cell is edited (the CSV files keep the
+apostrophe of ``export.safe_text``). The workbook has no formulas at all. Characters XML cannot
+carry (``\x00``-``\x08``, ``\x0b``, ``\x0c``, ``\x0e``-``\x1f``, lone surrogates, U+FFFE, U+FFFF) are
+removed and a CR becomes a line end (LF); text longer than a cell holds (32,767 UTF-16 units) is
+cut with a marker (the whole text is in ``text/``); a table longer than a sheet continues on
+``Vedtak (2)`` and so on. The workbook is written to a temporary file and moved into place.
+
+How it is written. xlsxwriter in ``constant_memory`` mode streams each sheet row by row, so memory
+does not grow with the rows. That mode cannot make Excel tables, and Excel allows 65,530
+hyperlinks per sheet, so tables and hyperlinks are added afterwards: the package is copied once,
+member by member, adding a table part per table, and one hyperlink per run of rows with the same
+source file (``<hyperlink ref="O2:O41">``; one relationship per file) to each sheet.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+from xml.sax.saxutils import quoteattr
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_range
+
+#: Rows per sheet, header included (Excel's limit). Tests monkeypatch it to check the continuation.
+MAX_ROWS = 1_048_576
+#: Hyperlinks per sheet (Excel's limit). One hyperlink covers a run of rows with the same source.
+MAX_LINKS = 65_530
+#: Compression of the package: zlib's default level, or level 1 (3x faster, files ~40% larger) for a
+#: package larger than ``ZIP_FAST_ABOVE`` bytes uncompressed (some 50,000 rows).
+ZIP_LEVEL, ZIP_FAST_LEVEL, ZIP_FAST_ABOVE = 6, 1, 64 << 20
+#: Excel's limit for the text of one cell, in UTF-16 code units.
+MAX_CHARS = 32_767
+MAX_WIDTH = 60
+MAX_SOURCE_WIDTH = 50
+LINE_HEIGHT = 15.0  # points per line of Calibri 11; Excel's highest row is 409 points
+#: Regions shown in the bar chart (the ones with most decisions); the table lists all.
+CHART_REGIONS = 25
+THEME_WIDTH = 42  # the main themes column of the overview
+#: Rows looked at to fit the column widths of a long table (spread over the whole table).
+WIDTH_SAMPLE = 5_000
+
+_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_BAD_SHEET_CHARS_RE = re.compile(r"[\[\]:*?/\\\x00-\x1f]+")
+_ISO_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d")
+
+# Table columns that hold long text (wrapped), dates, and rows coloured by decision status.
+_WRAP = {"title", "text", "error", "evidence", "before", "after", "label", "organisation", "role",
+         "body", "members", "councils", "mention", "outcome", "proposal", "inputs", "documents", "doc_types"}
+_DATES = {"meeting_date", "date"}
+_STATUS_COLOURS = {"adopted": "#E2EFDA", "proposed": "#FFF2CC"}
+_LINK_COLOUR = "#0563C1"
+_TABLE_STYLE = "TableStyleMedium2"
+
+THEMES_NB = {
+    "energi": "Energi og kraft", "samferdsel": "Samferdsel og mobilitet", "kommuneokonomi": "Kommuneøkonomi",
+    "naering": "Næringsutvikling og innovasjon", "kompetanse_utdanning": "Kompetanse og utdanning",
+    "klima_miljo": "Klima og miljø", "plan_areal": "Plan og areal", "digitalisering": "Digitalisering",
+    "helse": "Helse og omsorg", "forsvar_beredskap": "Forsvar og beredskap",
+    "inkludering": "Inkludering og levekår", "samarbeid_styring": "Samarbeid og styring", "bolig": "Bolig",
+    "kultur": "Kultur og idrett",
+}
+THEMES_EN = {
+    "energi": "Energy and power", "samferdsel": "Transport and mobility",
+    "kommuneokonomi": "Municipal finances", "naering": "Business development and innovation",
+    "kompetanse_utdanning": "Skills and education", "klima_miljo": "Climate and environment",
+    "plan_areal": "Planning and land use", "digitalisering": "Digitalisation", "helse": "Health and care",
+    "forsvar_beredskap": "Defence and preparedness", "inkludering": "Inclusion and living conditions",
+    "samarbeid_styring": "Cooperation and governance", "bolig": "Housing", "kultur": "Culture and sport",
+}
+SHEETS_EN = {
+    "documents": "Documents", "decisions": "Decisions", "participants": "Participants",
+    "agenda_items": "Agenda", "regions": "Region mentions", "topics": "Themes", "repairs": "Repairs",
+    "runs": "Runs", "votes": "Votes", "meetings": "Meetings", "region_reference": "Regions",
+}
+HEADERS_EN = {
+    "doc_id": "Document ID", "source_path": "Source file", "doc_type": "Document type",
+    "meeting_date": "Meeting date", "body": "Body", "error": "Error message", "text_source": "Text source",
+    "item": "Item", "kind": "Kind",
+    "quoted": "Quoted", "label": "Label", "attendance": "Attendance", "mention": "Written as",
+    "region_kind": "Region kind", "region_code": "Region code", "evidence": "Evidence", "ok": "OK",
+    "votes_for": "For", "votes_against": "Against", "votes_blank": "Blank", "meeting_id": "Meeting ID",
+    "doc_types": "Document types", "councils": "Regional councils", "valid_from": "From year",
+    "valid_to": "To year", "rolled_up_from": "Rolled up from",
+}
+TEXT = {
+    "nb": {
+        "overview": "Oversikt", "errors": "Feil", "source": "Kilde", "title": "Møtedokumenter – oversikt",
+        "started": "Kjøring startet", "finished": "Kjøring ferdig", "version": "Programversjon",
+        "inputs": "Inndata", "documents": "Dokumenter", "ok": "Lest", "failed": "Feilet",
+        "seconds": "Sekunder", "workers": "Arbeidere", "region": "Region", "docs": "Dokumenter",
+        "adopted": "Vedtatt", "proposed": "Forslag", "persons": "Personer", "themes": "Hovedtemaer",
+        "no_region": "(uten region)", "chart": "Vedtak per region", "decisions": "Vedtak",
+        "participants": "Deltakere", "page": "s.", "line": "linje", "colours": "Farger i Vedtak:",
+        "truncated": " … [forkortet: hele teksten står i text/]",
+        "more": "… {n} rader til, se arket {sheet}", "region_title": "Region: {region}",
+        "grid": "Tallene under temaene er dokumenter med temaet for regionen.",
+        "time": "norsk tid", "yes": "ja", "no": "nei", "table": "Tabell",
+    },
+    "en": {
+        "overview": "Overview", "errors": "Errors", "source": "Source",
+        "title": "Meeting documents – overview",
+        "started": "Run started", "finished": "Run finished", "version": "Pipeline version",
+        "inputs": "Inputs", "documents": "Documents", "ok": "Read", "failed": "Failed",
+        "seconds": "Seconds", "workers": "Workers", "region": "Region", "docs": "Documents",
+        "adopted": "Adopted", "proposed": "Proposed", "persons": "Persons", "themes": "Main themes",
+        "no_region": "(no region)", "chart": "Decisions per region", "decisions": "Decisions",
+        "participants": "Participants", "page": "p.", "line": "line", "colours": "Colours in Decisions:",
+        "truncated": " … [truncated: the whole text is in text/]",
+        "more": "… {n} more rows, see sheet {sheet}", "region_title": "Region: {region}",
+        "grid": "The numbers under the themes count documents with the theme.",
+        "time": "Norwegian time", "yes": "yes", "no": "no", "table": "Table",
+    },
+}
+#: Columns of the per-region sheets (those present in the tables are used).
+REGION_COLUMNS = {
+    "decisions": ["doc_id", "meeting_date", "item", "kind", "status", "text", "outcome"],
+    "participants": ["doc_id", "name", "role", "organisation", "attendance", "party"],
+}
+
+Tables = Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]
+
+
+# --------------------------------------------------------------------------- names and values
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A valid sheet name for ``name``, not yet in ``used`` (case-folded; the name is added): at most
+    31 characters, none of ``[]:*?/\\``, not starting or ending with an apostrophe.
+
+    >>> used = set()
+    >>> sheet_name("Vedtak", used), sheet_name("vedtak", used), sheet_name("A/B: [test]?", used)
+    ('Vedtak', 'vedtak (2)', 'A-B- -test-')
+    >>> sheet_name("Samarbeidsrådet for Nedre Romerike og Øvre Romerike", used)
+    'Samarbeidsrådet for Nedre Romer'
+    """
+    base = _BAD_SHEET_CHARS_RE.sub("-", _ILLEGAL_RE.sub("", name)).strip().strip("'").strip() or "Ark"
+    if base.casefold() == "history":  # reserved by Excel
+        base += " (1)"
+    base = base[:31]
+    candidate, n = base, 2
+    while candidate.casefold() in used:
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+        n += 1
+    used.add(candidate.casefold())
+    return candidate
+
+
+def clean_text(value: str, marker: str = TEXT["nb"]["truncated"]) -> str:
+    """Text Excel can store: characters XML cannot carry removed, line ends as LF (a cell's line
+    break; a CR would be stored as ``_x000D_``), cut with ``marker`` when longer than a cell holds
+    (32,767 UTF-16 code units).
+
+    >>> clean_text("a\\x00b\\x0bc\\td\\r\\ne\\rf")
+    'abc\\td\\ne\\nf'
+    >>> len(clean_text("x" * 40_000)), clean_text("x" * 40_000)[-10:]
+    (32767, 'r i text/]')
+    """
+    if _ILLEGAL_RE.search(value):
+        value = _ILLEGAL_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(value) > MAX_CHARS // 2 and _utf16_len(value) > MAX_CHARS:
+        room = MAX_CHARS - _utf16_len(marker)  # characters outside the BMP count twice
+        value = value.encode("utf-16-le")[: 2 * room].decode("utf-16-le", "ignore") + marker
+    return value
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _names(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    from pipeline import export  # here, not at the top: export.py imports this module
+
+    if lang == "en":
+        return SHEETS_EN, HEADERS_EN, TEXT["en"], THEMES_EN
+    if lang != "nb":
+        raise ValueError(f"unknown language {lang!r} (nb or en)")
+    return export.SHEETS_NB, export.HEADERS_NB, TEXT["nb"], THEMES_NB
+
+
+def _header(name: str, headers: Mapping[str, str], lang: str) -> str:
+    if name in headers:
+        return headers[name]
+    return name.replace("_", " ").capitalize() if lang == "en" else name
+
+
+def _unique_headers(names: Sequence[str]) -> list[str]:
+    """Excel table columns need unique (case-insensitive), non-empty names."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        name = clean_text(str(name)).replace("\n", " ").strip() or "Kolonne"
+        candidate, n = name, 2
+        while candidate.casefold() in seen:
+            candidate, n = f"{name} ({n})", n + 1
+        seen.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE_RE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _run_time(value: Any) -> dt.datetime | None:
+    """A run timestamp (ISO, UTC) as a naive datetime in Norwegian time (UTC if no time zone data)."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment
+    try:
+        from zoneinfo import ZoneInfo
+
+        return moment.astimezone(ZoneInfo("Europe/Oslo")).replace(tzinfo=None)
+    except Exception:  # no time zone database: keep UTC
+        return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass
+class _Doc:
+    source_path: str = ""
+    format: str = ""
+    meeting_date: str = ""
+    link: str = ""  # relative (POSIX) path from the workbook's folder, or a file: URI
+
+
+class _Sources:
+    """The ``Kilde`` of a row: label (file and page or line) and link target."""
+
+    def __init__(self, tables: Tables, sources: Mapping[str, Path] | None, folder: Path,
+                 text: dict[str, str]) -> None:
+        self.docs: dict[str, _Doc] = {}
+        self.page_word, self.line_word = text["page"], text["line"]
+        header, rows = tables.get("documents", ((), ()))
+        idx = {name: k for k, name in enumerate(header)}
+        for row in rows:
+            doc_id = str(row[idx["doc_id"]]) if "doc_id" in idx else ""
+            self.docs[doc_id] = _Doc(*(str(row[idx[c]]) if c in idx and row[idx[c]] is not None else ""
+                                       for c in ("source_path", "format", "meeting_date")))
+        folder = Path(os.path.abspath(folder))
+        for doc_id, path in (sources or {}).items():
+            doc = self.docs.setdefault(str(doc_id), _Doc(source_path=Path(path).name))
+            doc.link = _relative_link(Path(path), folder)
+
+    def label(self, doc_id: Any, page: Any = 0, line: Any = 0) -> tuple[str, str]:
+        doc = self.docs.get(str(doc_id))
+        if doc is None:
+            return str(doc_id or ""), ""
+        label = doc.source_path or str(doc_id)
+        if doc.format == "pdf" and page:
+            label = f"{label}, {self.page_word} {page}"
+        elif line:
+            label = f"{label}, {self.line_word} {line}"
+        elif page:
+            label = f"{label}, {self.page_word} {page}"
+        return label, doc.link
+
+
+def _relative_link(path: Path, folder: Path) -> str:
+    """The link from a workbook in ``folder`` to ``path``: relative with POSIX separators when both
+    are on one drive, else a ``file:`` URI.
+
+    >>> _relative_link(Path("/data/raw/møte 1.pdf"), Path("/data/out"))
+    '../raw/møte 1.pdf'
+    """
+    path = Path(os.path.abspath(path))
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return path.as_uri()
+
+
+def _link_target(link: str) -> str:
+    """A link as the target of a hyperlink relationship, written the way Excel writes it: relative
+    paths with backslashes, characters a URL cannot hold %-escaped.
+
+    >>> _link_target("../raw/møte #1 [utkast].pdf")
+    '..\\\\raw\\\\møte%20%231%20%5butkast%5d.pdf'
+    """
+    if link.startswith("file:"):
+        return link  # Path.as_uri() has escaped it
+    # bytes of a file name that are not UTF-8 (surrogate escapes) are %-escaped as the bytes they are
+    link = "".join(f"%{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in link)
+    out = link.replace("/", "\\").replace("%", "%25")
+    for char, code in (('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"), ("[", "%5b"), ("]", "%5d"),
+                       ("^", "%5e"), ("`", "%60"), ("{", "%7b"), ("}", "%7d"), ("#", "%23")):
+        out = out.replace(char, code)
+    return out
+
+
+# --------------------------------------------------------------------------- writing cells
+
+
+@dataclass
+class _TableSpec:
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    columns: list[str]
+    name: str = ""
+
+
+@dataclass
+class _Book:
+    """The xlsxwriter workbook with the formats, names, tables and hyperlinks of this run."""
+
+    wb: Any
+    lang: str
+    text: dict[str, str]
+    sources: _Sources
+    used_names: set[str] = field(default_factory=set)
+    tables: list[_TableSpec] = field(default_factory=list)
+    #: sheet -> hyperlinks as [first_row, last_row, column, target]: one per run of rows with one source
+    links: dict[str, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
+    _formats: dict[tuple[tuple[str, Any], ...], Any] = field(default_factory=dict)
+
+    def fmt(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            self._formats[key] = self.wb.add_format(props)
+        return self._formats[key]
+
+    def sheet(self, name: str) -> Any:
+        ws = self.wb.add_worksheet(sheet_name(name, self.used_names))
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        return ws
+
+    def add_table(self, ws: Any, first_row: int, first_col: int, n_rows: int, columns: list[str]) -> None:
+        """Register an Excel table over a header row and ``n_rows`` data rows (at least one row: an
+        empty table keeps one blank row, as Excel requires)."""
+        self.tables.append(_TableSpec(ws.get_name(), first_row, first_col, first_row + max(n_rows, 1),
+                                      first_col + len(columns) - 1, columns))
+
+
+@dataclass
+class _Column:
+    name: str
+    kind: str  # text, date
+    wrap: bool
+
+
+class _RowWriter:
+    """Writes the rows of one table, fast: one format per column, empty cells skipped, the colours
+    of decision rows as conditional formats (``colour_status``), the ``Kilde`` cells as text whose
+    hyperlinks are added to the package afterwards, one per run of rows with the same source.
+
+    ``header`` may end with columns that only feed ``Kilde`` (page, line): ``shown`` columns are
+    written."""
+
+    def __init__(self, book: _Book, table: str, header: Sequence[str], source: str | None,
+                 shown: int | None = None):
+        self.book, self.table, self.header = book, table, list(header)[:shown]
+        self.marker = book.text["truncated"]
+        self.cols = [_Column(h, "date" if h in _DATES else "text", h in _WRAP) for h in self.header]
+        idx = {h: k for k, h in enumerate(header)}
+        self.status_col = idx.get("status", -1) if table == "decisions" else -1
+        self.source = source  # None (no Kilde), "doc" (doc_id), "documents" (space-separated ids)
+        self.doc_col = idx.get("documents" if source == "documents" else "doc_id", -1)
+        self.page_col, self.line_col = idx.get("page", -1), idx.get("line", -1)
+        self.wrap_cols: list[tuple[int, int]] = []  # (column, characters per line), set by fit()
+        self.plain, self.quoted = [], []
+        for col in self.cols:
+            props: dict[str, Any] = {"valign": "top"}
+            if col.wrap:
+                props["text_wrap"] = True
+            if col.kind == "date":
+                props["num_format"] = "yyyy-mm-dd"
+            self.plain.append(book.fmt(**props))
+            self.quoted.append(book.fmt(**props, quote_prefix=True))
+        self.link_fmt = book.fmt(valign="top", font_color=_LINK_COLOUR, underline=1)
+        self.source_fmt = book.fmt(valign="top")
+
+    def shown_headers(self, headers: Mapping[str, str]) -> list[str]:
+        """The headers as shown, ``Kilde`` included."""
+        names = [_header(h, headers, self.book.lang) for h in self.header]
+        if self.source:
+            names.append(self.book.text["source"])
+        return _unique_headers(names)
+
+    def widths(self, rows: Sequence[Sequence[Any]], shown: Sequence[str]) -> list[float]:
+        """Column widths fitted to the headers and the content (a sample of a long table), capped."""
+        step = max(1, len(rows) // WIDTH_SAMPLE)
+        widths = [len(h) + 4.0 for h in shown]  # room for the filter button
+        longest = [0] * len(self.header)
+        kilde = 0
+        for row in rows[::step]:
+            for k in range(len(self.header)):
+                v = row[k]
+                if v is not None:
+                    n = 10 if isinstance(v, dt.date) else len(str(v))
+                    if n > longest[k]:
+                        longest[k] = n
+            if self.source:
+                kilde = max(kilde, len(self.kilde(row)[0]))
+        for k, col in enumerate(self.cols):
+            width = 11.0 if col.kind == "date" else min(MAX_WIDTH, longest[k] + 2)
+            widths[k] = min(MAX_WIDTH, max(widths[k], width))
+        if self.source:
+            widths[-1] = min(MAX_SOURCE_WIDTH, max(widths[-1], kilde + 2))
+        return widths
+
+    def fit(self, widths: Sequence[float]) -> None:
+        """Remember the widths of the wrapped columns, to give rows with long text their height."""
+        self.wrap_cols = [(k, _chars_per_line(widths[k])) for k, col in enumerate(self.cols) if col.wrap]
+
+    def kilde(self, row: Sequence[Any]) -> tuple[str, str]:
+        sources = self.book.sources
+        if self.source == "documents":
+            ids = str(row[self.doc_col] or "").split() if self.doc_col >= 0 else []
+            return "; ".join(sources.label(i)[0] for i in ids), sources.label(ids[0])[1] if ids else ""
+        doc_id = row[self.doc_col] if self.doc_col >= 0 else ""
+        page = row[self.page_col] if self.page_col >= 0 else 0
+        line = row[self.line_col] if self.line_col >= 0 else 0
+        return sources.label(doc_id, page, line)
+
+    def colour_status(self, ws: Any, first_row: int, n_rows: int, c0: int = 0) -> None:
+        """Adopted and proposed decisions in different colours: a conditional format on the rows
+        (it also colours empty cells, and follows the rows when they are sorted or filtered)."""
+        if self.status_col < 0 or self.status_col >= len(self.cols) or n_rows <= 0:
+            return
+        last_col = c0 + len(self.cols) - (0 if self.source else 1)
+        cell = f"${xl_col_to_name(c0 + self.status_col)}{first_row + 1}"
+        for status, colour in _STATUS_COLOURS.items():
+            ws.conditional_format(first_row, c0, first_row + n_rows - 1, last_col, {
+                "type": "formula", "criteria": f'={cell}="{status}"',
+                "format": self.book.fmt(bg_color=colour)})
+
+    def write_header(self, ws: Any, r: int, shown: Sequence[str], c0: int = 0) -> None:
+        head = self.book.fmt(bold=True, text_wrap=True, valign="top")
+        for k, name in enumerate(shown):
+            ws.write_string(r, c0 + k, name, head)
+
+    def write_rows(self, ws: Any, r0: int, rows: Iterable[Sequence[Any]], c0: int = 0) -> int:
+        """Write ``rows`` from row ``r0``; returns the next free row."""
+        write_string, write_number, write_datetime = _fast_writers(ws)
+        yes, no = self.book.text["yes"], self.book.text["no"]
+        marker, plain, quoted = self.marker, self.plain, self.quoted
+        link_fmt, source_fmt = self.link_fmt, self.source_fmt
+        columns = [(k, col.kind == "date") for k, col in enumerate(self.cols)]
+        wrap_cols, set_row, source, kilde = self.wrap_cols, ws.set_row, self.source, self.kilde
+        kilde_col = c0 + len(self.cols)
+        illegal, long_text, starts = _ILLEGAL_RE.search, MAX_CHARS // 2, _FORMULA_START
+        links = self.book.links[ws.get_name()]
+        run: list[Any] = [-2, -2, kilde_col, ""]
+        r = r0
+        for row in rows:
+            lines = 1
+            for k, per_line in wrap_cols:  # LibreOffice does not fit row heights when it opens a file
+                v = row[k]
+                if type(v) is str:
+                    n = text_lines(v, per_line) if "\n" in v or "\r" in v else -(-len(v) // per_line)
+                    if n > lines:
+                        lines = n
+            if lines > 1:
+                set_row(r, min(409.0, LINE_HEIGHT * lines))
+            for k, is_date in columns:
+                v = row[k]
+                if v is None or v == "":
+                    continue
+                t = type(v)
+                if t is str:
+                    if is_date:
+                        day = _as_date(v)
+                        if day is not None:
+                            write_datetime(r, c0 + k, day, plain[k])
+                            continue
+                    if len(v) > long_text or illegal(v):
+                        v = clean_text(v, marker)
+                    write_string(r, c0 + k, v, quoted[k] if v.startswith(starts) else plain[k])
+                elif t is int or t is float:
+                    if math.isfinite(v):
+                        write_number(r, c0 + k, v, plain[k])
+                elif t is bool:
+                    write_string(r, c0 + k, yes if v else no, plain[k])
+                elif isinstance(v, (int, float)):  # subclasses (numpy, IntEnum)
+                    if math.isfinite(v):
+                        write_number(r, c0 + k, float(v), plain[k])
+                elif isinstance(v, dt.date):
+                    write_datetime(r, c0 + k, v, plain[k])
+                else:
+                    v = clean_text(str(v), marker)
+                    write_string(r, c0 + k, v, quoted[k] if v.startswith(starts) else plain[k])
+            if source:
+                label, target = kilde(row)
+                if label:
+                    if len(label) > long_text or illegal(label):
+                        label = clean_text(label, marker)
+                    write_string(r, kilde_col, label, link_fmt if target else source_fmt)
+                    if target:
+                        if run[3] == target and run[1] == r - 1:
+                            run[1] = r
+                        else:
+                            run = [r, r, kilde_col, target]
+                            links.append(run)
+            r += 1
+        return r
+
+
+def _chars_per_line(width: float) -> int:
+    """Characters of ordinary text on one line of a column ``width`` wide (Calibri 11, word wrap)."""
+    return max(1, int(width * 1.1) - 3)
+
+
+def text_lines(text: str, per_line: int) -> int:
+    """Lines ``text`` takes when wrapped at ``per_line`` characters (an estimate, on the safe side).
+
+    >>> text_lines("kort", 10), text_lines("a" * 25, 10), text_lines("en\\nto\\n\\ntre", 10)
+    (1, 3, 4)
+    """
+    parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return sum(max(1, -(-len(part) // per_line)) for part in parts)
+
+
+def _fast_writers(ws: Any) -> tuple[Any, Any, Any]:
+    """xlsxwriter's cell writers without the wrapper that accepts "A1" cell names (a third of the
+    time of a cell). Same arguments as the public methods, which are used if they ever go away."""
+    string, number, date = (getattr(ws, "_" + name, getattr(ws, name))
+                            for name in ("write_string", "write_number", "write_datetime"))
+    return string, number, date
+
+
+def _source_kind(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str | None:
+    """How a table's rows name their document: ``doc`` (a doc_id column), ``documents`` (a column
+    of space-separated doc ids, as in meetings) or None (no Kilde: runs, reference data)."""
+    if "doc_id" in header:
+        return "doc"
+    if "documents" in header:
+        k = list(header).index("documents")
+        if any(isinstance(row[k], str) and row[k] for row in rows[:50]):
+            return "documents"
+    return None
+
+
+# --------------------------------------------------------------------------- table sheets
+
+
+def _write_table(book: _Book, table: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
+                 sheet_title: str, headers: Mapping[str, str]) -> list[str]:
+    """The table on one sheet, or on several when it is longer than a sheet. Returns the sheet names."""
+    writer = _RowWriter(book, table, header, _source_kind(header, rows))
+    shown = writer.shown_headers(headers)
+    widths = writer.widths(rows, shown)
+    writer.fit(widths)
+    per_sheet = MAX_ROWS - 1
+    chunks = [rows[i: i + per_sheet] for i in range(0, len(rows), per_sheet)] or [rows[:0]]
+    names = []
+    for n, chunk in enumerate(chunks, start=1):
+        ws = book.sheet(sheet_title if n == 1 else f"{sheet_title} ({n})")
+        names.append(ws.get_name())
+        for k, w in enumerate(widths):
+            ws.set_column(k, k, w)
+        ws.freeze_panes(1, 0)
+        ws.repeat_rows(0)
+        ws.fit_to_pages(1, 0)
+        ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
+        writer.write_header(ws, 0, shown)
+        writer.write_rows(ws, 1, chunk)
+        writer.colour_status(ws, 1, len(chunk))
+        book.add_table(ws, 0, 0, len(chunk), shown)
+    return names
+
+
+def _errors_table(tables: Tables) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The documents that failed (status ``error``): id, file, type and message."""
+    header, rows = tables.get("documents", ((), ()))
+    idx = {h: k for k, h in enumerate(header)}
+    keep: list[str] = [c for c in ("doc_id", "source_path", "doc_type", "error") if c in idx]
+    if "status" not in idx:
+        return keep, []
+    return keep, [tuple(row[idx[c]] for c in keep) for row in rows if row[idx["status"]] == "error"]
+
+
+# --------------------------------------------------------------------------- the overview
+
+
+@dataclass
+class _RegionStats:
+    region: str
+    docs: set[str] = field(default_factory=set)
+    adopted: int = 0
+    proposed: int = 0
+    persons: set[str] = field(default_factory=set)
+    themes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def decisions(self) -> int:
+        return self.adopted + self.proposed
+
+
+def region_stats(tables: Tables, no_region: str = "(uten region)") -> list[_RegionStats]:
+    """Per region (regions table, joined on doc_id): its documents, their decisions (quoted ones not
+    counted) and distinct persons, and the documents per theme assigned to the region. Documents
+    that mention no region are counted under ``no_region``. Sorted by decisions, then documents."""
+
+    def table(name: str) -> tuple[dict[str, int], Sequence[Sequence[Any]]]:
+        header, rows = tables.get(name, ((), ()))
+        return {h: k for k, h in enumerate(header)}, rows
+
+    stats: dict[str, _RegionStats] = {}
+    by_doc: dict[str, list[_RegionStats]] = defaultdict(list)
+    idx, rows = table("regions")
+    if {"doc_id", "region"} <= idx.keys():
+        for row in rows:
+            name, doc_id = str(row[idx["region"]] or ""), str(row[idx["doc_id"]])
+            if not name:
+                continue
+            s = stats.setdefault(name, _RegionStats(name))
+            if doc_id not in s.docs:
+                s.docs.add(doc_id)
+                by_doc[doc_id].append(s)
+    didx, drows = table("documents")
+    if "doc_id" in didx:
+        for row in drows:
+            doc_id = str(row[didx["doc_id"]])
+            ok = "status" not in didx or row[didx["status"]] != "error"
+            if ok and doc_id not in by_doc:
+                s = stats.setdefault(no_region, _RegionStats(no_region))
+                s.docs.add(doc_id)
+                by_doc[doc_id].append(s)
+    idx, rows = table("decisions")
+    if "doc_id" in idx:
+        for row in rows:
+            if "quoted" in idx and row[idx["quoted"]] is True:
+                continue
+            status = row[idx["status"]] if "status" in idx else ""
+            for s in by_doc.get(str(row[idx["doc_id"]]), ()):
+                if status == "adopted":
+                    s.adopted += 1
+                elif status == "proposed":
+                    s.proposed += 1
+    idx, rows = table("participants")
+    if {"doc_id", "name"} <= idx.keys():
+        for row in rows:
+            for s in by_doc.get(str(row[idx["doc_id"]]), ()):
+                s.persons.add(str(row[idx["name"]]).casefold())
+    idx, rows = table("topics")
+    if {"doc_id", "region", "theme"} <= idx.keys():
+        seen: set[tuple[str, str, str]] = set()
+        for row in rows:
+            key = (str(row[idx["doc_id"]]), str(row[idx["region"]] or ""), str(row[idx["theme"]]))
+            if key[1] in stats and key not in seen:
+                seen.add(key)
+                stats[key[1]].themes[key[2]] += 1
+    return sorted(stats.values(), key=lambda s: (s.region == no_region, -s.decisions, -len(s.docs), s.region))
+
+
+class _Cells:
+    """Cells collected in any order and written row by row (constant_memory needs rows in order)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[int, list[tuple[int, str, Any, Any]]] = defaultdict(list)
+        self.heights: dict[int, float] = {}
+
+    def put(self, r: int, c: int, value: Any, fmt: Any = None, kind: str = "") -> None:
+        self.cells[r].append((c, kind, value, fmt))
+
+    def flush(self, ws: Any) -> None:
+        for r in sorted(set(self.cells) | set(self.heights)):
+            if r in self.heights:
+                ws.set_row(r, self.heights[r])
+            for c, kind, value, fmt in sorted(self.cells.get(r, []), key=lambda cell: cell[0]):
+                if kind == "url":
+                    ws.write_url(r, c, value[0], fmt, value[1])
+                elif value is None or value == "":
+                    ws.write_blank(r, c, None, fmt)
+                elif isinstance(value, (int, float)):
+                    ws.write_number(r, c, value, fmt)
+                elif isinstance(value, dt.date):
+                    ws.write_datetime(r, c, value, fmt)
+                else:
+                    ws.write_string(r, c, clean_text(str(value)), fmt)
+
+
+def _write_overview(book: _Book, tables: Tables, run: Mapping[str, Any],
+                    themes_names: Mapping[str, str]) -> None:
+    text = book.text
+    ws = book.sheet(text["overview"])
+    name = ws.get_name()
+    cells = _Cells()
+    bold = book.fmt(bold=True, valign="top")
+    title = book.fmt(bold=True, font_size=16)
+    value_fmt = book.fmt(align="left", valign="top")
+    when = book.fmt(align="left", valign="top", num_format="yyyy-mm-dd hh:mm")
+    cells.put(0, 0, text["title"], title)
+    cells.heights[0] = 24
+    r = 2
+    for key in ("started", "finished"):
+        moment = _run_time(run.get(key, ""))
+        if moment is not None:
+            cells.put(r, 0, f"{text[key]} ({text['time']})", bold)
+            cells.put(r, 1, moment, when)
+            r += 1
+    for key in ("version", "inputs", "documents", "ok", "failed", "seconds", "workers"):
+        if key in run:
+            value = run[key]
+            fmt = value_fmt
+            if key == "failed" and isinstance(value, int) and value > 0:
+                fmt = book.fmt(align="left", valign="top", bold=True, font_color="#C00000")
+            cells.put(r, 0, text[key], bold)
+            cells.put(r, 1, value if isinstance(value, (int, float)) else clean_text(str(value)), fmt)
+            r += 1
+    r += 1
+    cells.put(r, 0, text["colours"], bold)
+    for k, status in enumerate(_STATUS_COLOURS):
+        legend = book.fmt(bg_color=_STATUS_COLOURS[status], border=1, align="center")
+        cells.put(r, 1 + k, text[status], legend)
+    r += 2
+
+    stats = region_stats(tables, text["no_region"])
+    order = {t: k for k, t in enumerate(themes_names)}
+    theme_ids = sorted({t for s in stats for t in s.themes}, key=lambda t: (order.get(t, len(order)), t))
+    chart_rows = [s for s in stats if s.region != text["no_region"]][:CHART_REGIONS] or stats[:CHART_REGIONS]
+    chart_height = max(300, 18 * len(chart_rows) + 100)
+    top = max(r, 2 + math.ceil(chart_height / 20) + 1)  # the region table starts below the chart
+
+    fixed = [text[k] for k in ("region", "docs", "adopted", "proposed", "persons", "themes")]
+    columns = _unique_headers(fixed + [themes_names.get(t, t) for t in theme_ids])
+    head = book.fmt(bold=True, text_wrap=True, valign="bottom")
+    head_rot = book.fmt(bold=True, rotation=90, align="center", valign="bottom")
+    for k, col in enumerate(columns):
+        cells.put(top, k, col, head_rot if k >= 6 else head)
+    if theme_ids:
+        longest = max(len(c) for c in columns[6:])
+        cells.heights[top] = min(200, 7 * longest + 10)
+        cells.put(top - 1, 6, text["grid"], book.fmt(italic=True))
+    number = book.fmt(valign="top")
+    grid_fmt = book.fmt(valign="top", align="center", num_format="0;-0;;@")
+    wrap = book.fmt(valign="top", text_wrap=True)
+    label_width = len(text["started"]) + len(text["time"]) + 3
+    region_width = min(40, max([len(s.region) for s in stats] + [label_width, 14]) + 2)
+    for i, s in enumerate(stats, start=top + 1):
+        ranked = sorted(s.themes.items(), key=lambda x: (-x[1], x[0]))[:3]
+        main = ", ".join(themes_names.get(t, t) for t, _ in ranked)
+        lines = max(text_lines(s.region, _chars_per_line(region_width)),
+                    text_lines(main, _chars_per_line(THEME_WIDTH)))
+        if lines > 1:
+            cells.heights[i] = LINE_HEIGHT * lines
+        for k, value in enumerate((s.region, len(s.docs), s.adopted, s.proposed, len(s.persons), main)):
+            cells.put(i, k, value, wrap if k in (0, 5) else number)
+        for k, t in enumerate(theme_ids, start=6):
+            cells.put(i, k, s.themes.get(t, 0), grid_fmt)
+    cells.flush(ws)
+    book.add_table(ws, top, 0, len(stats), columns)
+    last = top + max(len(stats), 1)
+    if theme_ids:
+        ws.conditional_format(top + 1, 6, last, 5 + len(theme_ids),
+                              {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})
+
+    ws.set_column(0, 0, region_width)
+    ws.set_column(1, 1, 17)  # also the run's date and time
+    ws.set_column(2, 4, 11)
+    ws.set_column(5, 5, THEME_WIDTH)
+    if theme_ids:
+        ws.set_column(6, 5 + len(theme_ids), 5.5)
+    ws.fit_to_pages(1, 0)
+    ws.hide_gridlines(2)
+    ws.activate()
+
+    if chart_rows:
+        chart = book.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        n = len(chart_rows)
+        for k, status in enumerate(_STATUS_COLOURS, start=2):
+            chart.add_series({
+                "name": [name, top, k],
+                "categories": [name, top + 1, 0, top + n, 0],
+                "values": [name, top + 1, k, top + n, k],
+                "fill": {"color": {"adopted": "#70AD47", "proposed": "#FFC000"}[status]},
+                "border": {"none": True},
+                "gap": 60,
+            })
+        chart.set_title({"name": text["chart"], "name_font": {"size": 12}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})  # the category axis of a bar chart
+        chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+                          "num_format": "0", "num_font": {"size": 9}})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 620, "height": chart_height})
+        ws.insert_chart(1, 5, chart, {"x_offset": 10, "y_offset": 5, "object_position": 3})
+
+
+# --------------------------------------------------------------------------- per-region sheets
+
+
+def _write_region_sheets(book: _Book, tables: Tables, headers: Mapping[str, str],
+                         main_sheets: dict[str, str]) -> None:
+    """One sheet per region (regions table): the decisions and participants of its documents."""
+    idx_regions = {h: k for k, h in enumerate(tables.get("regions", ((), ()))[0])}
+    if not {"doc_id", "region"} <= idx_regions.keys():
+        return
+    docs_of: dict[str, set[str]] = defaultdict(set)
+    for row in tables["regions"][1]:
+        if row[idx_regions["region"]]:
+            docs_of[str(row[idx_regions["region"]])].add(str(row[idx_regions["doc_id"]]))
+    meeting_date = {doc_id: doc.meeting_date for doc_id, doc in book.sources.docs.items()}
+    parts = []
+    for table in ("decisions", "participants"):
+        if table not in tables or "doc_id" not in tables[table][0]:
+            continue
+        header, rows = tables[table]
+        idx = {h: k for k, h in enumerate(header)}
+        keep = [c for c in REGION_COLUMNS[table] if c in idx or c == "meeting_date"]
+        extra = ["doc_id"] + [c for c in ("page", "line") if c in idx]  # for Kilde, not shown
+        getters = [(lambda row, i=idx["doc_id"]: meeting_date.get(str(row[i]), "")) if c not in idx
+                   else (lambda row, i=idx[c]: row[i]) for c in keep + extra]
+        by_doc: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # in table order
+        for row in rows:
+            by_doc[str(row[idx["doc_id"]])].append(tuple(get(row) for get in getters))
+        parts.append((table, keep, extra, by_doc))
+    if not parts:
+        return
+    title = book.fmt(bold=True, font_size=14)
+    sub = book.fmt(bold=True, font_size=12)
+    note_fmt = book.fmt(italic=True)
+    room = max(1, (MAX_ROWS - 10) // len(parts) - 4)
+    for region in sorted(docs_of, key=str.casefold):
+        ws = book.sheet(region)
+        ws.write_string(0, 0, clean_text(book.text["region_title"].format(region=region)), title)
+        prepared = []
+        widths: dict[int, float] = {}
+        for table, keep, extra, by_doc in parts:
+            mine = docs_of[region]
+            selected = [row for doc, rows in by_doc.items() if doc in mine for row in rows]
+            header = keep + [f"_{c}" if c in keep else c for c in extra]  # doc_id may be shown and used
+            writer = _RowWriter(book, table, header, "doc", shown=len(keep))
+            writer.doc_col = len(keep)
+            shown = writer.shown_headers(headers)
+            for k, w in enumerate(writer.widths(selected, shown)):
+                widths[k] = max(widths.get(k, 0.0), w)
+            prepared.append((table, selected, writer, shown))
+        r = 2
+        for table, selected, writer, shown in prepared:
+            writer.fit([widths[k] for k in range(len(widths))])
+            ws.write_string(r, 0, book.text[table], sub)
+            writer.write_header(ws, r + 1, shown)
+            end = writer.write_rows(ws, r + 2, selected[:room])
+            writer.colour_status(ws, r + 2, len(selected[:room]))
+            book.add_table(ws, r + 1, 0, len(selected[:room]), shown)
+            r = max(end, r + 3)
+            if len(selected) > room:
+                note = book.text["more"].format(n=len(selected) - room, sheet=main_sheets.get(table, table))
+                ws.write_string(r, 0, note, note_fmt)
+                r += 1
+            r += 1
+        for k, w in widths.items():
+            ws.set_column(k, k, w)
+        ws.fit_to_pages(1, 0)
+
+
+# --------------------------------------------------------------------------- tables and links, afterwards
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TABLE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
+# Worksheet children that come after <hyperlinks> (the schema fixes the order of the children).
+_AFTER_HYPERLINKS = (b"<printOptions", b"<pageMargins", b"<pageSetup", b"<headerFooter", b"<rowBreaks",
+                     b"<colBreaks", b"<customProperties", b"<cellWatches", b"<ignoredErrors", b"<smartTags",
+                     b"<drawing", b"<legacyDrawing", b"<picture", b"<oleObjects", b"<controls",
+                     b"<webPublishItems", b"<tableParts", b"<extLst", b"</worksheet>")
+
+
+def _table_xml(spec: _TableSpec, number: int) -> bytes:
+    ref = xl_range(spec.first_row, spec.first_col, spec.last_row, spec.last_col)
+    cols = "".join(f'<tableColumn id="{k}" name={quoteattr(c)}/>'
+                   for k, c in enumerate(spec.columns, start=1))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<table xmlns="{_NS_MAIN}" id="{number}" name="{spec.name}" displayName="{spec.name}" ref="{ref}" '
+        f'totalsRowShown="0"><autoFilter ref="{ref}"/><tableColumns count="{len(spec.columns)}">{cols}'
+        f'</tableColumns><tableStyleInfo name="{_TABLE_STYLE}" showFirstColumn="0" showLastColumn="0" '
+        'showRowStripes="1" showColumnStripes="0"/></table>'
+    ).encode()
+
+
+def _sheet_parts(src: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member of its XML, from the workbook and its relationships."""
+    book = ElementTree.fromstring(src.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(src.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{{{_NS_PKG_REL}}}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{{{_NS_MAIN}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_NS_REL}}}id"), "")
+        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return parts
+
+
+@dataclass
+class _SheetAdditions:
+    tables: list[tuple[int, _TableSpec]] = field(default_factory=list)
+    links: list[list[Any]] = field(default_factory=list)
+    rel_ids: dict[str, str] = field(default_factory=dict)  # hyperlink target -> relationship id
+
+    def hyperlinks(self) -> bytes:
+        refs = []
+        for first, last, col, target in self.links[:MAX_LINKS]:
+            rel = self.rel_ids.setdefault(target, f"rIdLink{len(self.rel_ids) + 1}")
+            refs.append(f'<hyperlink ref="{xl_range(first, col, last, col)}" r:id="{rel}"/>')
+        return "".join(refs).encode()
+
+    def table_parts(self) -> bytes:
+        if not self.tables:
+            return b""
+        parts = "".join(f'<tablePart r:id="rIdTable{n}"/>' for n, _ in self.tables)
+        return f'<tableParts count="{len(self.tables)}">{parts}</tableParts>'.encode()
+
+    def relationships(self) -> bytes:
+        rels = [f'<Relationship Id="{rel}" Type="{_NS_REL}/hyperlink" '
+                f'Target={quoteattr(_link_target(target))} TargetMode="External"/>'
+                for target, rel in self.rel_ids.items()]
+        rels += [f'<Relationship Id="rIdTable{n}" Type="{_NS_REL}/table" Target="../tables/table{n}.xml"/>'
+                 for n, _ in self.tables]
+        return "".join(rels).encode()
+
+
+def _copy_sheet(source: Any, target: Any, add: _SheetAdditions) -> None:
+    """Copy a sheet's XML, adding the hyperlinks and table parts where the schema wants them. Only
+    the part after ``</sheetData>`` (page set-up and the like) is held in memory."""
+    end_tags = (b"</sheetData>", b"<sheetData/>")
+    keep = max(len(t) for t in end_tags)
+    tail, found, first = b"", False, True
+    while chunk := source.read(1 << 20):
+        if first:
+            first = False
+            root = chunk[: chunk.find(b">", chunk.find(b"<worksheet")) + 1]
+            if b'xmlns:r="' not in root:  # xlsxwriter declares it; be sure anyway
+                chunk = chunk.replace(b"<worksheet ", f'<worksheet xmlns:r="{_NS_REL}" '.encode(), 1)
+        buf = tail + chunk
+        if found:
+            tail = buf
+            continue
+        hits = [(i, tag) for tag in end_tags if (i := buf.find(tag)) >= 0]
+        if hits:
+            i, tag = min(hits)
+            target.write(buf[: i + len(tag)])
+            tail, found = buf[i + len(tag):], True
+        else:
+            target.write(buf[:-keep])
+            tail = buf[-keep:]
+    if not found:
+        raise ValueError("not a worksheet")
+    links = add.hyperlinks()
+    if links:
+        if b"</hyperlinks>" in tail:
+            tail = tail.replace(b"</hyperlinks>", links + b"</hyperlinks>", 1)
+        else:
+            cut = min(i for tag in _AFTER_HYPERLINKS if (i := tail.find(tag)) >= 0)
+            tail = tail[:cut] + b"<hyperlinks>" + links + b"</hyperlinks>" + tail[cut:]
+    parts = add.table_parts()
+    if parts:
+        cut = tail.find(b"<extLst")
+        cut = tail.rfind(b"</worksheet>") if cut < 0 else cut
+        tail = tail[:cut] + parts + tail[cut:]
+    target.write(tail)
+
+
+def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec],
+                    links: Mapping[str, list[list[Any]]]) -> None:
+    """Copy the package ``source`` into the open file ``target``, adding the Excel tables and the
+    hyperlinks, and compressing it (xlsxwriter stored it uncompressed)."""
+    with zipfile.ZipFile(source) as src:
+        parts = _sheet_parts(src)
+        additions: dict[str, _SheetAdditions] = defaultdict(_SheetAdditions)
+        for number, spec in enumerate(tables, start=1):
+            additions[parts[spec.sheet]].tables.append((number, spec))
+        for sheet, runs in links.items():
+            if runs:
+                additions[parts[sheet]].links = runs
+        members = {info.filename for info in src.infolist()}
+        rels_of = {f"{p.rsplit('/', 1)[0]}/_rels/{p.rsplit('/', 1)[1]}.rels": p for p in additions}
+        size = sum(info.file_size for info in src.infolist())
+        level = ZIP_FAST_LEVEL if size > ZIP_FAST_ABOVE else ZIP_LEVEL
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=level, allowZip64=True) as dst:
+            for info in src.infolist():
+                name = info.filename
+                if name == "[Content_Types].xml":
+                    types = "".join(f'<Override PartName="/xl/tables/table{n}.xml" '
+                                    f'ContentType="{_TABLE_TYPE}"/>' for n in range(1, len(tables) + 1))
+                    dst.writestr(name, src.read(name).replace(b"</Types>", types.encode() + b"</Types>"))
+                elif name in additions:
+                    with src.open(info) as r, dst.open(name, "w", force_zip64=info.file_size > 1 << 30) as w:
+                        _copy_sheet(r, w, additions[name])
+                elif name in rels_of:
+                    continue  # written below, once the sheet has named its hyperlinks
+                else:
+                    with src.open(info) as r, dst.open(name, "w", force_zip64=info.file_size > 1 << 30) as w:
+                        shutil.copyfileobj(r, w, 1 << 20)
+            for rels, part in rels_of.items():
+                old = src.read(rels) if rels in members else (
+                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    f'<Relationships xmlns="{_NS_PKG_REL}"></Relationships>').encode()
+                new = additions[part].relationships() + b"</Relationships>"
+                dst.writestr(rels, old.replace(b"</Relationships>", new))
+            for number, spec in enumerate(tables, start=1):
+                dst.writestr(f"xl/tables/table{number}.xml", _table_xml(spec, number))
+
+
+@contextmanager
+def _stored_package() -> Iterator[None]:
+    """Let xlsxwriter store its (temporary) package without compressing it: the package is copied
+    once more to add tables and hyperlinks, and compressed then. Should xlsxwriter stop using this
+    constant, nothing changes but the speed."""
+    import xlsxwriter.workbook as xw
+
+    old = getattr(xw, "ZIP_DEFLATED", None)
+    if old is None:
+        yield
+        return
+    xw.ZIP_DEFLATED = zipfile.ZIP_STORED
+    try:
+        yield
+    finally:
+        xw.ZIP_DEFLATED = old
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def write_workbook(path: Path, tables: Tables, run: Mapping[str, Any], *, lang: str = "nb",
+                   per_region: bool = False, sources: Mapping[str, Path] | None = None) -> None:
+    """Write ``minutes.xlsx`` at ``path`` (atomically).
+
+    ``tables``: table name -> (header, rows), headers the snake_case columns of the row classes;
+    unknown tables are written the same way. ``run``: the run row (started, finished, version,
+    inputs, documents, ok, failed, seconds, workers). ``sources``: doc_id -> the source file on disk
+    (``SourceFile.path``); the ``Kilde`` cells link to it by a path relative to the workbook's
+    folder. Without it, ``Kilde`` shows file and place but does not link.
+    """
+    sheets, headers, text, themes = _names(lang)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp.xlsx", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        wb = xlsxwriter.Workbook(str(tmp), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+            "strings_to_urls": False, "default_date_format": "yyyy-mm-dd",
+        })
+        wb.set_properties({"title": text["title"], "comments": f"minutes {run.get('version', '')}"})
+        book = _Book(wb, lang, text, _Sources(tables, sources, path.parent, text))
+        main_sheets = {t: sheets.get(t, t) for t in tables}
+        _write_overview(book, tables, run, themes)
+        for table, (header, rows) in tables.items():
+            main_sheets[table] = _write_table(book, table, header, rows, sheets.get(table, table), headers)[0]
+        err_header, err_rows = _errors_table(tables)
+        if err_header:
+            _write_table(book, "errors", err_header, err_rows, text["errors"], headers)
+        if per_region:
+            _write_region_sheets(book, tables, headers, main_sheets)
+        with _stored_package():
+            wb.close()
+        for k, spec in enumerate(book.tables, start=1):
+            spec.name = f"{text['table']}{k}"
+        from pipeline.export import atomic_path
+
+        with atomic_path(path, "wb") as f:
+            _finish_package(tmp, f, book.tables, book.links)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,340 @@
+"""The workbook (``pipeline.workbook``): what is stored, read back with openpyxl and pandas, and
+rendered by LibreOffice."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import astuple
+from pathlib import Path
+from urllib.parse import unquote
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline import workbook
+from pipeline.export import HEADERS_NB, SHEETS_NB
+from pipeline.models import (
+    AgendaItemRow,
+    DecisionRow,
+    DocumentRow,
+    ParticipantRow,
+    RegionRow,
+    RepairRow,
+    TopicRow,
+    VoteRow,
+    columns,
+)
+
+LONG = "Vedtak. " * 5_000  # 40,000 characters
+TRICKY = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2", "\tinnrykk", "\rretur"]
+RUN = {"started": "2025-03-01T08:00:00+00:00", "finished": "2025-03-01T08:02:30+00:00", "version": "0.1.0",
+       "inputs": "data/raw", "documents": 3, "ok": 2, "failed": 1, "seconds": 150.2, "workers": 2}
+
+
+def _table(row_class: type, rows: list) -> tuple[list[str], list[tuple]]:
+    return columns(row_class), [astuple(r) for r in rows]
+
+
+def make_tables() -> dict[str, tuple[list[str], list[tuple]]]:
+    docs = [
+        DocumentRow("mote", "2021/møte 1.pdf", "minutes", "Protokoll fra regionrådet", "2021-03-04",
+                    "Regionrådet", format="pdf", pages=3),
+        DocumentRow("notat", "notat.txt", "case", "=Notat med formelnavn", "", "", format="txt", pages=1),
+        DocumentRow("odelagt", "ødelagt.docx", status="error", error="not a docx file: bad zip",
+                    format="docx"),
+    ]
+    decisions = [DecisionRow("mote", "4", "vedtak", "adopted", text, page=2, line=k) for k, text in
+                 enumerate([*TRICKY, "Linje\x0bskift og \x00null", LONG], start=1)]
+    decisions += [
+        DecisionRow("mote", "5", "forslag til vedtak", "proposed", "Rådet tilrår saken.", page=3, line=1),
+        DecisionRow("notat", "06/2021", "vedtak", "adopted", "Sitert vedtak.", quoted=True, line=12),
+        DecisionRow("notat", "", "innstilling", "proposed", "Saken tas til orientering.", line=20),
+    ]
+    participants = [ParticipantRow("mote", "Kari Nordmann", "leder", "Nord IPR", "present", page=1, line=3),
+                    ParticipantRow("mote", "Ola Nordmann", "", "Sør/Vest: [Test]?", "absent", page=1, line=4),
+                    ParticipantRow("notat", "=Per Formel", attendance="mentioned", line=2)]
+    regions = [RegionRow("mote", "Nord IPR", "Nord IPR", page=1),
+               RegionRow("mote", "Sør/Vest: [Test]?", "Sør-Vest", page=1),
+               RegionRow("notat", "Nord IPR", "Nordregionen", line=1),
+               RegionRow("notat", "Et svært langt regionnavn som ikke får plass i et arknavn", "lang",
+                         line=2)]
+    topics = [TopicRow("mote", "Nord IPR", "samferdsel", "veg", page=1),
+              TopicRow("notat", "Nord IPR", "samferdsel", "bane", line=3),
+              TopicRow("notat", "Nord IPR", "energi", "kraft", line=4),
+              TopicRow("mote", "", "kultur", "idrett", page=2)]
+    return {
+        "documents": _table(DocumentRow, docs),
+        "decisions": _table(DecisionRow, decisions),
+        "participants": _table(ParticipantRow, participants),
+        "agenda_items": _table(AgendaItemRow, [AgendaItemRow("mote", "4", "Regional plan", page=1, line=9)]),
+        "regions": _table(RegionRow, regions),
+        "topics": _table(TopicRow, topics),
+        "votes": _table(VoteRow, []),
+        "repairs": _table(RepairRow, [RepairRow("mote", 2, 7, "ocr_g_for_ø", "mgte", "møte", 0.9)]),
+    }
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> dict[str, Path]:
+    raw = tmp_path / "raw"
+    (raw / "2021").mkdir(parents=True)
+    files = {"mote": raw / "2021" / "møte 1.pdf", "notat": raw / "notat.txt", "odelagt": raw / "ødelagt.docx"}
+    for path in files.values():
+        path.write_bytes(b"x")
+    return files
+
+
+@pytest.fixture
+def written(tmp_path: Path, sources: dict[str, Path]) -> tuple[Path, dict]:
+    tables = make_tables()
+    path = tmp_path / "out" / "minutes.xlsx"
+    workbook.write_workbook(path, tables, RUN, per_region=True, sources=sources)
+    return path, tables
+
+
+def _rows(ws) -> list[list]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_sheets_headers_frozen_panes_and_tables(written):
+    path, tables = written
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "Oversikt"
+    for table, (header, rows) in tables.items():
+        ws = wb[SHEETS_NB[table]]
+        shown = [HEADERS_NB.get(h, h) for h in header] + ["Kilde"]
+        assert [c.value for c in ws[1]] == shown
+        assert ws.freeze_panes == "A2"
+        [excel_table] = ws.tables.values()
+        assert excel_table.ref == f"A1:{openpyxl.utils.get_column_letter(len(shown))}{max(len(rows), 1) + 1}"
+        assert [c.name for c in excel_table.tableColumns] == shown
+        assert excel_table.tableStyleInfo.showRowStripes
+    assert "Feil" in wb.sheetnames and "Retting" in wb.sheetnames
+    assert len({t.name for ws in wb.worksheets for t in ws.tables.values()}) == sum(
+        len(ws.tables) for ws in wb.worksheets)  # table names unique in the workbook
+
+
+def test_cells_are_stored_as_typed_and_safe(written):
+    path, tables = written
+    wb = openpyxl.load_workbook(path)
+    vedtak = wb["Vedtak"]
+    text_col = columns(DecisionRow).index("text") + 1
+    stored = [vedtak.cell(r, text_col) for r in range(2, vedtak.max_row + 1)]
+    for cell, value in zip(stored[: len(TRICKY) - 1], TRICKY[:-1], strict=True):
+        assert cell.data_type == "s" and cell.value == value  # text, as written: no apostrophe, no formula
+        assert cell.quotePrefix  # Excel keeps it text when the cell is edited
+    assert stored[len(TRICKY) - 1].value == "\nretur"  # a CR is a line end in a cell
+    assert stored[len(TRICKY)].value == "Linjeskift og null"
+    long_cell = stored[len(TRICKY) + 1].value
+    assert len(long_cell) == workbook.MAX_CHARS and long_cell.endswith(workbook.TEXT["nb"]["truncated"])
+    assert long_cell.startswith(LONG[:1000])
+    assert not any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    assert wb["Dokumenter"]["D3"].value == "=Notat med formelnavn" and wb["Dokumenter"]["D3"].data_type == "s"
+
+    date_cell = wb["Dokumenter"]["E2"]
+    assert date_cell.is_date and date_cell.value.date() == dt.date(2021, 3, 4)
+    assert wb["Dokumenter"]["E3"].value is None  # no date: empty, not ""
+    quoted_col = columns(DecisionRow).index("quoted") + 1
+    assert {vedtak.cell(r, quoted_col).value for r in range(2, vedtak.max_row + 1)} == {"ja", "nei"}
+
+
+def test_every_row_has_a_kilde_that_links_to_its_source(written, sources):
+    path, _ = written
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets[1:]:
+        header = [c.value for c in ws[1]]
+        if "Kilde" not in header:
+            continue
+        k = header.index("Kilde") + 1
+        for r in range(2, ws.max_row + 1):
+            cell = ws.cell(r, k)
+            if ws.cell(r, 1).value is None:
+                continue
+            assert cell.value, (ws.title, r)
+            assert cell.hyperlink is not None, (ws.title, r, cell.value)
+            target = unquote(cell.hyperlink.target).replace("\\", "/")
+            assert (path.parent / target).resolve() in {p.resolve() for p in sources.values()}
+    vedtak = wb["Vedtak"]
+    kilde = [c.value for c in vedtak[openpyxl.utils.get_column_letter(vedtak.max_column)]][1:]
+    assert kilde[0] == "2021/møte 1.pdf, s. 2"  # PDF: page
+    assert kilde[-1] == "notat.txt, linje 20"  # text file: line
+    # one hyperlink per run of rows with the same source file
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read(_part(z, "Vedtak")).decode()
+    assert sheet.count("<hyperlink ") == 2
+
+
+def _part(z: zipfile.ZipFile, sheet: str) -> str:
+    return workbook._sheet_parts(z)[sheet]
+
+
+def test_decision_status_colours_errors_and_repairs(written):
+    path, _ = written
+    wb = openpyxl.load_workbook(path)
+    rules = [rule for cf in wb["Vedtak"].conditional_formatting for rule in cf.rules]
+    formulas = " ".join(f for rule in rules for f in rule.formula)
+    assert '"adopted"' in formulas and '"proposed"' in formulas
+    fills = {rule.dxf.fill.bgColor.rgb for rule in rules}
+    assert len(fills) == 2
+    feil = _rows(wb["Feil"])
+    assert feil[0] == ["Dokument-ID", "Kildefil", "Dokumenttype", "Feilmelding", "Kilde"]
+    assert feil[1][:4] == ["odelagt", "ødelagt.docx", "other", "not a docx file: bad zip"]
+    retting = _rows(wb["Retting"])
+    assert retting[1][:6] == ["mote", 2, 7, "ocr_g_for_ø", "mgte", "møte"]
+    assert retting[1][-1] == "2021/møte 1.pdf, s. 2"
+
+
+def test_overview(written):
+    path, tables = written
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Oversikt"]
+    values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "0.1.0" in values and "data/raw" in values
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo("Europe/Oslo")
+        started = dt.datetime(2025, 3, 1, 9, 0)  # Norwegian time
+    except Exception:  # no time zone database: UTC
+        started = dt.datetime(2025, 3, 1, 8, 0)
+    assert started in values
+    [table] = ws.tables.values()
+    first = openpyxl.utils.cell.range_boundaries(table.ref)[1]
+    header = [c.value for c in ws[first]]
+    assert header[:6] == ["Region", "Dokumenter", "Vedtatt", "Forslag", "Personer", "Hovedtemaer"]
+    assert header[6:] == ["Energi og kraft", "Samferdsel og mobilitet"]  # region themes only, in list order
+    nord = [c.value for c in ws[first + 1]]
+    # Nord IPR: both documents; decisions of both but the quoted one; three persons; themes by documents
+    assert nord[:5] == ["Nord IPR", 2, 8, 2, 3]
+    assert nord[5] == "Samferdsel og mobilitet, Energi og kraft"
+    assert nord[6:] == [1, 2]
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
+    assert [rule.type for rule in rules] == ["colorScale"]
+    with zipfile.ZipFile(path) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert "<c:barChart>" in chart and '<c:barDir val="bar"/>' in chart
+
+
+def test_pandas_reads_the_same_rows(written):
+    path, tables = written
+    for table, (header, rows) in tables.items():
+        frame = pd.read_excel(path, sheet_name=SHEETS_NB[table])
+        assert len(frame) == len(rows), table
+        assert len(frame.columns) == len(header) + 1
+    frame = pd.read_excel(path, sheet_name="Vedtak")
+    assert list(frame["Tekst"][:4]) == TRICKY[:4]
+
+
+def test_region_sheets(written):
+    path, _ = written
+    wb = openpyxl.load_workbook(path)
+    names = wb.sheetnames[wb.sheetnames.index("Feil") + 1:]
+    assert len(names) == 3 and "Nord IPR" in names
+    for name in names:
+        assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
+    assert "Sør-Vest- -Test-" in names
+    ws = wb["Nord IPR"]
+    texts = [c.value for c in ws["F"] if c.value]
+    assert "Saken tas til orientering." in texts and "Rådet tilrår saken." in texts
+    assert len(ws.tables) == 2
+    # a decision row on the region sheet links to its source too
+    assert any(c.hyperlink for row in ws.iter_rows() for c in row)
+
+
+def test_english(tmp_path, sources):
+    path = tmp_path / "out" / "minutes.xlsx"
+    workbook.write_workbook(path, make_tables(), RUN, lang="en", sources=sources)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Overview", "Documents", "Decisions", "Participants", "Agenda",
+                             "Region mentions", "Themes", "Votes", "Repairs", "Errors"]
+    assert [c.value for c in wb["Decisions"][1]][:5] == ["Document ID", "Item", "Kind", "Status", "Text"]
+    assert wb["Decisions"].cell(1, wb["Decisions"].max_column).value == "Source"
+    assert wb["Decisions"]["F2"].value == "no"
+    with pytest.raises(ValueError):
+        workbook.write_workbook(path, make_tables(), RUN, lang="se")
+
+
+def test_a_long_table_continues_on_another_sheet(tmp_path, monkeypatch, sources):
+    monkeypatch.setattr(workbook, "MAX_ROWS", 4)  # a header and three rows per sheet
+    tables = make_tables()
+    path = tmp_path / "minutes.xlsx"
+    workbook.write_workbook(path, tables, RUN, sources=sources)
+    wb = openpyxl.load_workbook(path)
+    n = len(tables["decisions"][1])
+    assert n == 11
+    sheets = ["Vedtak", "Vedtak (2)", "Vedtak (3)", "Vedtak (4)"]
+    assert [s for s in wb.sheetnames if s.startswith("Vedtak")] == sheets
+    assert [len(pd.read_excel(path, sheet_name=s)) for s in sheets] == [3, 3, 3, 2]
+    for name in ("Vedtak", "Vedtak (4)"):
+        ws = wb[name]
+        assert ws.max_row <= 4 and ws.freeze_panes == "A2" and len(ws.tables) == 1
+        assert ws["A1"].value == "Dokument-ID"
+
+
+def test_unknown_tables_and_no_sources(tmp_path):
+    tables = make_tables()
+    tables["meetings"] = (["meeting_id", "date", "documents"], [("m1", "2021-03-04", "mote notat")])
+    tables["runs"] = (list(RUN), [tuple(RUN.values())])
+    tables["new_table"] = (["doc_id", "value"], [("notat", 1.5), ("ukjent", float("nan"))])
+    path = tmp_path / "minutes.xlsx"
+    workbook.write_workbook(path, tables, RUN)  # no sources: Kilde names the file, without a link
+    wb = openpyxl.load_workbook(path)
+    assert _rows(wb["Møter"])[1] == ["m1", dt.datetime(2021, 3, 4), "mote notat",
+                                     "2021/møte 1.pdf; notat.txt"]
+    assert "Kilde" not in _rows(wb["Kjøringer"])[0]
+    assert _rows(wb["new_table"]) == [["Dokument-ID", "value", "Kilde"], ["notat", 1.5, "notat.txt"],
+                                      ["ukjent", None, "ukjent"]]
+    assert not any(c.hyperlink for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_an_interrupted_write_leaves_the_old_workbook(tmp_path, monkeypatch, sources):
+    path = tmp_path / "minutes.xlsx"
+    workbook.write_workbook(path, make_tables(), RUN, sources=sources)
+    before = path.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workbook, "_finish_package", broken)
+    with pytest.raises(KeyboardInterrupt):
+        workbook.write_workbook(path, make_tables(), RUN, sources=sources)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["minutes.xlsx", "raw"]
+
+
+def test_names_and_text():
+    used: set[str] = set()
+    asked = ("Vedtak", "VEDTAK", "a" * 40, "a" * 40, "'x'", "History", "")
+    names = [workbook.sheet_name(n, used) for n in asked]
+    assert names == ["Vedtak", "VEDTAK (2)", "a" * 31, "a" * 27 + " (2)", "x", "History (1)", "Ark"]
+    assert workbook.clean_text("a\x00\x1f\ud800b\ufffe") == "ab"
+    emoji = "😀" * 20_000  # 40,000 UTF-16 code units
+    cut = workbook.clean_text(emoji)
+    assert len(cut.encode("utf-16-le")) // 2 <= workbook.MAX_CHARS and cut.endswith("text/]")
+
+
+def test_libreoffice_opens_and_renders_it(written, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc poppler-utils")
+    path, _ = written
+    out = tmp_path / "pdf"
+    profile = (tmp_path / "lo-profile").as_uri()  # its own profile: runs beside another soffice
+    result = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                             "--outdir", str(out), str(path)], capture_output=True, text=True, timeout=300)
+    pdf = out / "minutes.pdf"
+    assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, result.stderr
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) is not installed: the PDF was made but page 1 not rendered")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(out / "page")],
+                   check=True, timeout=120)
+    [png] = out.glob("page*.png")
+    assert png.stat().st_size > 10_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "Møtedokumenter – oversikt" in text and "Nord IPR" in text
