@@ -11,7 +11,7 @@ processes and measures:
 - 1 worker against 2 (or all cores): throughput ratio, and whether the tables are identical;
 - the pipeline on the text PDFs alone against pdfplumber's bare ``page.extract_text()`` over the
   same files, both in one process (pages/s per core);
-- 100,000 decision rows written by ``pipeline.export.write_workbook`` against xlsxwriter's
+- 100,000 decision rows written by ``pipeline.workbook.write_workbook`` against xlsxwriter's
   ``constant_memory`` mode, each in its own process (time and peak memory);
 - with ``--growth 1000,5000``: peak RSS of a full run on each archive size, and its growth.
 
@@ -195,9 +195,11 @@ def excel_child(writer: str, n: int, path: Path) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
     if writer == "minutes":
-        from pipeline.export import write_workbook
+        from pipeline.workbook import write_workbook
 
-        write_workbook(path, {"decisions": (header, rows)})
+        run = {"started": "", "finished": "", "version": "bench", "inputs": "", "documents": 0, "ok": 0,
+               "failed": 0, "seconds": 0, "workers": 1}
+        write_workbook(path, {"decisions": (header, rows)}, run)
     else:
         write_xlsxwriter(path, header, rows)
     seconds = time.perf_counter() - start
