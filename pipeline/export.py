@@ -72,16 +72,29 @@ def _csv_value(value: Any) -> Any:
     return safe_text(value)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish(tmp: Path, target: Path) -> None:
+    """Give a finished temporary file the permissions of a new file and move it into place."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, target)
+
+
 @contextmanager
 def atomic_path(target: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
-    """Open a temporary file beside ``target``; on success move it into place."""
+    """Open a temporary file beside ``target``; on success move it into place, readable as any new
+    file of the user would be (``mkstemp`` makes it private)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)
     try:
         with open(tmp, mode, **kwargs) as handle:
             yield handle
-        os.replace(tmp, target)
+        publish(Path(tmp), target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
