@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,30 @@ def test_a_second_run_on_the_same_output_is_refused(inputs: Path, tmp_path: Path
     with StateStore(out, fingerprint({})):
         assert main(["run", str(inputs), "--out", str(out), "--workers", "1"]) == 2
     assert "another minutes run" in capsys.readouterr().err
+
+
+def test_two_runs_give_byte_identical_csv_and_parquet(inputs: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    main(["run", str(inputs), "--out", str(one), "--workers", "1", "--quiet"])
+    main(["run", str(inputs), "--out", str(two), "--workers", "2", "--quiet"])
+    for path in sorted((one / "tables").iterdir()):
+        if path.stem != "runs":
+            assert path.read_bytes() == (two / "tables" / path.name).read_bytes(), path.name
+    documents = pd.read_parquet(one / "tables" / "documents.parquet")
+    assert len(documents) == len(_read(one / "tables" / "documents.csv"))
+    assert str(documents["pages"].dtype) == "int64"
+    assert documents["meeting_date"].dropna().map(lambda d: hasattr(d, "year")).all()
+    package = json.loads((one / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {r["name"]: {f["name"]: f["type"] for f in r["schema"]["fields"]} for r in package["resources"]}
+    assert fields["decisions"]["votes_for"] == "integer" and fields["documents"]["meeting_date"] == "date"
+
+
+def test_format_choice_and_bad_format(inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "--workers", "1", "--quiet", "--format", "csv"]) == 0
+    assert (out / "tables" / "decisions.csv").exists()
+    assert not (out / "minutes.xlsx").exists() and not (out / "tables" / "decisions.parquet").exists()
+    assert main(["run", str(inputs), "--out", str(out), "--format", "pdf"]) == 2
+    assert "unknown --format pdf" in capsys.readouterr().err
