@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_corpus  # noqa: E402
 
-STEPS = ("rerun", "workers", "baseline", "excel")
+STEPS = ("rerun", "workers", "baseline", "excel", "ocr")
 
 
 # --------------------------------------------------------------------------- measuring a child
@@ -256,6 +256,43 @@ def excel_compare(rows: int, folder: Path) -> dict[str, Any]:
     return figures
 
 
+def ocr_child() -> None:
+    """Runs in its own process: the OCR repair's costs; prints JSON. Lexicon load (time, memory),
+    the damage check on clean text, and the repair of damaged text (made by
+    scripts/simulate_ocr_damage.py from the project's clean documents), first with every word new
+    to the process, then again on other damaged text once the process has seen the vocabulary."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from simulate_ocr_damage import damage
+
+    from pipeline.lexicon import load_lexicon
+    from pipeline.models import Line
+    from pipeline.repair import damage_score, repair_lines
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    load_lexicon()
+    load_s = time.perf_counter() - start
+    load_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+    clean = "\n".join(p.read_text(encoding="utf-8") for folder in ("docs", "holdout")
+                      for p in sorted((ROOT / "tests" / "fixtures" / folder).glob("*.txt")))
+    big = (clean + "\n") * max(1, 5_000_000 // len(clean))
+    start = time.perf_counter()
+    damage_score(big)
+    check_mb_s = len(big.encode()) / 1e6 / (time.perf_counter() - start)
+
+    def repair_speed(text: str) -> float:
+        lines = [Line(1, i, t) for i, t in enumerate(text.split("\n"), 1)]
+        started = time.perf_counter()
+        repair_lines(lines)
+        return len(text.encode()) / 1e6 / (time.perf_counter() - started)
+
+    sample = "\n".join([clean] * max(1, 1_000_000 // len(clean)))  # about 1 MB of damaged text
+    cold = repair_speed(damage(sample, seed=11))  # the first document pays for the candidate index
+    warm = repair_speed(damage(sample, seed=12))
+    print(json.dumps({"lexicon_load_s": load_s, "lexicon_load_mb": load_mb, "check_mb_s": check_mb_s,
+                      "repair_cold_mb_s": cold, "repair_warm_mb_s": warm, "damaged_mb": len(sample.encode()) / 1e6}))
+
+
 # --------------------------------------------------------------------------- the bench
 
 
@@ -343,6 +380,12 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     if "excel" not in args.skip:
         log_step(f"Excel: {args.excel_rows:,} decision rows, write_workbook and xlsxwriter constant_memory")
         results["excel"] = excel_compare(args.excel_rows, fresh(runs / "excel"))
+
+    if "ocr" not in args.skip:
+        log_step("OCR repair: lexicon load, damage check, repair speed")
+        m = measure([sys.executable, str(Path(__file__).resolve()), "--ocr-child"], fresh(runs / "ocr"))
+        if m.returncode == 0:
+            results["ocr"] = json.loads(m.stdout.strip().splitlines()[-1])
 
     if args.growth:
         results["growth"] = {}
@@ -435,6 +478,13 @@ def report(r: dict[str, Any]) -> str:
                 f"{w['seconds']:.1f} s, peak {w['peak_rss_mb']:.0f} MB (+{w['writing_mb']:.0f} MB writing)")
         if "ratio" in e:
             add("  write_workbook / xlsxwriter", f"{e['ratio']:.2f}x", "<= 1.5x", e["ratio"] <= 1.5)
+    if "ocr" in r:
+        o = r["ocr"]
+        add("OCR lexicon load", f"{o['lexicon_load_s']:.2f} s, +{o['lexicon_load_mb']:.0f} MB", "< 2 s, < 150 MB",
+            o["lexicon_load_s"] < 2 and o["lexicon_load_mb"] < 150)
+        add("  damage check on clean text", f"{o['check_mb_s']:.1f} MB/s", ">= 5 MB/s", o["check_mb_s"] >= 5)
+        add(f"  repair of damaged text ({o['damaged_mb']:.2f} MB)", f"{o['repair_cold_mb_s']:.2f} MB/s first, "
+            f"{o['repair_warm_mb_s']:.2f} MB/s after", ">= 0.5 MB/s", o["repair_cold_mb_s"] >= 0.5)
     if "growth" in r:
         for n, g in r["growth"].items():
             add(f"peak RSS, {n} documents", f"{g['peak_rss_mb']:.0f} MB largest, "
@@ -470,7 +520,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="PDF pages for the pdfplumber comparison (default 300)")
     parser.add_argument("--excel-rows", type=int, default=100_000)
     parser.add_argument("--excel-child", choices=("minutes", "xlsxwriter"), help=argparse.SUPPRESS)
+    parser.add_argument("--ocr-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.ocr_child:
+        ocr_child()
+        return 0
     if args.excel_child:
         excel_child(args.excel_child, args.excel_rows, args.out)
         return 0
