@@ -123,7 +123,7 @@ def person_spans(doc: Doc) -> list[Span]:
     firsts, lasts = first_names(), surnames()
     spans: list[Span] = []
     i, n = 0, len(doc)
-    # A name stops where a region of two or more words starts ("Martin Hafsahl Asker og Bærum IPR").
+    # A name stops where a region of two or more words starts ("Kari Nordmann Asker og Bærum IPR").
     region_starts = doc.user_data.get("region_starts", set())
     while i < n:
         tok = doc[i]

@@ -16,17 +16,12 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import PatternFill
-
 from pipeline import crossdoc
 from pipeline.analyst import column_types, write_datapackage, write_parquet
 from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, columns
 from pipeline.workbook import write_workbook
 
-EXCEL_MAX_CHARS = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_MAX_WIDTH = 60
 
 SHEETS_NB = {
     "documents": "Dokumenter", "decisions": "Vedtak", "participants": "Deltakere", "agenda_items": "Saksliste",
@@ -50,9 +45,6 @@ HEADERS_NB = {
     "doc_types": "Dokumenttyper", "members": "Medlemmer", "councils": "Regionråd", "valid_from": "Fra år",
     "valid_to": "Til år", "rolled_up_from": "Rullet opp fra",
 }
-_WRAP = {"title", "text", "error", "evidence", "before", "after", "source_path", "label", "organisation", "role"}
-_DATES = {"meeting_date"}
-_STATUS_FILL = {"adopted": PatternFill("solid", fgColor="E2EFDA"), "proposed": PatternFill("solid", fgColor="FFF2CC")}
 
 
 def safe_text(value: Any) -> Any:

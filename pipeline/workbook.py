@@ -51,6 +51,8 @@ from xml.sax.saxutils import quoteattr
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_range
 
+from pipeline.analyst import DATE_COLUMNS
+
 #: Rows per sheet, header included (Excel's limit). Tests monkeypatch it to check the continuation.
 MAX_ROWS = 1_048_576
 #: Hyperlinks per sheet (Excel's limit). One hyperlink covers a run of rows with the same source.
@@ -77,7 +79,7 @@ _ISO_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d")
 # Table columns that hold long text (wrapped), dates, and rows coloured by decision status.
 _WRAP = {"title", "text", "error", "evidence", "before", "after", "label", "organisation", "role",
          "body", "members", "councils", "mention", "outcome", "proposal", "inputs", "documents", "doc_types"}
-_DATES = {"meeting_date", "date"}
+_DATES = DATE_COLUMNS
 _STATUS_COLOURS = {"adopted": "#E2EFDA", "proposed": "#FFF2CC"}
 _LINK_COLOUR = "#0563C1"
 _TABLE_STYLE = "TableStyleMedium2"
