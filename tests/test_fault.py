@@ -3,8 +3,9 @@ restarted; the state store, the tables and the texts must survive every kill, no
 document may be lost, and the finished run must give the tables of an uninterrupted run.
 
 Each run is started in its own session (process group) so that a kill reaches the pool workers
-too, as a terminal's Ctrl-\\ or a container stop would. A second test kills only the main process
-(``kill -9 PID``, the OOM killer): the next run must still be able to start.
+too, as a container stop would. Two more tests: a kill of the main process only (``kill -9 PID``,
+the OOM killer) must not lock out the next run, and the temporary files of a killed export must be
+gone after the next complete run.
 """
 from __future__ import annotations
 
