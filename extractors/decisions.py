@@ -8,7 +8,7 @@ bulleted list runs on (numbered points of one decision stay together, in order).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
@@ -108,37 +108,45 @@ def _status(kind: str, label_status: str, doc_type: str) -> str:
     return "adopted" if doc_type in ("minutes", "protocol") else "proposed"
 
 
+@dataclass(frozen=True)
+class _Start:
+    """What a block that starts a decision says about it; the text follows from ``collect``."""
+
+    item: str
+    kind: str
+    status: str
+    quoted: bool
+    label: str
+    rest: str = ""  # the decision's first words, on the label's own line
+
+
+def _start(ctx: DocContext, i: int, b: Block) -> _Start | None:
+    """A labelled decision, a quoted decision of an earlier meeting, or a proposal made in the meeting."""
+    section = section_of(ctx, i)
+    item = section.number if section else ""
+    if b.kind == "label" and b.label and b.label.category == "decision":
+        return _Start(item, b.label.kind, _status(b.label.kind, b.label.status, ctx.doc_type), False, b.text, b.rest)
+    if b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.raw.strip()):
+        case = _CASE_NO_RE.search(b.text)
+        return _Start(case.group(1) if case else "", "vedtak", "adopted", True, _quote_label(b.text))
+    if b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.raw.strip()):
+        return _Start(item, "other", "proposed", False, _quote_label(b.text))
+    return None
+
+
 def extract(ctx: DocContext) -> list[DecisionRow]:
     rows: list[DecisionRow] = []
     covered: set[int] = set()
     for i, b in enumerate(ctx.blocks):
-        if i in covered:
+        start = None if i in covered else _start(ctx, i, b)
+        if start is None:
             continue
-        if b.kind == "label" and b.label and b.label.category == "decision":
-            taken, end = collect(ctx, i + 1, after_rest=bool(b.rest) and not b.rest.endswith(":"))
-            text = unquote(join(taken, b.rest))
-            if text:
-                section = section_of(ctx, i)
-                rows.append(DecisionRow(
-                    ctx.doc_id, section.number if section else "", b.label.kind,
-                    _status(b.label.kind, b.label.status, ctx.doc_type), text, label=b.text, page=b.page, line=b.line))
-                covered.update(range(i, end))
-        elif b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.raw.strip()):
-            taken, end = collect(ctx, i + 1)
-            text = unquote(join(taken))
-            if text:
-                case = _CASE_NO_RE.search(b.text)
-                rows.append(DecisionRow(ctx.doc_id, case.group(1) if case else "", "vedtak", "adopted", text, True,
-                                        _quote_label(b.text), page=b.page, line=b.line))
-                covered.update(range(i, end))
-        elif b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.raw.strip()):
-            taken, end = collect(ctx, i + 1)
-            text = unquote(join(taken))
-            if text:
-                section = section_of(ctx, i)
-                rows.append(DecisionRow(ctx.doc_id, section.number if section else "", "other", "proposed", text,
-                                        label=_quote_label(b.text), page=b.page, line=b.line))
-                covered.update(range(i, end))
+        taken, end = collect(ctx, i + 1, after_rest=bool(start.rest) and not start.rest.endswith(":"))
+        text = unquote(join(taken, start.rest))
+        if text:
+            rows.append(DecisionRow(ctx.doc_id, start.item, start.kind, start.status, text, start.quoted,
+                                    start.label, page=b.page, line=b.line))
+            covered.update(range(i, end))
     rows += _unlabelled(ctx, covered)
     return add_outcomes(ctx, sorted(rows, key=lambda r: (r.page, r.line)))
 
