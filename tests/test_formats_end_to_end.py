@@ -3,6 +3,7 @@ cells (pdfplumber on that page), running headers and page numbers gone."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,11 +46,17 @@ def _rows(out: Path, table: str) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def test_minutes_pdf(tmp_path: Path) -> None:
+def _run_on(tmp_path: Path, name: str, make: Callable[[Path], None]) -> Path:
+    """Make one input file with ``make`` in a folder of its own, run the pipeline on it, return OUT."""
     folder, out = tmp_path / "in", tmp_path / "out"
     folder.mkdir()
-    _minutes_pdf(folder / "referat.pdf")
+    make(folder / name)
     assert main(["run", str(folder), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    return out
+
+
+def test_minutes_pdf(tmp_path: Path) -> None:
+    out = _run_on(tmp_path, "referat.pdf", _minutes_pdf)
     doc = _rows(out, "documents")[0]
     assert (doc["status"], doc["format"], doc["pages"], doc["doc_type"]) == ("ok", "pdf", "2", "minutes")
     assert doc["meeting_date"] == "2024-11-19"
@@ -83,10 +90,7 @@ def _protocol_docx(path: Path) -> None:
 
 
 def test_protocol_docx(tmp_path: Path) -> None:
-    folder, out = tmp_path / "in", tmp_path / "out"
-    folder.mkdir()
-    _protocol_docx(folder / "protokoll.docx")
-    assert main(["run", str(folder), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    out = _run_on(tmp_path, "protokoll.docx", _protocol_docx)
     doc = _rows(out, "documents")[0]
     assert (doc["status"], doc["format"], doc["doc_type"], doc["body"], doc["meeting_date"]) == (
         "ok", "docx", "protocol", "Formannskapet", "2026-02-12")
@@ -123,12 +127,9 @@ def test_scanned_pdf_is_read_by_tesseract(tmp_path: Path) -> None:
 
     if tesseract_language() is None or not FONT.exists():
         pytest.skip("needs tesseract-ocr with tesseract-ocr-nor (make system-deps) and fonts-dejavu")
-    folder, out = tmp_path / "in", tmp_path / "out"
-    folder.mkdir()
-    _scanned_pdf(folder / "skannet.pdf", [
-        "Møteprotokoll for formannskapet", "Møtedato: 12.02.2026", "Til stede: Kari Nordmann (Ap), Per Hansen (H)",
-        "PS 12/26 Budsjett for 2026", "Vedtak:", "Formannskapet går inn for økt satsing på skole og helse."])
-    assert main(["run", str(folder), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    lines = ["Møteprotokoll for formannskapet", "Møtedato: 12.02.2026", "Til stede: Kari Nordmann (Ap), Per Hansen (H)",
+             "PS 12/26 Budsjett for 2026", "Vedtak:", "Formannskapet går inn for økt satsing på skole og helse."]
+    out = _run_on(tmp_path, "skannet.pdf", lambda path: _scanned_pdf(path, lines))
     doc = _rows(out, "documents")[0]
     assert (doc["status"], doc["text_source"], doc["meeting_date"]) == ("ok", "ocr", "2026-02-12")
     assert [d["text"] for d in _rows(out, "decisions")] == ["Formannskapet går inn for økt satsing på skole og helse."]
