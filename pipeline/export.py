@@ -19,9 +19,9 @@ from typing import Any
 from pipeline import crossdoc
 from pipeline.analyst import column_types, write_datapackage, write_parquet
 from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, columns
-from pipeline.workbook import write_workbook
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet takes for the start of a formula (OWASP CSV injection advice).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 SHEETS_NB = {
     "documents": "Dokumenter", "decisions": "Vedtak", "participants": "Deltakere", "agenda_items": "Saksliste",
@@ -53,7 +53,7 @@ def safe_text(value: Any) -> Any:
     >>> print(safe_text('=HYPERLINK("http://x")'), safe_text("-1 stemme"), safe_text(3), safe_text("Vedtak"))
     '=HYPERLINK("http://x") '-1 stemme 3 Vedtak
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -208,6 +208,8 @@ def export(out: Path, results: Iterable[DocumentResult], run_row: dict[str, Any]
             write_parquet(out / "tables" / f"{table}.parquet", header, rows, types[table])
     write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
     if "xlsx" in wanted:
+        from pipeline.workbook import write_workbook  # xlsxwriter only when a workbook is asked for
+
         write_workbook(out / "minutes.xlsx", tables, run_row, lang=lang, per_region=per_region, sources=sources)
     failed = sum(1 for d in documents if d.status != "ok")
     return Exported(len(documents), len(documents) - failed, failed, counts["decisions"], counts["participants"])

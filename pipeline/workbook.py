@@ -52,6 +52,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_range
 
 from pipeline.analyst import DATE_COLUMNS
+from pipeline.export import FORMULA_START, HEADERS_NB, SHEETS_NB, atomic_path
 
 #: Rows per sheet, header included (Excel's limit). Tests monkeypatch it to check the continuation.
 MAX_ROWS = 1_048_576
@@ -72,7 +73,6 @@ THEME_WIDTH = 42  # the main themes column of the overview
 WIDTH_SAMPLE = 5_000
 
 _ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS_RE = re.compile(r"[\[\]:*?/\\\x00-\x1f]+")
 _ISO_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d")
 
@@ -202,13 +202,11 @@ def _utf16_len(text: str) -> int:
 
 
 def _names(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
-    from pipeline import export  # here, not at the top: export.py imports this module
-
     if lang == "en":
         return SHEETS_EN, HEADERS_EN, TEXT["en"], THEMES_EN
     if lang != "nb":
         raise ValueError(f"unknown language {lang!r} (nb or en)")
-    return export.SHEETS_NB, export.HEADERS_NB, TEXT["nb"], THEMES_NB
+    return SHEETS_NB, HEADERS_NB, TEXT["nb"], THEMES_NB
 
 
 def _header(name: str, headers: Mapping[str, str], lang: str) -> str:
@@ -488,7 +486,7 @@ class _RowWriter:
         columns = [(k, col.kind == "date") for k, col in enumerate(self.cols)]
         wrap_cols, set_row, source, kilde = self.wrap_cols, ws.set_row, self.source, self.kilde
         kilde_col = c0 + len(self.cols)
-        illegal, long_text, starts = _ILLEGAL_RE.search, MAX_CHARS // 2, _FORMULA_START
+        illegal, long_text, starts = _ILLEGAL_RE.search, MAX_CHARS // 2, FORMULA_START
         links = self.book.links[ws.get_name()]
         run: list[Any] = [-2, -2, kilde_col, ""]
         r = r0
@@ -1099,8 +1097,6 @@ def write_workbook(path: Path, tables: Tables, run: Mapping[str, Any], *, lang: 
             wb.close()
         for k, spec in enumerate(book.tables, start=1):
             spec.name = f"{text['table']}{k}"
-        from pipeline.export import atomic_path
-
         with atomic_path(path, "wb") as f:
             _finish_package(tmp, f, book.tables, book.links)
     finally:
