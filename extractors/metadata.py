@@ -52,7 +52,7 @@ def doc_type(ctx: DocContext, title: str) -> str:
     for cue in _cues():
         pattern = cue["pattern"].casefold()
         where = {"title": title.casefold(), "head": head}.get(cue.get("where", ""), body)
-        if re.search(rf"(?<!\w){re.escape(pattern)}", where):
+        if _starts_a_word(where, pattern):
             scores[cue["id"]] = scores.get(cue["id"], 0.0) + float(cue.get("weight", 1))
     labels = [b.label for b in ctx.blocks if b.label]
     decisions = sum(1 for lab in labels if lab.category == "decision")
@@ -63,6 +63,21 @@ def doc_type(ctx: DocContext, title: str) -> str:
     if not scores:
         return "other"
     return max(sorted(scores), key=lambda k: scores[k])
+
+
+def _starts_a_word(text: str, pattern: str) -> bool:
+    r"""``pattern`` occurs in ``text`` where no letter or digit comes right before it (what the regex
+    ``(?<!\w)pattern`` finds, by ``str.find``: many times faster on a whole document).
+
+    >>> _starts_a_word("møteprotokoll og protokoll", "protokoll"), _starts_a_word("møteprotokoll", "protokoll")
+    (True, False)
+    """
+    at = text.find(pattern)
+    while at >= 0:
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            return True
+        at = text.find(pattern, at + 1)
+    return False
 
 
 def _looks_like_slides(blocks: list[Block]) -> bool:

@@ -7,7 +7,9 @@ Components, registered here by name, in order:
                    ``ent_id_`` = the region id in ``resources/regions.jsonl``
 ``person_names``   spans of people's names in ``doc.spans["persons"]``: a known first name
                    (Statistics Norway's list) followed by capitalised name parts
-``themes``         theme keyword hits in ``doc.spans["themes"]`` (``resources/themes.jsonl``)
+
+Theme keywords (``resources/themes.jsonl``) are found in a block's text by :func:`theme_hits`,
+outside spaCy: a plain word scan, with no spans to build for every line.
 
 There is no trained Norwegian model on PyPI, so everything is rules and lexicons.
 """
@@ -236,17 +238,6 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     return sorted(set(hits), key=lambda h: (h[2], h[0]))
 
 
-@Language.component("themes")
-def themes_component(doc: Doc) -> Doc:
-    spans = []
-    for theme, word, start in theme_hits(doc.text):
-        span = doc.char_span(start, start + len(word), label=theme, alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    doc.spans["themes"] = spans
-    return doc
-
-
 # --------------------------------------------------------------------------- the pipeline
 
 
@@ -306,5 +297,4 @@ def nlp() -> Language:
     pipeline = spacy.blank("nb")
     pipeline.add_pipe("gazetteer")
     pipeline.add_pipe("person_names")
-    pipeline.add_pipe("themes")
     return pipeline

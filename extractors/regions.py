@@ -80,7 +80,7 @@ def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
         ents = [e for e in doc.ents if e.label_ == "REGION"]
         persons = [(p.start, p.end) for p in doc.spans.get("persons", [])]
         for ent in ents:
-            if _part_of_council_name(ent.ent_id_, doc.text[: ent.start_char]):
+            if _part_of_council_name(ent.ent_id_, ctx.texts[i][: ent.start_char]):  # type: ignore[index]
                 continue
             if any(s <= ent.start and ent.end <= e for s, e in persons):
                 continue  # "Hole" in "Marit Hole Pettersen"

@@ -13,7 +13,7 @@ Each row keeps its evidence: the line the first keyword hit is in.
 from __future__ import annotations
 
 from extractors.context import DocContext
-from extractors.nlp import regions
+from extractors.nlp import regions, theme_hits
 from extractors.regions import accepted
 from pipeline.models import TopicRow
 
@@ -48,11 +48,11 @@ def _themes_in(ctx: DocContext, start: int, end: int) -> dict[str, list[tuple[in
     """theme -> [(block index, evidence)] for keyword hits in blocks[start:end]."""
     out: dict[str, list[tuple[int, str]]] = {}
     for i in range(start, end):
-        doc = ctx.docs[i]
-        if doc is None:
+        text = ctx.texts[i]
+        if text is None:
             continue
-        for span in doc.spans.get("themes", []):
-            out.setdefault(span.label_, []).append((i, _evidence(doc.text, span.start_char)))
+        for theme, _, offset in theme_hits(text):
+            out.setdefault(theme, []).append((i, _evidence(text, offset)))
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,15 +62,32 @@ def _value(kind: str, value: Any) -> Any:
     return value
 
 
-def write_parquet(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], types: Sequence[str]) -> None:
+#: Rows per Parquet row group: the rows of one group are in memory at a time while writing.
+ROW_GROUP = 50_000
+
+
+def write_parquet(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], types: Sequence[str]) -> None:
+    """``rows`` as a typed Parquet file, written a row group at a time (memory stays flat however
+    long the table is); the same rows give the same bytes."""
     schema = pa.schema([pa.field(name, _ARROW[kind]) for name, kind in zip(header, types)])
-    columns = [[_value(kind, row[k]) for row in rows] for k, kind in enumerate(types)]
-    table = pa.Table.from_arrays([pa.array(col, type=schema.field(k).type) for k, col in enumerate(columns)],
-                                 schema=schema)
     from pipeline.export import atomic_path  # export imports this module
 
-    with atomic_path(path, "wb") as f:
-        pq.write_table(table, f, compression="zstd")
+    with atomic_path(path, "wb") as f, pq.ParquetWriter(f, schema, compression="zstd") as writer:
+        batch: list[Sequence[Any]] = []
+        written = False
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= ROW_GROUP:
+                writer.write_table(_table(schema, types, batch))
+                batch, written = [], True
+        if batch or not written:  # an empty table still gets its (empty) row group
+            writer.write_table(_table(schema, types, batch))
+
+
+def _table(schema: pa.Schema, types: Sequence[str], rows: Sequence[Sequence[Any]]) -> pa.Table:
+    columns = [[_value(kind, row[k]) for row in rows] for k, kind in enumerate(types)]
+    return pa.Table.from_arrays([pa.array(col, type=schema.field(k).type) for k, col in enumerate(columns)],
+                                schema=schema)
 
 
 def write_datapackage(out: Path, tables: dict[str, tuple[Sequence[str], Sequence[str]]], formats: set[str]) -> None:

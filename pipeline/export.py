@@ -10,7 +10,7 @@ import csv
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 from pipeline import crossdoc
 from pipeline.analyst import column_types, write_datapackage, write_parquet
 from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, columns
+from pipeline.spool import RowSpool
 
 #: What a spreadsheet takes for the start of a formula (OWASP CSV injection advice).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -155,61 +156,70 @@ class Exported:
 FORMATS = ("csv", "parquet", "xlsx")
 
 
-def export(out: Path, results: Iterable[DocumentResult], run_row: dict[str, Any], rollup: bool = False,
+def export(out: Path, results: Iterable[DocumentResult],
+           run_row: dict[str, Any] | Callable[[Exported], dict[str, Any]], rollup: bool = False,
            formats: Iterable[str] = FORMATS, lang: str = "nb", per_region: bool = False,
            sources: dict[str, Path] | None = None) -> Exported:
     """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
     texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
-    store): CSV rows are written as they come, so memory stays flat unless Parquet or the workbook
-    is asked for, which need their tables whole. With ``rollup`` municipalities are reported under
-    their regional council in the regions and topics tables. Every file is written to a temporary
-    name and moved into place only when it is complete."""
+    store). CSV rows are written as they come; for Parquet and the workbook the rows go to spools on
+    disk (:mod:`pipeline.spool`) and are read back from there, so memory does not grow with the
+    archive. ``run_row`` is the row of the ``runs`` table, or a function that makes it from the
+    counts once the results are all read (a run exports while its workers are still busy). With
+    ``rollup`` municipalities are reported under their regional council in the
+    regions and topics tables. Every file is written to a temporary name and moved into place only
+    when it is complete."""
     remove_stale_temporaries(out)
     wanted = set(formats) | {"csv"}
-    keep = bool(wanted & {"parquet", "xlsx"})
-    kept: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
-    documents: list[DocumentRow] = []
-    regions: list[RegionRow] = []
+    spooled = set(TABLES) if wanted & {"parquet", "xlsx"} else {"documents", "regions"}  # the rest: CSV only
     texts: set[str] = set()
-    counts = {"decisions": 0, "participants": 0}
+    counts = {"documents": 0, "failed": 0, "decisions": 0, "participants": 0}
     with ExitStack() as stack:
-        writers = {}
-        for table, row_class in TABLES.items():
-            handle = stack.enter_context(atomic_path(out / "tables" / f"{table}.csv", "w", encoding="utf-8",
-                                                     newline=""))
-            writers[table] = csv.writer(handle, lineterminator="\n")
-            writers[table].writerow(columns(row_class))
-        for result in results:
-            texts.add(write_text(out, result))
-            if rollup:
-                result = crossdoc.rollup(result)
-            for table in TABLES:
-                rows = table_rows([result], table)
-                writers[table].writerows([_csv_value(v) for v in row] for row in rows)
-                if keep:
-                    kept[table] += rows
-            documents.append(result.document)
-            regions += result.regions
-            counts["decisions"] += len(result.decisions)
-            counts["participants"] += len(result.participants)
-    derived = {"meetings": (columns(MeetingRow), [astuple(m) for m in crossdoc.meetings(documents)]),
-               "region_reference": (columns(crossdoc.ReferenceRow),
-                                    [astuple(r) for r in crossdoc.region_reference(regions)]),
-               "runs": (list(run_row), [tuple(run_row.values())])}
-    for table, (header, rows) in derived.items():
-        write_csv(out / "tables" / f"{table}.csv", header, rows)
-    remove_stale_texts(out, texts)
-    classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": crossdoc.ReferenceRow,
-                                       "runs": None}
-    tables = {**{t: (columns(c), kept[t]) for t, c in TABLES.items()}, **derived}
-    types = {t: column_types(classes[t], header, rows[0] if rows else ()) for t, (header, rows) in tables.items()}
-    if "parquet" in wanted:
-        for table, (header, rows) in tables.items():
-            write_parquet(out / "tables" / f"{table}.parquet", header, rows, types[table])
-    write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
-    if "xlsx" in wanted:
-        from pipeline.workbook import write_workbook  # xlsxwriter only when a workbook is asked for
+        spools = {table: stack.enter_context(RowSpool(folder=str(out))) for table in TABLES if table in spooled}
+        with ExitStack() as files:
+            writers = {}
+            for table, row_class in TABLES.items():
+                handle = files.enter_context(atomic_path(out / "tables" / f"{table}.csv", "w", encoding="utf-8",
+                                                         newline=""))
+                writers[table] = csv.writer(handle, lineterminator="\n")
+                writers[table].writerow(columns(row_class))
+            for result in results:
+                texts.add(write_text(out, result))
+                if rollup:
+                    result = crossdoc.rollup(result)
+                for table in TABLES:
+                    rows = table_rows([result], table)
+                    writers[table].writerows([_csv_value(v) for v in row] for row in rows)
+                    if table in spooled:
+                        spools[table].extend(rows)
+                counts["documents"] += 1
+                counts["failed"] += result.document.status != "ok"
+                counts["decisions"] += len(result.decisions)
+                counts["participants"] += len(result.participants)
+        done = Exported(counts["documents"], counts["documents"] - counts["failed"], counts["failed"],
+                        counts["decisions"], counts["participants"])
+        run = run_row(done) if callable(run_row) else run_row
+        kept: dict[str, Sequence[tuple[Any, ...]]] = {table: spool.rows() for table, spool in spools.items()}
+        documents = (DocumentRow(*row) for row in kept["documents"])
+        regions = (RegionRow(*row) for row in kept["regions"])
+        derived = {"meetings": (columns(MeetingRow), [astuple(m) for m in crossdoc.meetings(documents)]),
+                   "region_reference": (columns(crossdoc.ReferenceRow),
+                                        [astuple(r) for r in crossdoc.region_reference(regions)]),
+                   "runs": (list(run), [tuple(run.values())])}
+        for table, (header, rows) in derived.items():
+            write_csv(out / "tables" / f"{table}.csv", header, rows)
+        remove_stale_texts(out, texts)
+        classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": crossdoc.ReferenceRow,
+                                           "runs": None}
+        tables: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
+            **{t: (columns(c), kept.get(t, ())) for t, c in TABLES.items()}, **derived}
+        types = {t: column_types(classes[t], header, rows[0] if rows else ()) for t, (header, rows) in tables.items()}
+        if "parquet" in wanted:
+            for table, (header, body) in tables.items():
+                write_parquet(out / "tables" / f"{table}.parquet", header, body, types[table])
+        write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
+        if "xlsx" in wanted:
+            from pipeline.workbook import write_workbook  # xlsxwriter only when a workbook is asked for
 
-        write_workbook(out / "minutes.xlsx", tables, run_row, lang=lang, per_region=per_region, sources=sources)
-    failed = sum(1 for d in documents if d.status != "ok")
-    return Exported(len(documents), len(documents) - failed, failed, counts["decisions"], counts["participants"])
+            write_workbook(out / "minutes.xlsx", tables, run, lang=lang, per_region=per_region, sources=sources)
+    return done

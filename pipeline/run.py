@@ -12,13 +12,16 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.state import StateStore, fingerprint
+from pipeline.state import PlanItem, StateError, StateStore, fingerprint
+
+if TYPE_CHECKING:
+    from pipeline.export import Exported
 
 
 @dataclass(frozen=True)
@@ -92,10 +95,14 @@ def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[Docu
     # after a killed run, shutting the next run out until the orphaned worker ends
     context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
                                           else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm, mp_context=context) as pool:
-        futures = [pool.submit(_process_one, task) for task in tasks]
-        for future in as_completed(futures):  # committed as they come: kill -9 loses only those in flight
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm, mp_context=context)
+    try:
+        # as they come (committed at once: kill -9 loses only those in flight); as_completed lets go of
+        # a future once it is yielded, and no list here holds on to them, so results do not pile up
+        for future in as_completed([pool.submit(_process_one, task) for task in tasks]):
             yield future.result()
+    finally:  # also when the caller stops early (an export that failed): the queued documents are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask_results(tasks: list[tuple[SourceFile, bool, float]], address: str) -> Iterator[DocumentResult]:
@@ -111,9 +118,10 @@ def _dask_results(tasks: list[tuple[SourceFile, bool, float]], address: str) -> 
     except OSError as exc:
         raise RunError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     try:
-        futures = client.map(_process_one, tasks, pure=False)
-        for future in dask_completed(futures):
+        completed = dask_completed(client.map(_process_one, tasks, pure=False))
+        for future in completed:
             yield future.result()
+            future.release()
     finally:
         client.close()
 
@@ -142,6 +150,35 @@ class Progress:
             self.stream.write("\n")
 
 
+#: New results held in memory while the export waits for an earlier document; the rest are read
+#: back from the state store when their turn comes.
+HOLD = 64
+
+
+def in_order(sources: Sequence[SourceFile], todo: dict[str, PlanItem], store: StateStore, options: RunOptions,
+             progress: Progress) -> Iterator[DocumentResult]:
+    """Every source's result in input order (the order of the tables): a stored result as it is, a
+    new one as soon as it is done. New results are committed to the store as they come, in any
+    order, so the export runs alongside the workers and a killed run loses only what was in flight."""
+    fresh = results([s for s in sources if s.doc_id in todo], options)
+    held: dict[str, DocumentResult | None] = {}
+    for source in sources:
+        doc_id = source.doc_id
+        result: DocumentResult | None
+        if doc_id in todo:
+            while doc_id not in held:
+                new = next(fresh)
+                store.put(new, todo[new.document.doc_id].stamp)
+                progress.step(new.document.source_path)
+                held[new.document.doc_id] = new if len(held) < HOLD else None
+            result = held.pop(doc_id) or store.get(doc_id)
+        else:
+            result = store.get(doc_id)
+        if result is None:
+            raise StateError(f"no stored result for {doc_id!r}: rerun with --full")
+        yield result
+
+
 def run(options: RunOptions) -> Summary:
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
@@ -158,31 +195,34 @@ def run(options: RunOptions) -> Summary:
     with StateStore(options.out, fingerprint({"debug": options.debug})) as store:
         plan = store.plan(sources, full=options.full)
         todo = {item.source.doc_id: item for item in plan.todo}
-        progress = Progress(len(todo), enabled=options.progress)
-        for result in results([item.source for item in todo.values()], options):
-            store.put(result, todo[result.document.doc_id].stamp)
-            progress.step(result.document.source_path)
-        progress.close()
         store.remove(plan.removed)
-        ids = [s.doc_id for s in sources]
-        statuses = store.statuses()
-        failed = sum(1 for i in ids if statuses[i] != "ok")
         export_key = json.dumps({"rollup": options.rollup, "version": __version__, "formats": sorted(options.formats),
                                  "lang": options.lang, "per_region": options.per_region})
-        if not plan.todo and not plan.removed and store.is_exported(export_key) \
+        if not todo and not plan.removed and store.is_exported(export_key) \
                 and (options.out / "tables" / "documents.csv").exists():
-            return Summary(len(ids), len(ids) - failed, failed, None, None, time.perf_counter() - t0, plan.counts(), 0)
-        run_row = {
-            "started": started.isoformat(timespec="seconds"),
-            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
-            "documents": len(ids), "ok": len(ids) - failed, "failed": failed,
-            "seconds": round(time.perf_counter() - t0, 2), "workers": options.workers,
-        }
+            statuses = store.statuses()
+            failed = sum(1 for s in sources if statuses.get(s.doc_id) != "ok")
+            return Summary(len(sources), len(sources) - failed, failed, None, None, time.perf_counter() - t0,
+                           plan.counts(), 0)
+
+        def run_row(done: Exported) -> dict[str, Any]:
+            return {
+                "started": started.isoformat(timespec="seconds"),
+                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
+                "documents": done.documents, "ok": done.ok, "failed": done.failed,
+                "seconds": round(time.perf_counter() - t0, 2), "workers": options.workers,
+            }
+
         from pipeline.export import export
 
-        done = export(options.out, store.results(ids), run_row, rollup=options.rollup, formats=options.formats,
-                      lang=options.lang, per_region=options.per_region, sources={s.doc_id: s.path for s in sources})
+        progress = Progress(len(todo), enabled=options.progress)
+        try:
+            done = export(options.out, in_order(sources, todo, store, options, progress), run_row,
+                          rollup=options.rollup, formats=options.formats, lang=options.lang,
+                          per_region=options.per_region, sources={s.doc_id: s.path for s in sources})
+        finally:
+            progress.close()
         store.mark_exported(export_key)
     return Summary(done.documents, done.ok, done.failed, done.decisions, done.participants,
                    time.perf_counter() - t0, plan.counts(), len(todo))
