@@ -119,9 +119,22 @@ def _is_first_name(text: str, firsts: frozenset[str]) -> bool:
     return text in firsts or ("-" in text and any(part in firsts for part in text.split("-")))
 
 
+#: Capitalised words of a text; a text without a known first name among them has no names.
+_CAPITALISED_RE = re.compile(r"[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ]+")
+
+
+@cache
+def _first_name_parts() -> frozenset[str]:
+    """Every capitalised part of a known first name ("Anne-Marie": "Anne", "Marie")."""
+    return frozenset(p for name in first_names() for p in _CAPITALISED_RE.findall(name))
+
+
 def person_spans(doc: Doc) -> list[Span]:
     """Names: a known first name, then up to three more name parts (first names, surnames,
     capitalised words, initials, hyphenated parts); the last part must not be an organisation word."""
+    parts = _first_name_parts()
+    if not any(word in parts for word in _CAPITALISED_RE.findall(text_of(doc))):
+        return []  # most lines: no token needs looking at
     firsts, lasts = first_names(), surnames()
     spans: list[Span] = []
     i, n = 0, len(doc)
@@ -170,13 +183,14 @@ def person_names_component(doc: Doc) -> Doc:
 class ThemeLexicon:
     """Theme keywords (``resources/themes.jsonl``) arranged for a fast scan word by word: whole
     words and prefixes by dictionary lookup, infixes by substring test, and the few multi-word and
-    regex patterns in one regular expression."""
+    regex patterns one by one, each only on a text that holds its longest word (its anchor; a
+    regex pattern has none and always runs)."""
 
     words: dict[str, frozenset[str]]
     prefixes: dict[str, frozenset[str]]
     prefix_lengths: tuple[int, ...]
     infixes: tuple[tuple[str, str], ...]
-    phrases: re.Pattern[str] | None
+    phrases: tuple[tuple[str, str, re.Pattern[str]], ...]  # (theme, anchor, pattern)
 
 
 @cache
@@ -184,7 +198,7 @@ def theme_lexicon() -> ThemeLexicon:
     words: dict[str, set[str]] = {}
     prefixes: dict[str, set[str]] = {}
     infixes: list[tuple[str, str]] = []
-    phrases: dict[str, list[str]] = {}
+    phrases: list[tuple[str, str, re.Pattern[str]]] = []
     for row in read_jsonl("extractors.resources", "themes.jsonl"):
         theme, pattern, match = row["id"], row["pattern"].casefold(), row.get("match", "prefix")
         simple = re.fullmatch(r"\w+", pattern) is not None
@@ -196,12 +210,11 @@ def theme_lexicon() -> ThemeLexicon:
             infixes.append((pattern, theme))
         else:
             body = row["pattern"] if match == "regex" else re.escape(pattern).replace(r"\ ", r"\s+")
-            phrases.setdefault(theme, []).append({"word": rf"\b{body}\b", "prefix": rf"\b{body}\w*",
-                                                  "infix": rf"\w*{body}\w*", "regex": body}[match])
-    regex = re.compile("|".join(f"(?P<{t}>{'|'.join(ps)})" for t, ps in phrases.items()), re.IGNORECASE) \
-        if phrases else None
+            regex = {"word": rf"\b{body}\b", "prefix": rf"\b{body}\w*", "infix": rf"\w*{body}\w*", "regex": body}[match]
+            anchor = "" if match == "regex" else max(re.findall(r"\w+", pattern), key=len, default="")
+            phrases.append((theme, anchor, re.compile(regex, re.IGNORECASE)))
     return ThemeLexicon({k: frozenset(v) for k, v in words.items()}, {k: frozenset(v) for k, v in prefixes.items()},
-                        tuple(sorted({len(k) for k in prefixes})), tuple(infixes), regex)
+                        tuple(sorted({len(k) for k in prefixes})), tuple(infixes), tuple(phrases))
 
 
 @lru_cache(maxsize=200_000)
@@ -232,9 +245,10 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     """
     hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text)
             for theme in word_themes(m.group().casefold())]
-    phrases = theme_lexicon().phrases
-    if phrases is not None:
-        hits += [(m.lastgroup or "", m.group(), m.start()) for m in phrases.finditer(text)]
+    folded = text.casefold()
+    for theme, anchor, pattern in theme_lexicon().phrases:
+        if anchor in folded:
+            hits += [(theme, m.group(), m.start()) for m in pattern.finditer(text)]
     return sorted(set(hits), key=lambda h: (h[2], h[0]))
 
 
@@ -291,10 +305,33 @@ def _is_own_name(names: dict[str, Region], key: int, text: str, doc: Doc) -> boo
     return region is not None and region.name.casefold() == text.casefold()
 
 
+class _KeepingText:
+    """The tokenizer, keeping the text each doc is made from in ``doc.user_data["text"]``:
+    ``doc.text`` rebuilds it token by token, which costs more than tokenizing a short line."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data["text"] = text
+        return doc
+
+    def __getattr__(self, name: str) -> Any:  # explain(), rules, vocab ... of the real tokenizer
+        return getattr(self.tokenizer, name)
+
+
+def text_of(doc: Doc) -> str:
+    """The text a doc was made from (the same as ``doc.text``, without rebuilding it)."""
+    text = doc.user_data.get("text")
+    return text if isinstance(text, str) else doc.text
+
+
 @cache
 def nlp() -> Language:
     """The one spaCy pipeline of this process (built on first use, then reused)."""
     pipeline = spacy.blank("nb")
+    pipeline.tokenizer = _KeepingText(pipeline.tokenizer)
     pipeline.add_pipe("gazetteer")
     pipeline.add_pipe("person_names")
     return pipeline

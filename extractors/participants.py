@@ -18,7 +18,7 @@ import re
 
 from extractors import participant_tables as tables
 from extractors.context import DocContext
-from extractors.nlp import nlp, surnames
+from extractors.nlp import nlp, surnames, text_of
 from extractors.people import REMOTE_RE, ROLE_LABELS, Found, entries, listed, role_after, role_before, role_re
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
@@ -134,8 +134,8 @@ def _sentences(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
         if doc is None or i in covered or b.kind not in ("para", "bullet") or not doc.spans.get("persons"):
             continue
         offset = 0
-        for sentence in _SENTENCE_SPLIT.split(doc.text):
-            start = doc.text.index(sentence, offset)
+        for sentence in _SENTENCE_SPLIT.split(text_of(doc)):
+            start = text_of(doc).index(sentence, offset)
             offset = start + len(sentence)
             attendance = next((name for name, pattern in SENTENCES if pattern.search(sentence)), None)
             if attendance is None:
@@ -157,12 +157,12 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
         if doc is None or i in covered or b.kind == "row":
             continue
         for span in doc.spans.get("persons", []):
-            before = doc.text[:span.start_char]
+            before = text_of(doc)[:span.start_char]
             role = role_before(before)
-            if not role and span.start_char == 0 and span.end_char >= len(doc.text.rstrip(" ,")):
+            if not role and span.start_char == 0 and span.end_char >= len(text_of(doc).rstrip(" ,")):
                 role = _signature_role(ctx, i)
             if not role:
-                role = role_after(doc.text[span.end_char:])
+                role = role_after(text_of(doc)[span.end_char:])
             if role or span[-1].text in lasts:
                 found.add(span.text, role, "", "mentioned", b)
 

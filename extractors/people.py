@@ -12,7 +12,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from extractors.nlp import read_jsonl
+from extractors.nlp import read_jsonl, text_of
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
 
@@ -82,7 +82,7 @@ def split_role(role: str, org: str) -> tuple[str, str]:
 
 def listed(doc: Doc) -> bool:
     """A line of an attendance list: it names a person, by the name lists or by its shape."""
-    return bool(doc.spans.get("persons")) or bool(ENTRY_BY_SHAPE.search(doc.text))
+    return bool(doc.spans.get("persons")) or bool(ENTRY_BY_SHAPE.search(text_of(doc)))
 
 
 def person(doc: Doc) -> Span | None:
@@ -129,7 +129,7 @@ class Found:
 
 def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
     """Names in a list line: each name with what follows it up to the next name."""
-    text = doc.text
+    text = text_of(doc)
     spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("persons", [])]
     for m in ENTRY_BY_SHAPE.finditer(text):
         if not any(s < m.end("name") and m.start("name") < e for s, e in spans):

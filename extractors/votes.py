@@ -9,7 +9,7 @@ import re
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
-from extractors.nlp import nlp
+from extractors.nlp import nlp, text_of
 from pipeline.models import VoteRow
 
 VOTE_LIST_RE = re.compile(
@@ -39,7 +39,7 @@ def parse_vote_line(text: str) -> tuple[str, str, list[tuple[str, str]]] | None:
     doc = nlp()(names)
     people = []
     for span in doc.spans.get("persons", []):
-        party = re.match(r"^\s*\(([^)]{1,20})\)", doc.text[span.end_char:])
+        party = re.match(r"^\s*\(([^)]{1,20})\)", text_of(doc)[span.end_char:])
         people.append((span.text, party.group(1) if party else ""))
     return SIDES[side.casefold()], proposal.strip(" ,"), people
 

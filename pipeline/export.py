@@ -12,13 +12,13 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline import crossdoc
 from pipeline.analyst import column_types, write_datapackage, write_parquet
-from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, columns
+from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, as_tuple, columns
 from pipeline.spool import RowSpool
 
 #: What a spreadsheet takes for the start of a formula (OWASP CSV injection advice).
@@ -95,8 +95,8 @@ def atomic_path(target: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
 
 def table_rows(results: Sequence[DocumentResult], table: str) -> list[tuple[Any, ...]]:
     if table == "documents":
-        return [astuple(r.document) for r in results]
-    return [astuple(row) for r in results for row in getattr(r, table)]
+        return [as_tuple(r.document) for r in results]
+    return [as_tuple(row) for r in results for row in getattr(r, table)]
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -202,9 +202,9 @@ def export(out: Path, results: Iterable[DocumentResult],
         kept: dict[str, Sequence[tuple[Any, ...]]] = {table: spool.rows() for table, spool in spools.items()}
         documents = (DocumentRow(*row) for row in kept["documents"])
         regions = (RegionRow(*row) for row in kept["regions"])
-        derived = {"meetings": (columns(MeetingRow), [astuple(m) for m in crossdoc.meetings(documents)]),
+        derived = {"meetings": (columns(MeetingRow), [as_tuple(m) for m in crossdoc.meetings(documents)]),
                    "region_reference": (columns(crossdoc.ReferenceRow),
-                                        [astuple(r) for r in crossdoc.region_reference(regions)]),
+                                        [as_tuple(r) for r in crossdoc.region_reference(regions)]),
                    "runs": (list(run), [tuple(run.values())])}
         for table, (header, rows) in derived.items():
             write_csv(out / "tables" / f"{table}.csv", header, rows)

@@ -6,8 +6,11 @@ the columns we add), so ``dataclasses.asdict(row)`` is a CSV row.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 DOC_TYPES = ("minutes", "protocol", "case", "agreement", "presentation", "other")
 DECISION_KINDS = ("vedtak", "forslag til vedtak", "innstilling", "konklusjon", "other")
@@ -226,6 +229,34 @@ TABLES: dict[str, type] = {
     "votes": VoteRow,
     "repairs": RepairRow,
 }
+
+
+#: row class -> (its column names, a function giving a row's values in that order)
+_ACCESS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def _access(row_class: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    if row_class not in _ACCESS:
+        names = tuple(f.name for f in fields(row_class))
+        get = attrgetter(*names)
+        _ACCESS[row_class] = (names, (lambda row: (get(row),)) if len(names) == 1 else get)
+    return _ACCESS[row_class]
+
+
+def as_tuple(row: Any) -> tuple[Any, ...]:
+    """A row's values in column order: ``dataclasses.astuple`` without its deep copy (row fields
+    are plain values), many times faster.
+
+    >>> as_tuple(AgendaItemRow("d", "1/26", "Budsjett", 2, 14))
+    ('d', '1/26', 'Budsjett', 2, 14)
+    """
+    return _access(type(row))[1](row)
+
+
+def as_dict(row: Any) -> dict[str, Any]:
+    """A row as ``{column: value}``: ``dataclasses.asdict`` for rows of plain values, without the copy."""
+    names, get = _access(type(row))
+    return dict(zip(names, get(row)))
 
 
 def columns(row_class: type) -> list[str]:

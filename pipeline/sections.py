@@ -112,9 +112,11 @@ def clean(text: str) -> str:
     >>> clean("[Møte i gruppen](#) ## ")
     'Møte i gruppen ##'
     """
-    text = _LINK_RE.sub(r"\1", text)
-    text = _MARKDOWN_RE.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if "](" in text:
+        text = _LINK_RE.sub(r"\1", text)
+    if "*" in text or "#" in text or "__" in text:
+        text = _MARKDOWN_RE.sub("", text)
+    return " ".join(text.split())
 
 
 def match_label(text: str) -> tuple[Label, str, str] | None:

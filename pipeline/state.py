@@ -33,7 +33,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.errors import RunError
-from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile
+from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile, as_dict
 from pipeline.readers import MAX_FILE_BYTES
 
 try:
@@ -121,7 +121,11 @@ def clear_fingerprint_cache() -> None:
 
 def encode_result(result: DocumentResult) -> bytes:
     """A result as compressed JSON; :func:`decode_result` gives back an equal result."""
-    data = {"codec": CODEC, **dataclasses.asdict(result)}
+    data: dict[str, Any] = {"codec": CODEC}
+    for f in dataclasses.fields(result):  # dataclasses.asdict(result), without its deep copies
+        value = getattr(result, f.name)
+        data[f.name] = (as_dict(value) if f.name == "document" else
+                        [as_dict(row) for row in value] if f.name in TABLES else value)
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
 
