@@ -162,13 +162,13 @@ def export(out: Path, results: Iterable[DocumentResult],
            sources: dict[str, Path] | None = None) -> Exported:
     """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
     texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
-    store). CSV rows are written as they come; for Parquet and the workbook the rows go to spools on
-    disk (:mod:`pipeline.spool`) and are read back from there, so memory does not grow with the
-    archive. ``run_row`` is the row of the ``runs`` table, or a function that makes it from the
-    counts once the results are all read (a run exports while its workers are still busy). With
-    ``rollup`` municipalities are reported under their regional council in the
-    regions and topics tables. Every file is written to a temporary name and moved into place only
-    when it is complete."""
+    store). CSV rows and the workbook's table sheets are written as they come; for Parquet and the
+    workbook's overview the rows also go to spools on disk (:mod:`pipeline.spool`) and are read back
+    from there, so memory does not grow with the archive. ``run_row`` is the row of the ``runs``
+    table, or a function that makes it from the counts once the results are all read (a run exports
+    while its workers are still busy). With ``rollup`` municipalities are reported under their
+    regional council in the regions and topics tables. Every file is written to a temporary name and
+    moved into place only when it is complete."""
     remove_stale_temporaries(out)
     wanted = set(formats) | {"csv"}
     spooled = set(TABLES) if wanted & {"parquet", "xlsx"} else {"documents", "regions"}  # the rest: CSV only
@@ -176,6 +176,12 @@ def export(out: Path, results: Iterable[DocumentResult],
     counts = {"documents": 0, "failed": 0, "decisions": 0, "participants": 0}
     with ExitStack() as stack:
         spools = {table: stack.enter_context(RowSpool(folder=str(out))) for table in TABLES if table in spooled}
+        book = None
+        if "xlsx" in wanted:  # xlsxwriter only when a workbook is asked for
+            from pipeline.workbook import Workbook
+
+            book = stack.enter_context(Workbook(out / "minutes.xlsx", {t: columns(c) for t, c in TABLES.items()},
+                                                lang=lang, per_region=per_region, sources=sources))
         with ExitStack() as files:
             writers = {}
             for table, row_class in TABLES.items():
@@ -192,6 +198,8 @@ def export(out: Path, results: Iterable[DocumentResult],
                     writers[table].writerows([_csv_value(v) for v in row] for row in rows)
                     if table in spooled:
                         spools[table].extend(rows)
+                    if book is not None:
+                        book.add(table, rows)
                 counts["documents"] += 1
                 counts["failed"] += result.document.status != "ok"
                 counts["decisions"] += len(result.decisions)
@@ -218,8 +226,6 @@ def export(out: Path, results: Iterable[DocumentResult],
             for table, (header, body) in tables.items():
                 write_parquet(out / "tables" / f"{table}.parquet", header, body, types[table])
         write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
-        if "xlsx" in wanted:
-            from pipeline.workbook import write_workbook  # xlsxwriter only when a workbook is asked for
-
-            write_workbook(out / "minutes.xlsx", tables, run, lang=lang, per_region=per_region, sources=sources)
+        if book is not None:
+            book.close(tables, run)
     return done

@@ -43,6 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -274,16 +275,21 @@ class _Sources:
                  text: dict[str, str]) -> None:
         self.docs: dict[str, _Doc] = {}
         self.page_word, self.line_word = text["page"], text["line"]
-        header, rows = tables.get("documents", ((), ()))
-        idx = {name: k for k, name in enumerate(header)}
-        for row in rows:
-            doc_id = str(row[idx["doc_id"]]) if "doc_id" in idx else ""
-            self.docs[doc_id] = _Doc(*(str(row[idx[c]]) if c in idx and row[idx[c]] is not None else ""
-                                       for c in ("source_path", "format", "meeting_date")))
+        self.add(*tables.get("documents", ((), ())))
         folder = Path(os.path.abspath(folder))
         for doc_id, path in (sources or {}).items():
             doc = self.docs.setdefault(str(doc_id), _Doc(source_path=Path(path).name))
             doc.link = _relative_link(Path(path), folder)
+
+    def add(self, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Rows of the documents table (a workbook written as results come learns them one by one)."""
+        idx = {name: k for k, name in enumerate(header)}
+        for row in rows:
+            doc_id = str(row[idx["doc_id"]]) if "doc_id" in idx else ""
+            doc = self.docs.setdefault(doc_id, _Doc())
+            doc.source_path, doc.format, doc.meeting_date = (
+                str(row[idx[c]]) if c in idx and row[idx[c]] is not None else ""
+                for c in ("source_path", "format", "meeting_date"))
 
     def label(self, doc_id: Any, page: Any = 0, line: Any = 0) -> tuple[str, str]:
         doc = self.docs.get(str(doc_id))
@@ -581,30 +587,80 @@ def _source_kind(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str | 
 # --------------------------------------------------------------------------- table sheets
 
 
-def _write_table(book: _Book, table: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
-                 sheet_title: str, headers: Mapping[str, str]) -> list[str]:
-    """The table on one sheet, or on several when it is longer than a sheet. Returns the sheet names."""
-    writer = _RowWriter(book, table, header, _source_kind(header, rows))
-    shown = writer.shown_headers(headers)
-    widths = writer.widths(rows, shown)
-    writer.fit(widths)
-    per_sheet = MAX_ROWS - 1
-    chunks = [rows[i: i + per_sheet] for i in range(0, len(rows), per_sheet)] or [rows[:0]]
-    names = []
-    for n, chunk in enumerate(chunks, start=1):
-        ws = book.sheet(sheet_title if n == 1 else f"{sheet_title} ({n})")
-        names.append(ws.get_name())
-        for k, w in enumerate(widths):
+class _TableStream:
+    """One table on its sheet, written as its rows come: the first ``WIDTH_SAMPLE`` rows are held
+    to fit the column widths (or, given the whole table, a sample spread over it), then rows go
+    straight to the sheet; a table longer than a sheet continues on ``Vedtak (2)`` and so on."""
+
+    def __init__(self, book: _Book, table: str, header: Sequence[str], title: str, headers: Mapping[str, str],
+                 first: Any = None) -> None:
+        self.book, self.table, self.header, self.title, self.headers = book, table, list(header), title, headers
+        self.first = first  # the first sheet, made beforehand to fix the order of the sheets
+        self.held: list[Sequence[Any]] = []
+        self.writer: _RowWriter | None = None
+        self.shown: list[str] = []
+        self.widths: list[float] = []
+        self.names: list[str] = []
+        self.ws: Any = None
+        self.r = 0  # the next row of the current sheet
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        if self.writer is None:
+            self.held.extend(rows)
+            if len(self.held) >= WIDTH_SAMPLE:
+                self._start(self.held)
+        else:
+            self._write(rows)
+
+    def write_all(self, rows: Sequence[Sequence[Any]]) -> list[str]:
+        """The whole table at once (it may be a spool on disk: it is read, not copied)."""
+        self._start(rows)
+        return self.finish()
+
+    def _start(self, sample: Sequence[Sequence[Any]]) -> None:
+        self.writer = writer = _RowWriter(self.book, self.table, self.header, _source_kind(self.header, sample))
+        self.shown = writer.shown_headers(self.headers)
+        self.widths = writer.widths(sample, self.shown)
+        writer.fit(self.widths)
+        self._new_sheet()
+        held, self.held = self.held, []
+        self._write(held if held else sample)
+
+    def _new_sheet(self) -> None:
+        n = len(self.names) + 1
+        ws = self.first if n == 1 and self.first is not None else \
+            self.book.sheet(self.title if n == 1 else f"{self.title} ({n})")
+        self.names.append(ws.get_name())
+        for k, w in enumerate(self.widths):
             ws.set_column(k, k, w)
         ws.freeze_panes(1, 0)
         ws.repeat_rows(0)
         ws.fit_to_pages(1, 0)
         ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
-        writer.write_header(ws, 0, shown)
-        writer.write_rows(ws, 1, chunk)
-        writer.colour_status(ws, 1, len(chunk))
-        book.add_table(ws, 0, 0, len(chunk), shown)
-    return names
+        assert self.writer is not None
+        self.writer.write_header(ws, 0, self.shown)
+        self.ws, self.r = ws, 1
+
+    def _write(self, rows: Iterable[Sequence[Any]]) -> None:
+        assert self.writer is not None
+        remaining = iter(rows)
+        for row in remaining:  # one more row: on this sheet, or on the next when this one is full
+            if self.r >= MAX_ROWS:
+                self._end_sheet()
+                self._new_sheet()
+            self.r = self.writer.write_rows(self.ws, self.r, chain((row,), islice(remaining, MAX_ROWS - self.r - 1)))
+
+    def _end_sheet(self) -> None:
+        assert self.writer is not None
+        self.writer.colour_status(self.ws, 1, self.r - 1)
+        self.book.add_table(self.ws, 0, 0, self.r - 1, self.shown)
+
+    def finish(self) -> list[str]:
+        """Close the table (an empty one too gets its sheet); returns the names of its sheets."""
+        if self.writer is None:
+            self._start(self.held)
+        self._end_sheet()
+        return self.names
 
 
 def _errors_table(tables: Tables) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -718,10 +774,9 @@ class _Cells:
                     ws.write_string(r, c, clean_text(str(value)), fmt)
 
 
-def _write_overview(book: _Book, tables: Tables, run: Mapping[str, Any],
+def _write_overview(book: _Book, ws: Any, tables: Tables, run: Mapping[str, Any],
                     themes_names: Mapping[str, str]) -> None:
     text = book.text
-    ws = book.sheet(text["overview"])
     name = ws.get_name()
     cells = _Cells()
     bold = book.fmt(bold=True, valign="top")
@@ -1061,43 +1116,90 @@ def _stored_package() -> Iterator[None]:
 # --------------------------------------------------------------------------- the workbook
 
 
-def write_workbook(path: Path, tables: Tables, run: Mapping[str, Any], *, lang: str = "nb",
-                   per_region: bool = False, sources: Mapping[str, Path] | None = None) -> None:
-    """Write ``minutes.xlsx`` at ``path`` (atomically).
+class Workbook:
+    """``minutes.xlsx`` written as a run's results come: the ``streamed`` tables (name -> header)
+    take each document's rows with :meth:`add`, in order; :meth:`close` writes the rest (tables
+    given whole, the overview, the errors, the region sheets) and moves the file into place. A
+    workbook that is not closed leaves nothing behind (:meth:`discard`, or use it as a context
+    manager).
 
-    ``tables``: table name -> (header, rows), headers the snake_case columns of the row classes;
-    unknown tables are written the same way. ``run``: the run row (started, finished, version,
-    inputs, documents, ok, failed, seconds, workers). ``sources``: doc_id -> the source file on disk
-    (``SourceFile.path``); the ``Kilde`` cells link to it by a path relative to the workbook's
-    folder. Without it, ``Kilde`` shows file and place but does not link.
-    """
-    sheets, headers, text, themes = _names(lang)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp.xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        wb = xlsxwriter.Workbook(str(tmp), {
+    ``sources``: doc_id -> the source file on disk (``SourceFile.path``); the ``Kilde`` cells link to
+    it by a path relative to the workbook's folder. Without it, ``Kilde`` shows file and place but
+    does not link."""
+
+    def __init__(self, path: Path, streamed: Mapping[str, Sequence[str]] | None = None, *, lang: str = "nb",
+                 per_region: bool = False, sources: Mapping[str, Path] | None = None) -> None:
+        self.sheets, self.headers, self.text, self.themes = _names(lang)
+        self.path, self.per_region = Path(path), per_region
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.xlsx", dir=self.path.parent)
+        os.close(fd)
+        self.tmp = Path(tmp_name)
+        self.wb = xlsxwriter.Workbook(str(self.tmp), {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False, "default_date_format": "yyyy-mm-dd",
         })
-        wb.set_properties({"title": text["title"], "comments": f"minutes {run.get('version', '')}"})
-        book = _Book(wb, lang, text, _Sources(tables, sources, path.parent, text))
-        main_sheets = {t: sheets.get(t, t) for t in tables}
-        _write_overview(book, tables, run, themes)
+        self.wb.set_properties({"title": self.text["title"]})
+        self.book = _Book(self.wb, lang, self.text, _Sources({}, sources, self.path.parent, self.text))
+        self.overview = self.book.sheet(self.text["overview"])  # the first sheet, written last
+        self.streams = {table: _TableStream(self.book, table, header, self.sheets.get(table, table), self.headers,
+                                            first=self.book.sheet(self.sheets.get(table, table)))
+                        for table, header in (streamed or {}).items()}
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Rows of a streamed table (one document's, say); documents rows before the other rows of
+        their documents, so that ``Kilde`` can name the file."""
+        stream = self.streams[table]
+        if table == "documents":
+            self.book.sources.add(stream.header, rows)
+        stream.add(rows)
+
+    def close(self, tables: Tables, run: Mapping[str, Any]) -> None:
+        """Finish the streamed tables, write the tables of ``tables`` that were not streamed (table
+        name -> (header, rows), headers the snake_case columns of the row classes; unknown tables
+        are written the same way), the overview of all of them and the ``run`` row (started,
+        finished, version, inputs, documents, ok, failed, seconds, workers), and move the file into
+        place."""
+        book = self.book
+        self.wb.set_properties({"title": self.text["title"], "comments": f"minutes {run.get('version', '')}"})
+        if "documents" in tables and "documents" not in self.streams:
+            book.sources.add(*tables["documents"])
+        main_sheets = {t: self.sheets.get(t, t) for t in tables}
         for table, (header, rows) in tables.items():
-            main_sheets[table] = _write_table(book, table, header, rows, sheets.get(table, table), headers)[0]
+            if table in self.streams:
+                main_sheets[table] = self.streams[table].finish()[0]
+            else:
+                stream = _TableStream(book, table, header, self.sheets.get(table, table), self.headers)
+                main_sheets[table] = stream.write_all(rows)[0]
         err_header, err_rows = _errors_table(tables)
         if err_header:
-            _write_table(book, "errors", err_header, err_rows, text["errors"], headers)
-        if per_region:
-            _write_region_sheets(book, tables, headers, main_sheets)
+            _TableStream(book, "errors", err_header, self.text["errors"], self.headers).write_all(err_rows)
+        if self.per_region:
+            _write_region_sheets(book, tables, self.headers, main_sheets)
+        _write_overview(book, self.overview, tables, run, self.themes)
         with _stored_package():
-            wb.close()
+            self.wb.close()
         for k, spec in enumerate(book.tables, start=1):
-            spec.name = f"{text['table']}{k}"
-        with atomic_path(path, "wb") as f:
-            _finish_package(tmp, f, book.tables, book.links)
-    finally:
-        tmp.unlink(missing_ok=True)
+            spec.name = f"{self.text['table']}{k}"
+        try:
+            with atomic_path(self.path, "wb") as f:
+                _finish_package(self.tmp, f, book.tables, book.links)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the temporary file (the workbook is not written)."""
+        self.tmp.unlink(missing_ok=True)
+
+
+def write_workbook(path: Path, tables: Tables, run: Mapping[str, Any], *, lang: str = "nb",
+                   per_region: bool = False, sources: Mapping[str, Path] | None = None) -> None:
+    """Write ``minutes.xlsx`` at ``path`` (atomically) from whole tables: see :class:`Workbook`."""
+    with Workbook(path, lang=lang, per_region=per_region, sources=sources) as book:
+        book.close(tables, run)
