@@ -34,7 +34,8 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
-# `make bench BENCH_ARGS="--docs 1000 --growth 1000,5000"` for the larger figures.
+# All figures on a 1000-document archive, RSS growth 1000 -> 5000 documents; the first run makes the
+# archives (some minutes). Quicker: `make bench BENCH_ARGS="--docs 200 --growth '' --skip excel"`.
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import typing
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+# Arrow allocates with the C library's allocator, which gives memory back between row groups;
+# Arrow's default (mimalloc) keeps what the largest groups took, and the peak then grows with the
+# archive. Read when pyarrow is first imported; an ARROW_DEFAULT_MEMORY_POOL of the user wins.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
 
 DATE_COLUMNS = {"meeting_date", "date"}
 _ARROW = {"integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32(), "string": pa.string(),
@@ -63,7 +69,7 @@ def _value(kind: str, value: Any) -> Any:
 
 
 #: Rows per Parquet row group: the rows of one group are in memory at a time while writing.
-ROW_GROUP = 50_000
+ROW_GROUP = 10_000
 
 
 def write_parquet(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], types: Sequence[str]) -> None:

@@ -39,6 +39,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -72,6 +73,8 @@ CHART_REGIONS = 25
 THEME_WIDTH = 42  # the main themes column of the overview
 #: Rows looked at to fit the column widths of a long table (spread over the whole table).
 WIDTH_SAMPLE = 5_000
+#: Rows held to fit the column widths of a table written as its rows come (its first rows).
+STREAM_SAMPLE = 1_000
 
 _ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BAD_SHEET_CHARS_RE = re.compile(r"[\[\]:*?/\\\x00-\x1f]+")
@@ -351,6 +354,32 @@ class _TableSpec:
     name: str = ""
 
 
+class _Links:
+    """The hyperlinks of one sheet, one per run of rows with the same target: rows and column in
+    arrays (a workbook of a large archive has many), and no more than ``MAX_LINKS`` (Excel's limit:
+    the rest would not be written)."""
+
+    def __init__(self) -> None:
+        self.first, self.last, self.col = array("l"), array("l"), array("l")
+        self.target: list[str] = []
+
+    def add(self, row: int, col: int, target: str) -> None:
+        """A cell at ``row``, ``col`` links to ``target``: a new link, or the run above gets longer."""
+        if self.target and self.last[-1] == row - 1 and self.col[-1] == col and self.target[-1] == target:
+            self.last[-1] = row
+        elif len(self.target) < MAX_LINKS:
+            self.first.append(row)
+            self.last.append(row)
+            self.col.append(col)
+            self.target.append(target)
+
+    def __len__(self) -> int:
+        return len(self.target)
+
+    def __iter__(self) -> Iterator[tuple[int, int, int, str]]:
+        return zip(self.first, self.last, self.col, self.target)
+
+
 @dataclass
 class _Book:
     """The xlsxwriter workbook with the formats, names, tables and hyperlinks of this run."""
@@ -361,8 +390,8 @@ class _Book:
     sources: _Sources
     used_names: set[str] = field(default_factory=set)
     tables: list[_TableSpec] = field(default_factory=list)
-    #: sheet -> hyperlinks as [first_row, last_row, column, target]: one per run of rows with one source
-    links: dict[str, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
+    #: sheet -> its hyperlinks: one per run of rows with one source
+    links: dict[str, _Links] = field(default_factory=lambda: defaultdict(_Links))
     _formats: dict[tuple[tuple[str, Any], ...], Any] = field(default_factory=dict)
 
     def fmt(self, **props: Any) -> Any:
@@ -493,8 +522,7 @@ class _RowWriter:
         wrap_cols, set_row, source, kilde = self.wrap_cols, ws.set_row, self.source, self.kilde
         kilde_col = c0 + len(self.cols)
         illegal, long_text, starts = _ILLEGAL_RE.search, MAX_CHARS // 2, FORMULA_START
-        links = self.book.links[ws.get_name()]
-        run: list[Any] = [-2, -2, kilde_col, ""]
+        add_link = self.book.links[ws.get_name()].add
         r = r0
         for row in rows:
             lines = 1
@@ -540,11 +568,7 @@ class _RowWriter:
                         label = clean_text(label, marker)
                     write_string(r, kilde_col, label, link_fmt if target else source_fmt)
                     if target:
-                        if run[3] == target and run[1] == r - 1:
-                            run[1] = r
-                        else:
-                            run = [r, r, kilde_col, target]
-                            links.append(run)
+                        add_link(r, kilde_col, target)
             r += 1
         return r
 
@@ -587,6 +611,20 @@ def _source_kind(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str | 
 # --------------------------------------------------------------------------- table sheets
 
 
+#: Rows written between two calls of :func:`_forget_written_rows`.
+_FORGET_EVERY = 2_000
+
+
+def _forget_written_rows(ws: Any, below: int) -> None:
+    """Drop the row heights xlsxwriter keeps of rows it has written out (constant_memory writes a
+    row as the next one starts; it keeps the heights only to place images, which table sheets do
+    not have), so that a long sheet does not hold one entry per row."""
+    for kept in (getattr(ws, "row_info", None), getattr(ws, "row_sizes", None)):
+        if isinstance(kept, dict) and kept:
+            for row in [row for row in kept if row < below]:
+                del kept[row]
+
+
 class _TableStream:
     """One table on its sheet, written as its rows come: the first ``WIDTH_SAMPLE`` rows are held
     to fit the column widths (or, given the whole table, a sample spread over it), then rows go
@@ -607,7 +645,7 @@ class _TableStream:
     def add(self, rows: Iterable[Sequence[Any]]) -> None:
         if self.writer is None:
             self.held.extend(rows)
-            if len(self.held) >= WIDTH_SAMPLE:
+            if len(self.held) >= STREAM_SAMPLE:
                 self._start(self.held)
         else:
             self._write(rows)
@@ -648,7 +686,9 @@ class _TableStream:
             if self.r >= MAX_ROWS:
                 self._end_sheet()
                 self._new_sheet()
-            self.r = self.writer.write_rows(self.ws, self.r, chain((row,), islice(remaining, MAX_ROWS - self.r - 1)))
+            room = min(MAX_ROWS - self.r, _FORGET_EVERY)
+            self.r = self.writer.write_rows(self.ws, self.r, chain((row,), islice(remaining, room - 1)))
+            _forget_written_rows(self.ws, self.r - 1)
 
     def _end_sheet(self) -> None:
         assert self.writer is not None
@@ -682,7 +722,7 @@ class _RegionStats:
     docs: set[str] = field(default_factory=set)
     adopted: int = 0
     proposed: int = 0
-    persons: set[str] = field(default_factory=set)
+    persons: set[int] = field(default_factory=set)  # hashes of the casefolded names: only counted
     themes: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -735,14 +775,14 @@ def region_stats(tables: Tables, no_region: str = "(uten region)") -> list[_Regi
     if {"doc_id", "name"} <= idx.keys():
         for row in rows:
             for s in by_doc.get(str(row[idx["doc_id"]]), ()):
-                s.persons.add(str(row[idx["name"]]).casefold())
+                s.persons.add(hash(str(row[idx["name"]]).casefold()))
     idx, rows = table("topics")
     if {"doc_id", "region", "theme"} <= idx.keys():
-        seen: set[tuple[str, str, str]] = set()
+        seen: set[int] = set()  # hashes of (document, region, theme): only counted
         for row in rows:
             key = (str(row[idx["doc_id"]]), str(row[idx["region"]] or ""), str(row[idx["theme"]]))
-            if key[1] in stats and key not in seen:
-                seen.add(key)
+            if key[1] in stats and hash(key) not in seen:
+                seen.add(hash(key))
                 stats[key[1]].themes[key[2]] += 1
     return sorted(stats.values(), key=lambda s: (s.region == no_region, -s.decisions, -len(s.docs), s.region))
 
@@ -988,12 +1028,12 @@ def _sheet_parts(src: zipfile.ZipFile) -> dict[str, str]:
 @dataclass
 class _SheetAdditions:
     tables: list[tuple[int, _TableSpec]] = field(default_factory=list)
-    links: list[list[Any]] = field(default_factory=list)
+    links: Iterable[tuple[int, int, int, str]] = ()
     rel_ids: dict[str, str] = field(default_factory=dict)  # hyperlink target -> relationship id
 
     def hyperlinks(self) -> bytes:
         refs = []
-        for first, last, col, target in self.links[:MAX_LINKS]:
+        for first, last, col, target in self.links:
             rel = self.rel_ids.setdefault(target, f"rIdLink{len(self.rel_ids) + 1}")
             refs.append(f'<hyperlink ref="{xl_range(first, col, last, col)}" r:id="{rel}"/>')
         return "".join(refs).encode()
@@ -1055,7 +1095,7 @@ def _copy_sheet(source: Any, target: Any, add: _SheetAdditions) -> None:
 
 
 def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec],
-                    links: Mapping[str, list[list[Any]]]) -> None:
+                    links: Mapping[str, _Links]) -> None:
     """Copy the package ``source`` into the open file ``target``, adding the Excel tables and the
     hyperlinks, and compressing it (xlsxwriter stored it uncompressed)."""
     with zipfile.ZipFile(source) as src:

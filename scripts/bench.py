@@ -1,6 +1,6 @@
 """``make bench``: the figures of issues 5 and 6, measured side by side in one run.
 
-    python scripts/bench.py [--docs 200] [--out data/bench] [--growth 1000,5000] [--skip excel,...]
+    python scripts/bench.py [--docs 1000] [--out data/bench] [--growth 1000,5000] [--skip excel,...]
 
 On a synthetic archive (``scripts/bench_corpus.py``) it runs ``python -m pipeline run`` in child
 processes and measures:
@@ -10,10 +10,12 @@ processes and measures:
   one file changed, with the number of documents reprocessed (read from ``.state/state.sqlite``);
 - 1 worker against 2 (or all cores): throughput ratio, and whether the tables are identical;
 - the pipeline on the text PDFs alone against pdfplumber's bare ``page.extract_text()`` over the
-  same files, both in one process (pages/s per core);
+  same files (``--baseline-pages``, 1000 by default), both in one process (pages/s per core), as
+  whole runs and past start-up (each also run on the first file alone);
+- the machine's own ceiling for a process pool: two busy processes (a pure-Python loop) against one;
 - 100,000 decision rows written by ``pipeline.workbook.write_workbook`` against xlsxwriter's
   ``constant_memory`` mode, each in its own process (time and peak memory);
-- with ``--growth 1000,5000``: peak RSS of a full run on each archive size, and its growth.
+- ``--growth 1000,5000`` (the default): peak RSS of a full run on each archive size, and its growth.
 
 A table goes to stdout and every figure to ``OUT/bench-results.json``.
 """
@@ -461,6 +463,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     if args.growth:
         results["growth"] = {}
         for n in args.growth:
+            if n == args.docs:  # the full run above
+                results["growth"][str(n)] = results["full"]
+                continue
             c = args.out / f"corpus-{n}-s{args.seed}"
             log_step(f"RSS growth: archive of {n} documents")
             bench_corpus.generate(n, c, args.seed)
@@ -588,13 +593,14 @@ def report(r: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=int, default=200, help="documents in the archive (default 200)")
+    parser.add_argument("--docs", type=int, default=1000, help="documents in the archive (default 1000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "bench",
                         help="folder for the archive, the runs and bench-results.json (default data/bench)")
     parser.add_argument("--workers", type=int, default=0, help="workers of the full run (default: the cores)")
-    parser.add_argument("--growth", type=lambda s: [int(x) for x in s.split(",")], default=[],
-                        help="archive sizes for the RSS-growth figure, e.g. 1000,5000")
+    parser.add_argument("--growth", type=lambda s: [int(x) for x in s.split(",") if x], default=[1000, 5000],
+                        help="archive sizes for the RSS-growth figure (default 1000,5000; '' for none); the "
+                             "first run of an archive size makes the archive, which takes a while")
     parser.add_argument("--skip", type=lambda s: set(s.split(",")), default=set(),
                         help=f"leave out some of: {','.join(STEPS)}")
     parser.add_argument("--baseline-pages", type=int, default=1000,
