@@ -23,3 +23,14 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def cases(name: str) -> list[dict]:
     """Test cases kept as data in tests/cases/<name>.json."""
     return json.loads((TESTS / "cases" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> dict[str, Path]:
+    """Source files of the documents of ``tests.test_workbook.make_tables`` (doc_id -> path)."""
+    raw = tmp_path / "raw"
+    (raw / "2021").mkdir(parents=True)
+    files = {"mote": raw / "2021" / "møte 1.pdf", "notat": raw / "notat.txt", "odelagt": raw / "ødelagt.docx"}
+    for path in files.values():
+        path.write_bytes(b"x")
+    return files

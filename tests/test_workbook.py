@@ -79,16 +79,6 @@ def make_tables() -> dict[str, tuple[list[str], list[tuple]]]:
 
 
 @pytest.fixture
-def sources(tmp_path: Path) -> dict[str, Path]:
-    raw = tmp_path / "raw"
-    (raw / "2021").mkdir(parents=True)
-    files = {"mote": raw / "2021" / "møte 1.pdf", "notat": raw / "notat.txt", "odelagt": raw / "ødelagt.docx"}
-    for path in files.values():
-        path.write_bytes(b"x")
-    return files
-
-
-@pytest.fixture
 def written(tmp_path: Path, sources: dict[str, Path]) -> tuple[Path, dict]:
     tables = make_tables()
     path = tmp_path / "out" / "minutes.xlsx"
