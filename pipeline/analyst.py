@@ -69,7 +69,7 @@ def _value(kind: str, value: Any) -> Any:
 
 
 #: Rows per Parquet row group: the rows of one group are in memory at a time while writing.
-ROW_GROUP = 10_000
+ROW_GROUP = 5_000
 
 
 def write_parquet(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], types: Sequence[str]) -> None:

@@ -722,12 +722,19 @@ class _RegionStats:
     docs: set[str] = field(default_factory=set)
     adopted: int = 0
     proposed: int = 0
-    persons: set[int] = field(default_factory=set)  # hashes of the casefolded names: only counted
+    #: hashes of the casefolded names of its participants, repeats included (an array: a few bytes
+    #: each, where a set of them would take tens of MB on a large archive); see :attr:`person_count`
+    persons: array[int] = field(default_factory=lambda: array("q"))
     themes: Counter[str] = field(default_factory=Counter)
 
     @property
     def decisions(self) -> int:
         return self.adopted + self.proposed
+
+    @property
+    def person_count(self) -> int:
+        """Distinct persons (by name, case aside)."""
+        return len(set(self.persons))
 
 
 def region_stats(tables: Tables, no_region: str = "(uten region)") -> list[_RegionStats]:
@@ -775,7 +782,7 @@ def region_stats(tables: Tables, no_region: str = "(uten region)") -> list[_Regi
     if {"doc_id", "name"} <= idx.keys():
         for row in rows:
             for s in by_doc.get(str(row[idx["doc_id"]]), ()):
-                s.persons.add(hash(str(row[idx["name"]]).casefold()))
+                s.persons.append(hash(str(row[idx["name"]]).casefold()))
     idx, rows = table("topics")
     if {"doc_id", "region", "theme"} <= idx.keys():
         seen: set[int] = set()  # hashes of (document, region, theme): only counted
@@ -877,7 +884,7 @@ def _write_overview(book: _Book, ws: Any, tables: Tables, run: Mapping[str, Any]
                     text_lines(main, _chars_per_line(THEME_WIDTH)))
         if lines > 1:
             cells.heights[i] = LINE_HEIGHT * lines
-        for k, value in enumerate((s.region, len(s.docs), s.adopted, s.proposed, len(s.persons), main)):
+        for k, value in enumerate((s.region, len(s.docs), s.adopted, s.proposed, s.person_count, main)):
             cells.put(i, k, value, wrap if k in (0, 5) else number)
         for k, t in enumerate(theme_ids, start=6):
             cells.put(i, k, s.themes.get(t, 0), grid_fmt)
