@@ -20,7 +20,6 @@ class DocContext:
     doc_id: str
     blocks: list[Block]
     docs: list[Doc | None]  # one spaCy doc per block, None for blank lines
-    texts: list[str | None]  # the text each doc was made from (``doc.text`` rebuilds it token by token)
     raw: RawDocument | None = None
     found: dict[str, Any] = field(default_factory=dict)
 
@@ -47,6 +46,4 @@ def build_context(doc_id: str, lines: list[Line], raw: RawDocument | None = None
     texts = [nlp_text(b) for b in blocks if b.kind != "blank"]
     parsed = iter(nlp().pipe(texts, batch_size=256))
     docs = [None if b.kind == "blank" else next(parsed) for b in blocks]
-    shown = iter(texts)
-    return DocContext(doc_id=doc_id, blocks=blocks, docs=docs, texts=[None if d is None else next(shown) for d in docs],
-                      raw=raw)
+    return DocContext(doc_id=doc_id, blocks=blocks, docs=docs, raw=raw)

@@ -133,9 +133,9 @@ def _sentences(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
         doc = ctx.docs[i]
         if doc is None or i in covered or b.kind not in ("para", "bullet") or not doc.spans.get("persons"):
             continue
-        offset = 0
-        for sentence in _SENTENCE_SPLIT.split(text_of(doc)):
-            start = text_of(doc).index(sentence, offset)
+        offset, text = 0, text_of(doc)
+        for sentence in _SENTENCE_SPLIT.split(text):
+            start = text.index(sentence, offset)
             offset = start + len(sentence)
             attendance = next((name for name, pattern in SENTENCES if pattern.search(sentence)), None)
             if attendance is None:
@@ -156,13 +156,14 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
         doc = ctx.docs[i]
         if doc is None or i in covered or b.kind == "row":
             continue
+        text = text_of(doc)
         for span in doc.spans.get("persons", []):
-            before = text_of(doc)[:span.start_char]
+            before = text[:span.start_char]
             role = role_before(before)
-            if not role and span.start_char == 0 and span.end_char >= len(text_of(doc).rstrip(" ,")):
+            if not role and span.start_char == 0 and span.end_char >= len(text.rstrip(" ,")):
                 role = _signature_role(ctx, i)
             if not role:
-                role = role_after(text_of(doc)[span.end_char:])
+                role = role_after(text[span.end_char:])
             if role or span[-1].text in lasts:
                 found.add(span.text, role, "", "mentioned", b)
 

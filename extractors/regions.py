@@ -19,7 +19,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from extractors.context import DocContext
-from extractors.nlp import gazetteer, regions
+from extractors.nlp import gazetteer, regions, text_of
 from pipeline.models import RegionRow
 from pipeline.sections import Block
 
@@ -80,7 +80,7 @@ def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
         ents = [e for e in doc.ents if e.label_ == "REGION"]
         persons = [(p.start, p.end) for p in doc.spans.get("persons", [])]
         for ent in ents:
-            if _part_of_council_name(ent.ent_id_, ctx.texts[i][: ent.start_char]):  # type: ignore[index]
+            if _part_of_council_name(ent.ent_id_, text_of(doc)[: ent.start_char]):
                 continue
             if any(s <= ent.start and ent.end <= e for s, e in persons):
                 continue  # "Hole" in "Marit Hole Pettersen"

@@ -13,7 +13,7 @@ Each row keeps its evidence: the line the first keyword hit is in.
 from __future__ import annotations
 
 from extractors.context import DocContext
-from extractors.nlp import regions, theme_hits
+from extractors.nlp import regions, text_of, theme_hits
 from extractors.regions import accepted
 from pipeline.models import TopicRow
 
@@ -48,9 +48,10 @@ def _themes_in(ctx: DocContext, start: int, end: int) -> dict[str, list[tuple[in
     """theme -> [(block index, evidence)] for keyword hits in blocks[start:end]."""
     out: dict[str, list[tuple[int, str]]] = {}
     for i in range(start, end):
-        text = ctx.texts[i]
-        if text is None:
+        doc = ctx.docs[i]
+        if doc is None:
             continue
+        text = text_of(doc)
         for theme, _, offset in theme_hits(text):
             out.setdefault(theme, []).append((i, _evidence(text, offset)))
     return out
