@@ -18,7 +18,7 @@ from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.state import PlanItem, StateError, StateStore, fingerprint
+from pipeline.state import PlanItem, StateStore, fingerprint
 
 if TYPE_CHECKING:
     from pipeline.export import Exported
@@ -164,19 +164,12 @@ def in_order(sources: Sequence[SourceFile], todo: dict[str, PlanItem], store: St
     held: dict[str, DocumentResult | None] = {}
     for source in sources:
         doc_id = source.doc_id
-        result: DocumentResult | None
-        if doc_id in todo:
-            while doc_id not in held:
-                new = next(fresh)
-                store.put(new, todo[new.document.doc_id].stamp)
-                progress.step(new.document.source_path)
-                held[new.document.doc_id] = new if len(held) < HOLD else None
-            result = held.pop(doc_id) or store.get(doc_id)
-        else:
-            result = store.get(doc_id)
-        if result is None:
-            raise StateError(f"no stored result for {doc_id!r}: rerun with --full")
-        yield result
+        while doc_id in todo and doc_id not in held:
+            new = next(fresh)
+            store.put(new, todo[new.document.doc_id].stamp)
+            progress.step(new.document.source_path)
+            held[new.document.doc_id] = new if len(held) < HOLD else None
+        yield held.pop(doc_id, None) or store.result(doc_id)
 
 
 def run(options: RunOptions) -> Summary:

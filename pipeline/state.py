@@ -377,13 +377,17 @@ class StateStore:
         row = self.db.execute("SELECT result FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return decode_result(row[0]) if row else None
 
+    def result(self, doc_id: str) -> DocumentResult:
+        """The cached result of ``doc_id``, which must be there."""
+        result = self.get(doc_id)
+        if result is None:
+            raise StateError(f"no stored result for {doc_id!r}: rerun with --full")
+        return result
+
     def results(self, doc_ids: Iterable[str]) -> Iterator[DocumentResult]:
         """The cached results of ``doc_ids`` in that order, read one at a time."""
         for doc_id in doc_ids:
-            result = self.get(doc_id)
-            if result is None:
-                raise StateError(f"no stored result for {doc_id!r}: rerun with --full")
-            yield result
+            yield self.result(doc_id)
 
     def statuses(self) -> dict[str, str]:
         """doc_id -> "ok" or "error" for every stored document, without reading the results."""

@@ -52,8 +52,8 @@ class _Store:
         self.puts.append(result.document.doc_id)
         self.saved[result.document.doc_id] = result
 
-    def get(self, doc_id: str) -> DocumentResult | None:
-        return self.saved.get(doc_id)
+    def result(self, doc_id: str) -> DocumentResult:
+        return self.saved[doc_id]
 
 
 def _result(doc_id: str) -> DocumentResult:
