@@ -265,4 +265,4 @@ def columns(row_class: type) -> list[str]:
     >>> columns(AgendaItemRow)
     ['doc_id', 'number', 'title', 'page', 'line']
     """
-    return [f.name for f in fields(row_class)]
+    return list(_access(row_class)[0])

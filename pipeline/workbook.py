@@ -626,8 +626,8 @@ def _forget_written_rows(ws: Any, below: int) -> None:
 
 
 class _TableStream:
-    """One table on its sheet, written as its rows come: the first ``WIDTH_SAMPLE`` rows are held
-    to fit the column widths (or, given the whole table, a sample spread over it), then rows go
+    """One table on its sheet, written as its rows come: the first ``STREAM_SAMPLE`` rows are held
+    to fit the column widths (or, given the whole table, ``WIDTH_SAMPLE`` rows spread over it), then rows go
     straight to the sheet; a table longer than a sheet continues on ``Vedtak (2)`` and so on."""
 
     def __init__(self, book: _Book, table: str, header: Sequence[str], title: str, headers: Mapping[str, str],
