@@ -11,7 +11,7 @@ from functools import cache
 
 from extractors.context import DocContext
 from extractors.dates import find_dates, first_date
-from extractors.nlp import read_jsonl, regions
+from extractors.lexicons import read_jsonl, regions
 from pipeline.sections import Block, clean
 
 _NYNORSK = re.compile(r"\b(ikkje|eg|vere|korleis|kva|frå|sjølv|dei|òg|berre|mykje|difor|vedteke|handsaming|møtestad)\b",

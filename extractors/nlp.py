@@ -15,11 +15,9 @@ There is no trained Norwegian model on PyPI, so everything is rules and lexicons
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 import spacy
@@ -27,65 +25,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-
-def read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
-    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-# --------------------------------------------------------------------------- lexicons
-
-
-@dataclass(frozen=True)
-class Region:
-    id: str
-    name: str
-    kind: str
-    code: str
-    members: tuple[str, ...] = ()
-    member_codes: tuple[str, ...] = ()
-    county_codes: tuple[str, ...] = ()
-    valid_from: str | None = None
-    valid_to: str | None = None
-
-
-@cache
-def regions() -> dict[str, Region]:
-    out = {}
-    for row in read_jsonl("extractors.resources", "regions.jsonl"):
-        out[row["id"]] = Region(
-            id=row["id"], name=row["name"], kind=row["kind"], code=str(row.get("code", "")),
-            members=tuple(row.get("members") or ()), member_codes=tuple(row.get("member_codes") or ()),
-            county_codes=tuple(row.get("county_codes") or ()),
-            valid_from=row.get("valid_from"), valid_to=row.get("valid_to"),
-        )
-    return out
-
-
-@cache
-def gazetteer() -> list[dict[str, Any]]:
-    return read_jsonl("extractors.resources", "gazetteer.jsonl")
-
-
-def _read_tsv(name: str) -> dict[str, int]:
-    text = resources.files("pipeline.resources").joinpath("names", name).read_text(encoding="utf-8")
-    out = {}
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2 and parts[0] and parts[1].isdigit():
-            out[parts[0]] = int(parts[1])
-    return out
-
-
-@cache
-def first_names() -> frozenset[str]:
-    return frozenset(_read_tsv("first_names.tsv"))
-
-
-@cache
-def surnames() -> frozenset[str]:
-    return frozenset(_read_tsv("surnames.tsv"))
-
+from extractors.lexicons import Region, first_names, gazetteer, read_jsonl, regions, surnames
 
 #: Capitalised words that end a name: they belong to organisations, places and titles.
 NOT_NAME_PARTS = frozenset(

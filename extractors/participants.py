@@ -18,7 +18,8 @@ import re
 
 from extractors import participant_tables as tables
 from extractors.context import DocContext
-from extractors.nlp import nlp, surnames, text_of
+from extractors.lexicons import surnames
+from extractors.nlp import nlp, text_of
 from extractors.people import REMOTE_RE, ROLE_LABELS, Found, entries, listed, role_after, role_before, role_re
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block

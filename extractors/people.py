@@ -12,7 +12,8 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from extractors.nlp import read_jsonl, text_of
+from extractors.lexicons import read_jsonl
+from extractors.nlp import text_of
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
 

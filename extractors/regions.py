@@ -19,7 +19,8 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from extractors.context import DocContext
-from extractors.nlp import gazetteer, regions, text_of
+from extractors.lexicons import gazetteer, regions
+from extractors.nlp import text_of
 from pipeline.models import RegionRow
 from pipeline.sections import Block
 

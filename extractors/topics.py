@@ -13,7 +13,8 @@ Each row keeps its evidence: the line the first keyword hit is in.
 from __future__ import annotations
 
 from extractors.context import DocContext
-from extractors.nlp import regions, text_of, theme_hits
+from extractors.lexicons import regions
+from extractors.nlp import text_of, theme_hits
 from extractors.regions import accepted
 from pipeline.models import TopicRow
 

@@ -68,26 +68,54 @@ def _value(kind: str, value: Any) -> Any:
     return value
 
 
-#: Rows per Parquet row group: the rows of one group are in memory at a time while writing.
-ROW_GROUP = 5_000
+#: Rows per Parquet row group: an export holds up to this many rows of each table in memory while
+#: it writes them, so it is kept small.
+ROW_GROUP = 1_000
 
 
-def write_parquet(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], types: Sequence[str]) -> None:
-    """``rows`` as a typed Parquet file, written a row group at a time (memory stays flat however
-    long the table is); the same rows give the same bytes."""
-    schema = pa.schema([pa.field(name, _ARROW[kind]) for name, kind in zip(header, types)])
-    from pipeline.export import atomic_path  # export imports this module
+class ParquetStream:
+    """A typed Parquet file written as its rows come, a row group of ``ROW_GROUP`` rows at a time
+    (memory stays flat however long the table is; the same rows give the same bytes). Use it as a
+    context manager: the file is moved into place when the block ends without an error, and left
+    out when it does not."""
 
-    with atomic_path(path, "wb") as f, pq.ParquetWriter(f, schema, compression="zstd") as writer:
-        batch: list[Sequence[Any]] = []
-        written = False
+    def __init__(self, path: Path, header: Sequence[str], types: Sequence[str]) -> None:
+        from pipeline.export import atomic_path  # export imports this module
+
+        self.types = list(types)
+        self.schema = pa.schema([pa.field(name, _ARROW[kind]) for name, kind in zip(header, types)])
+        self._file = atomic_path(path, "wb")
+        self._batch: list[Sequence[Any]] = []
+        self._written = False
+        self._writer = pq.ParquetWriter(self._file.__enter__(), self.schema, compression="zstd")
+
+    def __enter__(self) -> ParquetStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        try:
+            if exc is None and (self._batch or not self._written):  # an empty table gets its empty row group
+                self._writer.write_table(_table(self.schema, self.types, self._batch))
+            self._writer.close()
+        except BaseException as error:
+            self._file.__exit__(type(error), error, error.__traceback__)  # the temporary file goes
+            raise
+        self._file.__exit__(kind, exc, tb)  # moved into place, or (after an error) gone
+
+    def extend(self, rows: Iterable[Sequence[Any]]) -> None:
+        batch = self._batch
         for row in rows:
             batch.append(row)
             if len(batch) >= ROW_GROUP:
-                writer.write_table(_table(schema, types, batch))
-                batch, written = [], True
-        if batch or not written:  # an empty table still gets its (empty) row group
-            writer.write_table(_table(schema, types, batch))
+                self._writer.write_table(_table(self.schema, self.types, batch))
+                batch.clear()
+                self._written = True
+
+
+def write_parquet(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], types: Sequence[str]) -> None:
+    """``rows`` as a typed Parquet file (see :class:`ParquetStream`)."""
+    with ParquetStream(path, header, types) as stream:
+        stream.extend(rows)
 
 
 def _table(schema: pa.Schema, types: Sequence[str], rows: Sequence[Sequence[Any]]) -> pa.Table:

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import NamedTuple
 
-from extractors.nlp import Region, regions
+from extractors.lexicons import Region, regions
 from pipeline.models import DocumentResult, DocumentRow, MeetingRow, RegionRow
 
 COUNCIL_KINDS = ("ipr", "regionråd", "samarbeidsråd")
@@ -30,6 +31,15 @@ def _body_key(body: str) -> str:
     return key[:-1] if key.endswith("ets") or key.endswith("ens") else key
 
 
+class _MeetingDoc(NamedTuple):
+    doc_id: str
+    doc_type: str
+    organisation: str
+    body: str
+    date: str
+    place: str
+
+
 def meetings(documents: Iterable[DocumentRow]) -> list[MeetingRow]:
     """One row per (body, date) that at least one document names.
 
@@ -39,16 +49,17 @@ def meetings(documents: Iterable[DocumentRow]) -> list[MeetingRow]:
     >>> [(m.meeting_id, m.documents, m.place) for m in rows]
     [('formannskapet-2026-02-12', 'a b', 'Rådhuset')]
     """
-    groups: dict[str, list[DocumentRow]] = {}
-    for d in documents:
+    groups: dict[str, list[_MeetingDoc]] = {}
+    for d in documents:  # only what a meeting row needs is kept, not the whole row of every document
         if d.status == "ok" and d.body and d.meeting_date:
             org = f"{_slug(d.organisation)}-" if d.organisation and _body_key(d.organisation) != _body_key(d.body) else ""
-            groups.setdefault(f"{org}{_body_key(d.body)}-{d.meeting_date}", []).append(d)
+            groups.setdefault(f"{org}{_body_key(d.body)}-{d.meeting_date}", []).append(
+                _MeetingDoc(d.doc_id, d.doc_type, d.organisation, d.body, d.meeting_date, d.place))
     out = []
     for key in sorted(groups):
-        docs = groups[key]
+        docs = groups.pop(key)
         out.append(MeetingRow(
-            meeting_id=key, organisation=docs[0].organisation, body=docs[0].body, date=docs[0].meeting_date,
+            meeting_id=key, organisation=docs[0].organisation, body=docs[0].body, date=docs[0].date,
             place=next((d.place for d in docs if d.place), ""), documents=" ".join(d.doc_id for d in docs),
             doc_types=" ".join(sorted({d.doc_type for d in docs}))))
     return out

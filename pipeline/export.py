@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import crossdoc
-from pipeline.analyst import column_types, write_datapackage, write_parquet
+from pipeline.analyst import ParquetStream, column_types, write_datapackage, write_parquet
 from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, as_tuple, columns
 from pipeline.spool import RowSpool
 
@@ -162,16 +162,18 @@ def export(out: Path, results: Iterable[DocumentResult],
            sources: dict[str, Path] | None = None) -> Exported:
     """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
     texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
-    store). CSV rows and the workbook's table sheets are written as they come; for Parquet and the
-    workbook's overview the rows also go to spools on disk (:mod:`pipeline.spool`) and are read back
-    from there, so memory does not grow with the archive. ``run_row`` is the row of the ``runs``
+    store). CSV rows, Parquet row groups and the workbook's table sheets are written as they come;
+    for the workbook's overview the rows also go to spools on disk (:mod:`pipeline.spool`) and are
+    read back from there, so memory does not grow with the archive. ``run_row`` is the row of the ``runs``
     table, or a function that makes it from the counts once the results are all read (a run exports
     while its workers are still busy). With ``rollup`` municipalities are reported under their
     regional council in the regions and topics tables. Every file is written to a temporary name and
     moved into place only when it is complete."""
     remove_stale_temporaries(out)
     wanted = set(formats) | {"csv"}
-    spooled = set(TABLES) if wanted & {"parquet", "xlsx"} else {"documents", "regions"}  # the rest: CSV only
+    spooled = set(TABLES) if "xlsx" in wanted else {"documents", "regions"}  # the rest: CSV and Parquet only
+    classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": crossdoc.ReferenceRow,
+                                       "runs": None}
     texts: set[str] = set()
     counts = {"documents": 0, "failed": 0, "decisions": 0, "participants": 0}
     with ExitStack() as stack:
@@ -182,6 +184,9 @@ def export(out: Path, results: Iterable[DocumentResult],
 
             book = stack.enter_context(Workbook(out / "minutes.xlsx", {t: columns(c) for t, c in TABLES.items()},
                                                 lang=lang, per_region=per_region, sources=sources))
+        parquet = {table: stack.enter_context(ParquetStream(out / "tables" / f"{table}.parquet", columns(row_class),
+                                                            column_types(row_class, columns(row_class))))
+                   for table, row_class in TABLES.items()} if "parquet" in wanted else {}
         with ExitStack() as files:
             writers = {}
             for table, row_class in TABLES.items():
@@ -198,6 +203,8 @@ def export(out: Path, results: Iterable[DocumentResult],
                     writers[table].writerows([_csv_value(v) for v in row] for row in rows)
                     if table in spooled:
                         spools[table].extend(rows)
+                    if parquet:
+                        parquet[table].extend(rows)
                     if book is not None:
                         book.add(table, rows)
                 counts["documents"] += 1
@@ -217,13 +224,11 @@ def export(out: Path, results: Iterable[DocumentResult],
         for table, (header, rows) in derived.items():
             write_csv(out / "tables" / f"{table}.csv", header, rows)
         remove_stale_texts(out, texts)
-        classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": crossdoc.ReferenceRow,
-                                           "runs": None}
         tables: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
             **{t: (columns(c), kept.get(t, ())) for t, c in TABLES.items()}, **derived}
         types = {t: column_types(classes[t], header, rows[0] if rows else ()) for t, (header, rows) in tables.items()}
-        if "parquet" in wanted:
-            for table, (header, body) in tables.items():
+        if "parquet" in wanted:  # the streamed tables are written: these are the derived ones
+            for table, (header, body) in derived.items():
                 write_parquet(out / "tables" / f"{table}.parquet", header, body, types[table])
         write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
         if book is not None:

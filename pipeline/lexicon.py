@@ -23,10 +23,12 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
+
+from pipeline.cache import cached
 
 RESOURCES = Path(__file__).parent / "resources"
 WORDS_FILE = RESOURCES / "lexicon" / "nb_words.tsv.gz"
@@ -65,6 +67,7 @@ class Lexicon:
     nb_markers: frozenset[str] = frozenset()
     nn_endings: tuple[tuple[str, str], ...] = ()  # (Nynorsk ending, Bokmål ending): ("ar", "er")
     bokmal_only: frozenset[str] = frozenset()  # Bokmål forms Nynorsk does not use (fra, ikke)
+    by_shape: dict[str, tuple[str, ...]] | None = None  # the index of :func:`_index`, when it came built
 
     def __contains__(self, word: str) -> bool:
         return word in self.zipf
@@ -129,17 +132,25 @@ def _read_names() -> set[str]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """The lexicon of this installation, read once per process."""
-    with gzip.open(WORDS_FILE, "rt", encoding="utf-8") as f:
-        zipf, proper = parse_words(f)
+    """The lexicon of this installation, read once per process: the words, names and the index of
+    shapes come from the user's cache (:mod:`pipeline.cache`) after the first run."""
     lang = json.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
-    return Lexicon(
-        zipf=zipf, proper=proper, names=frozenset(_read_names()),
-        nynorsk=frozenset(lang["nynorsk_words"]) | frozenset(lang["nn_markers"]),
+    languages = Lexicon(
+        zipf={}, nynorsk=frozenset(lang["nynorsk_words"]) | frozenset(lang["nn_markers"]),
         nn_markers=frozenset(lang["nn_markers"]), nb_markers=frozenset(lang["nb_markers"]),
-        nn_endings=tuple((nn, nb) for nn, nb in lang["nn_endings"]),
-        bokmal_only=frozenset(lang["bokmal_only"]),
+        nn_endings=tuple((nn, nb) for nn, nb in lang["nn_endings"]), bokmal_only=frozenset(lang["bokmal_only"]),
     )
+
+    def build() -> tuple[dict[str, int], frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
+        with gzip.open(WORDS_FILE, "rt", encoding="utf-8") as f:
+            zipf, proper = parse_words(f)
+        lexicon = replace(languages, zipf=zipf, proper=proper, names=frozenset(_read_names()))
+        return zipf, proper, lexicon.names, _index(lexicon)
+
+    sources = [WORDS_FILE, LANGUAGES_FILE, CONFUSIONS_FILE, GAZETTEER, Path(__file__),
+               *sorted(NAMES_DIR.glob("*.tsv"))]
+    zipf, proper, names, by_shape = cached("lexicon", sources, build)
+    return replace(languages, zipf=zipf, proper=proper, names=names, by_shape=by_shape)
 
 
 def detect_nynorsk(words: list[str], lexicon: Lexicon) -> bool:
@@ -275,6 +286,8 @@ def _align_run(true: str, seen: str) -> tuple[float, tuple[str, ...]] | None:
 @lru_cache(maxsize=2)
 def _index(lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
     """Lexicon words with æ/ø/å (the only words a repair can produce) by shape."""
+    if lexicon.by_shape is not None:
+        return lexicon.by_shape
     has_letter = re.compile("[æøå]")
     by_shape: dict[str, list[str]] = {}
     for word in chain(lexicon.zipf, sorted(lexicon.nynorsk), sorted(lexicon.name_keys)):

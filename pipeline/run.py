@@ -9,8 +9,9 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -64,7 +65,8 @@ class Summary:
 
 
 def _warm() -> None:
-    """Build the spaCy pipeline once per worker process, before the first document."""
+    """Build the spaCy pipeline before the first document (a run in this process; the rest is
+    built when a document needs it)."""
     from extractors.nlp import nlp
 
     nlp()
@@ -74,6 +76,33 @@ def _process_one(args: tuple[SourceFile, bool, float]) -> DocumentResult:
     from pipeline.process import process
 
     return process(*args)
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The start method of the process pool: a forkserver that has imported and warmed the
+    pipeline once (:mod:`pipeline.preload`), so each worker forks from it ready. Not plain fork: a
+    forked worker would inherit the run lock's file and hold the lock on after a killed run,
+    shutting the next run out until the orphaned worker ends."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.preload"])
+    return context
+
+
+def start_workers(options: RunOptions, documents: int) -> None:
+    """Start the forkserver (and its warm-up) now, in the background, when the run will need a pool:
+    it warms while this process plans and opens the export, instead of after."""
+    if documents > 1 and min(options.workers, os.cpu_count() or 1) > 1 and not options.scheduler:
+        from multiprocessing import forkserver
+
+        if pool_context().get_start_method() == "forkserver":
+            forkserver.ensure_running()
+
+
+#: Documents submitted to the pool per worker ahead of those consumed: enough to keep every worker
+#: busy, few enough that results waiting for the export cannot pile up in memory.
+AHEAD = 8
 
 
 def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[DocumentResult]:
@@ -91,16 +120,18 @@ def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[Docu
         _warm()
         yield from map(_process_one, tasks)
         return
-    # forkserver, not fork: a forked worker would inherit the run lock's file and hold the lock on
-    # after a killed run, shutting the next run out until the orphaned worker ends
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                          else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm, mp_context=pool_context())
     try:
-        # as they come (committed at once: kill -9 loses only those in flight); as_completed lets go of
-        # a future once it is yielded, and no list here holds on to them, so results do not pile up
-        for future in as_completed([pool.submit(_process_one, task) for task in tasks]):
-            yield future.result()
+        # as they come (committed at once: kill -9 loses only those in flight), with at most AHEAD
+        # documents per worker submitted and not yet handed on
+        queue = iter(tasks)
+        pending = {pool.submit(_process_one, task) for task in islice(queue, AHEAD * workers)}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            pending |= {pool.submit(_process_one, task) for task in islice(queue, len(done))}
+            for future in done:
+                yield future.result()
+            del done
     finally:  # also when the caller stops early (an export that failed): the queued documents are dropped
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -207,6 +238,7 @@ def run(options: RunOptions) -> Summary:
                 "seconds": round(time.perf_counter() - t0, 2), "workers": options.workers,
             }
 
+        start_workers(options, len(todo))
         from pipeline.export import export
 
         progress = Progress(len(todo), enabled=options.progress)

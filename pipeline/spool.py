@@ -16,8 +16,9 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, BinaryIO, overload
 
-#: Rows pickled together: large enough that pickling is fast, small enough to read back cheaply.
-CHUNK_ROWS = 2_000
+#: Rows pickled together: large enough that pickling is fast, small enough that the chunk being
+#: filled and the chunk being read (one each per spool) stay small on an archive of any size.
+CHUNK_ROWS = 500
 
 Row = tuple[Any, ...]
 
@@ -73,6 +74,10 @@ class RowSpool:
             self._cached = (k, pickle.load(self._file))
         return self._cached[1]
 
+    def forget(self) -> None:
+        """Let go of the chunk kept from the last read."""
+        self._cached = (-1, [])
+
     def row(self, index: int) -> Row:
         return self.chunk(index // self.chunk_rows)[index % self.chunk_rows]
 
@@ -108,3 +113,4 @@ class Rows(Sequence[Row]):
             end = min(indices.stop, (k // n + 1) * n)
             yield from chunk[k % n: k % n + (end - k)]
             k = end
+        self._spool.forget()  # read to the end: the last chunk is not wanted again soon

@@ -44,6 +44,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -322,6 +323,10 @@ def _relative_link(path: Path, folder: Path) -> str:
         return path.as_uri()
 
 
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+
+
+@lru_cache(maxsize=65536)  # one source is the target of links on several sheets
 def _link_target(link: str) -> str:
     """A link as the target of a hyperlink relationship, written the way Excel writes it: relative
     paths with backslashes, characters a URL cannot hold %-escaped.
@@ -332,7 +337,7 @@ def _link_target(link: str) -> str:
     if link.startswith("file:"):
         return link  # Path.as_uri() has escaped it
     # bytes of a file name that are not UTF-8 (surrogate escapes) are %-escaped as the bytes they are
-    link = "".join(f"%{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in link)
+    link = _SURROGATE_RE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02x}", link)
     out = link.replace("/", "\\").replace("%", "%25")
     for char, code in (('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"), ("[", "%5b"), ("]", "%5d"),
                        ("^", "%5e"), ("`", "%60"), ("{", "%7b"), ("}", "%7d"), ("#", "%23")):

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,19 @@ import pytest
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The start-up cache (pipeline.cache) of a test session is its own, not the user's."""
+    if "MINUTES_CACHE_DIR" not in os.environ:
+        os.environ["MINUTES_CACHE_DIR"] = config._minutes_cache = tempfile.mkdtemp(prefix="minutes-cache-")  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_minutes_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        del os.environ["MINUTES_CACHE_DIR"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -4,6 +4,8 @@ written as rows come, Parquet by row groups, rows as tuples without deep copies.
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import zipfile
 from itertools import groupby
 from pathlib import Path
@@ -153,6 +155,89 @@ def test_parquet_is_written_a_row_group_at_a_time(tmp_path, monkeypatch):
     assert file.read().column("text").to_pylist() == [row[header.index("text")] for row in rows]
     analyst.write_parquet(tmp_path / "e.parquet", header, [], types)
     assert pq.read_table(tmp_path / "e.parquet").num_rows == 0
+
+
+def test_a_parquet_stream_fed_in_pieces_is_the_file_written_at_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(analyst, "ROW_GROUP", 4)
+    header, rows = make_tables()["decisions"]
+    types = analyst.column_types(TABLES["decisions"], header)
+    analyst.write_parquet(tmp_path / "whole.parquet", header, rows, types)
+    with analyst.ParquetStream(tmp_path / "pieces.parquet", header, types) as stream:
+        for row in rows:  # one document's rows at a time, as an export gets them
+            stream.extend([row])
+    assert (tmp_path / "pieces.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+
+
+def test_a_parquet_stream_that_fails_leaves_no_file(tmp_path):
+    header, rows = make_tables()["decisions"]
+    types = analyst.column_types(TABLES["decisions"], header)
+    with pytest.raises(RuntimeError), analyst.ParquetStream(tmp_path / "d.parquet", header, types) as stream:
+        stream.extend(rows)
+        raise RuntimeError("the export stopped")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- the pool
+
+
+class _Future:
+    def __init__(self, value: DocumentResult) -> None:
+        self.value = value
+
+    def result(self) -> DocumentResult:
+        return self.value
+
+
+class _Pool:
+    """A process pool that runs each task when it is submitted and counts the tasks not yet handed on."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.waiting: set[_Future] = set()
+        self.most = 0
+
+    def submit(self, fn, task):
+        future = _Future(_result(task[0].doc_id))
+        self.waiting.add(future)
+        self.most = max(self.most, len(self.waiting))
+        return future
+
+    def shutdown(self, **kwargs: object) -> None:
+        pass
+
+
+def test_the_pool_gets_a_few_documents_ahead_of_the_export_not_the_whole_archive(monkeypatch):
+    pools: list[_Pool] = []
+    monkeypatch.setattr(run, "ProcessPoolExecutor", lambda *a, **k: pools.append(_Pool()) or pools[-1])
+
+    def wait(futures, return_when):  # the first of the pending tasks is done
+        done = {next(iter(futures))}
+        pools[-1].waiting -= done
+        return done, set(futures) - done
+
+    monkeypatch.setattr(run, "wait", wait)
+    monkeypatch.setattr(run.os, "cpu_count", lambda: 2)
+    sources = [SourceFile(Path(f"{k}.txt"), f"{k}.txt", f"d{k}") for k in range(100)]
+    out = run.results(sources, run.RunOptions(inputs=(), out=Path("."), workers=2))
+    assert sorted(r.document.doc_id for r in out) == sorted(s.doc_id for s in sources)
+    assert pools[-1].most == run.AHEAD * 2
+
+
+def test_the_main_process_of_a_run_does_not_load_spacy():
+    """Only the workers analyse text: the process that plans, stores and exports starts quickly."""
+    code = ("import sys, pipeline.cli, pipeline.run, pipeline.export, pipeline.workbook, pipeline.crossdoc; "
+            "print('spacy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_the_forkserver_preload_leaves_workers_nothing_to_build():
+    """Workers fork from a process that imported :mod:`pipeline.preload`: the spaCy pipeline, the
+    lexicon and the readers are there before the first document."""
+    code = ("import sys, pipeline.preload; from pipeline.lexicon import load_lexicon; "
+            "from extractors.nlp import nlp; "
+            "print(load_lexicon.cache_info().currsize, nlp.cache_info().currsize, 'pdfplumber' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "1", "True"]
 
 
 def test_rows_as_tuples_and_dicts_are_what_dataclasses_make():

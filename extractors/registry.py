@@ -1,0 +1,34 @@
+"""The registry: read top to bottom, it says what is extracted and in which order.
+
+Each extractor is a plain function ``(ctx: DocContext) -> output``. Later extractors may read
+what earlier ones found through ``ctx.found[name]`` (decisions need the agenda items and the
+document type; topics need the regions).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from extractors import agenda, decisions, metadata, participants, regions, topics, votes
+from extractors.context import DocContext, build_context
+
+#: name -> extractor, in the order they run.
+EXTRACTORS: dict[str, Callable[[DocContext], Any]] = {
+    "metadata": metadata.extract,
+    "agenda_items": agenda.extract,
+    "decisions": decisions.extract,
+    "votes": votes.extract,
+    "participants": participants.extract,
+    "regions": regions.extract,
+    "topics": topics.extract,
+}
+
+
+def run_extractors(ctx: DocContext) -> dict[str, Any]:
+    """Run every extractor in order; returns ``ctx.found`` (name -> output)."""
+    for name, extractor in EXTRACTORS.items():
+        ctx.found[name] = extractor(ctx)
+    return ctx.found
+
+
+__all__ = ["EXTRACTORS", "DocContext", "build_context", "run_extractors"]
