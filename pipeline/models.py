@@ -21,7 +21,7 @@ ATTENDANCE = ("present", "remote", "absent", "mentioned")
 # --------------------------------------------------------------------------- input
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     """One input file as discovered: where it is and what it is called in the run."""
 

@@ -111,9 +111,9 @@ def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[Docu
     pool, and ``options.scheduler`` sends the work to a Dask cluster."""
     if not sources:
         return
-    tasks = [(s, options.debug, options.timeout) for s in sources]
+    tasks = ((s, options.debug, options.timeout) for s in sources)  # made as they are submitted
     if options.scheduler:
-        yield from _dask_results(tasks, options.scheduler)
+        yield from _dask_results(list(tasks), options.scheduler)
         return
     workers = min(options.workers, os.cpu_count() or 1, len(sources))
     if workers <= 1:
@@ -124,11 +124,10 @@ def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[Docu
     try:
         # as they come (committed at once: kill -9 loses only those in flight), with at most AHEAD
         # documents per worker submitted and not yet handed on
-        queue = iter(tasks)
-        pending = {pool.submit(_process_one, task) for task in islice(queue, AHEAD * workers)}
+        pending = {pool.submit(_process_one, task) for task in islice(tasks, AHEAD * workers)}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            pending |= {pool.submit(_process_one, task) for task in islice(queue, len(done))}
+            pending |= {pool.submit(_process_one, task) for task in islice(tasks, len(done))}
             for future in done:
                 yield future.result()
             del done

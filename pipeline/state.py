@@ -148,7 +148,7 @@ def decode_result(blob: bytes) -> DocumentResult:
 # --------------------------------------------------------------------------- files
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileStamp:
     """What identifies one version of an input file: its content hash and its ``stat`` at hashing
     time. ``content_hash`` is ``""`` when the file could not be read (then it is always redone)."""
@@ -184,7 +184,7 @@ def stamp(path: Path) -> FileStamp:
     return FileStamp(content_hash, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanItem:
     source: SourceFile
     status: str  # new, changed (other bytes or path), outdated (other pipeline), unchanged

@@ -264,7 +264,7 @@ def _run_time(value: Any) -> dt.datetime | None:
 # --------------------------------------------------------------------------- sources
 
 
-@dataclass
+@dataclass(slots=True)
 class _Doc:
     source_path: str = ""
     format: str = ""
