@@ -131,6 +131,9 @@ def find_title(ctx: DocContext) -> tuple[str, int]:
     return title[:300], first_line
 
 
+_MEETING_DATE_LABEL_RE = re.compile(r"\bmøtedato\b", re.IGNORECASE)
+
+
 def meeting_date(ctx: DocContext, title: str) -> str:
     """From, in order: a meeting date or time label ("Møtedato:", "Tid:"), a "Behandlet av /
     Møtedato" table, "behandling ... i møte den ...", a plain "Dato:" label (not in case documents,
@@ -143,7 +146,7 @@ def meeting_date(ctx: DocContext, title: str) -> str:
             if found and b.label.pattern != "dato":
                 return found
             plain = plain or found
-        if re.search(r"\bmøtedato\b", b.text, re.IGNORECASE) and (b.kind == "row" or re.search(
+        if _MEETING_DATE_LABEL_RE.search(b.text) and (b.kind == "row" or re.search(
                 r"\b(?:behandlet av|utval|utvalg|saksgang|organ)\b", b.text, re.IGNORECASE)):
             found = _next_date(blocks, i)
             if found:

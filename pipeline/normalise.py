@@ -176,8 +176,13 @@ def _remove_furniture_once(lines: list[Line]) -> list[Line]:
     return [line for i, line in enumerate(lines) if i not in drop]
 
 
+_DIGITS_RE = re.compile(r"\d+")
+_LONE_NUMBER_RE = re.compile(r"\s*(\d{1,3})\s*")
+_HYPHEN_END_RE = re.compile(r"[a-zæøå]-$")
+
+
 def _shape(text: str) -> str:
-    return re.sub(r"\d+", "#", text.strip().casefold())
+    return _DIGITS_RE.sub("#", text.strip().casefold())
 
 
 def _furniture_across_pages(lines: list[Line], pages: list[int]) -> set[int]:
@@ -222,7 +227,7 @@ def _lone_number(text: str) -> int | None:
     >>> _lone_number(" 12 "), _lone_number("0\x1f"), _lone_number("12a")
     (12, 0, None)
     """
-    m = re.fullmatch(r"\s*(\d{1,3})\s*", text)
+    m = _LONE_NUMBER_RE.fullmatch(text)
     return int(m.group(1)) if m else None
 
 
@@ -247,7 +252,7 @@ def join_hyphenated_lines(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if prev is not None and re.search(r"[a-zæøå]-$", prev.text) and not is_list_item(line.text) \
+        if prev is not None and _HYPHEN_END_RE.search(prev.text) and not is_list_item(line.text) \
                 and not _ends_in_conjunction(prev.text):
             m = re.match(r"([a-zæøå]+)(.*)$", line.text.lstrip())
             if m and m.group(1) not in _CONJUNCTIONS:
