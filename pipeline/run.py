@@ -90,10 +90,15 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def pool_size(options: RunOptions, documents: int) -> int:
+    """Worker processes of the local pool for ``documents`` documents (1: they run in this process)."""
+    return min(options.workers, os.cpu_count() or 1, documents)
+
+
 def start_workers(options: RunOptions, documents: int) -> None:
     """Start the forkserver (and its warm-up) now, in the background, when the run will need a pool:
     it warms while this process plans and opens the export, instead of after."""
-    if documents > 1 and min(options.workers, os.cpu_count() or 1) > 1 and not options.scheduler:
+    if pool_size(options, documents) > 1 and not options.scheduler:
         from multiprocessing import forkserver
 
         if pool_context().get_start_method() == "forkserver":
@@ -115,7 +120,7 @@ def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[Docu
     if options.scheduler:
         yield from _dask_results(list(tasks), options.scheduler)
         return
-    workers = min(options.workers, os.cpu_count() or 1, len(sources))
+    workers = pool_size(options, len(sources))
     if workers <= 1:
         _warm()
         yield from map(_process_one, tasks)
