@@ -6,7 +6,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pipeline.errors import RunError
 from pipeline.models import SourceFile
@@ -37,23 +37,28 @@ def display_path(rel: str) -> str:
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    """Files under ``folder``, sorted, not following symlinked folders (a loop would never end)."""
-    for root, dirs, files in os.walk(folder, followlinks=False):
+def _walk(folder: Path) -> Iterable[tuple[str, str]]:
+    """Files under ``folder`` (absolute path, and path relative to ``folder`` with POSIX separators), sorted,
+    not following symlinked folders (a loop would never end). Strings, not Paths: an archive of
+    many files is listed without a Path object per file."""
+    top = str(folder.absolute())
+    for root, dirs, files in os.walk(top, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel_root = os.path.relpath(root, top)
+        prefix = "" if rel_root == os.curdir else rel_root.replace(os.sep, "/") + "/"
         for name in sorted(files):
             if not name.startswith("."):
-                yield Path(root) / name
+                yield os.path.join(root, name), prefix + name
 
 
 def discover(inputs: Iterable[Path]) -> list[SourceFile]:
     """Every file named or found under a named folder, in a stable order, with unique doc ids."""
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[str, str]] = []
     for item in inputs:
         if item.is_dir():
-            found += [(p, p.relative_to(item).as_posix()) for p in _walk(item)]
+            found += _walk(item)
         elif item.exists() or item.is_symlink():
-            found.append((item, item.name))
+            found.append((str(item.absolute()), item.name))
         else:
             raise RunError(f"input not found: {item}")
     found.sort(key=lambda pair: pair[1])
@@ -61,9 +66,9 @@ def discover(inputs: Iterable[Path]) -> list[SourceFile]:
     out = []
     for path, rel in found:
         rel = display_path(rel)
-        doc_id = safe_id(Path(rel).stem)
+        doc_id = safe_id(PurePosixPath(rel).stem)
         if doc_id.casefold() in seen:
             doc_id = f"{doc_id}-{hashlib.sha1(rel.encode()).hexdigest()[:8]}"
         seen.add(doc_id.casefold())
-        out.append(SourceFile(path=path.absolute(), source_path=rel, doc_id=doc_id))
+        out.append(SourceFile(location=path, source_path=rel, doc_id=doc_id))
     return out

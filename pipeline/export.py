@@ -10,7 +10,7 @@ import csv
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,17 +107,15 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
             writer.writerow([_csv_value(v) for v in row])
 
 
-def write_text(out: Path, result: DocumentResult) -> str:
-    """``text/<doc_id>.txt`` of a document that was read (rewritten only when it changed); returns
-    the file name, "" for a failed document."""
+def write_text(out: Path, result: DocumentResult) -> None:
+    """``text/<doc_id>.txt`` of a document that was read (rewritten only when it changed); a failed
+    document has none."""
     if result.document.status != "ok":
-        return ""
-    name = f"{result.document.doc_id}.txt"
-    target = out / "text" / name
+        return
+    target = out / "text" / f"{result.document.doc_id}.txt"
     if not target.exists() or target.read_text(encoding="utf-8") != result.text:
         with atomic_path(target, "w", encoding="utf-8", newline="\n") as f:
             f.write(result.text)
-    return name
 
 
 #: Temporary files of :func:`atomic_path` (".decisions.csv.k6zb_sru") and of the workbook writer.
@@ -154,12 +152,13 @@ class Exported:
 
 
 FORMATS = ("csv", "parquet", "xlsx")
+_DOC_ID, _STATUS = (columns(DocumentRow).index(c) for c in ("doc_id", "status"))
 
 
 def export(out: Path, results: Iterable[DocumentResult],
            run_row: dict[str, Any] | Callable[[Exported], dict[str, Any]], rollup: bool = False,
            formats: Iterable[str] = FORMATS, lang: str = "nb", per_region: bool = False,
-           sources: dict[str, Path] | None = None) -> Exported:
+           sources: Mapping[str, str | Path] | None = None) -> Exported:
     """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
     texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
     store). CSV rows, Parquet row groups and the workbook's table sheets are written as they come;
@@ -174,7 +173,6 @@ def export(out: Path, results: Iterable[DocumentResult],
     spooled = set(TABLES) if "xlsx" in wanted else {"documents", "regions"}  # the rest: CSV and Parquet only
     classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": crossdoc.ReferenceRow,
                                        "runs": None}
-    texts: set[str] = set()
     counts = {"documents": 0, "failed": 0, "decisions": 0, "participants": 0}
     with ExitStack() as stack:
         spools = {table: stack.enter_context(RowSpool(folder=str(out))) for table in TABLES if table in spooled}
@@ -195,7 +193,7 @@ def export(out: Path, results: Iterable[DocumentResult],
                 writers[table] = csv.writer(handle, lineterminator="\n")
                 writers[table].writerow(columns(row_class))
             for result in results:
-                texts.add(write_text(out, result))
+                write_text(out, result)
                 if rollup:
                     result = crossdoc.rollup(result)
                 for table in TABLES:
@@ -223,7 +221,7 @@ def export(out: Path, results: Iterable[DocumentResult],
                    "runs": (list(run), [tuple(run.values())])}
         for table, (header, rows) in derived.items():
             write_csv(out / "tables" / f"{table}.csv", header, rows)
-        remove_stale_texts(out, texts)
+        remove_stale_texts(out, {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"})
         tables: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
             **{t: (columns(c), kept.get(t, ())) for t, c in TABLES.items()}, **derived}
         types = {t: column_types(classes[t], header, rows[0] if rows else ()) for t, (header, rows) in tables.items()}

@@ -6,6 +6,7 @@ the columns we add), so ``dataclasses.asdict(row)`` is a CSV row.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -25,9 +26,18 @@ ATTENDANCE = ("present", "remote", "absent", "mentioned")
 class SourceFile:
     """One input file as discovered: where it is and what it is called in the run."""
 
-    path: Path  # absolute path on disk
+    location: str  # absolute path on disk, as text: a listing of a large archive holds one per file,
+    # and a Path costs five times the memory of its string
     source_path: str  # relative to the INPUT folder it was found in, POSIX separators
     doc_id: str  # unique within the run, safe as a file name
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.location, str):  # a Path given
+            object.__setattr__(self, "location", os.fspath(self.location))
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass(frozen=True)

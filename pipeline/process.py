@@ -12,7 +12,6 @@ import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from extractors.nlp import nlp
 from extractors.registry import build_context, run_extractors
@@ -85,7 +84,7 @@ def warm() -> None:
     """Build what every document needs (the spaCy pipeline, the lexicons and repair models, the
     patterns) by analysing a short made-up protocol: afterwards the first real document costs no
     more than the rest."""
-    source = SourceFile(path=Path("warm-up.txt"), source_path="warm-up.txt", doc_id="warm-up")
+    source = SourceFile(location="warm-up.txt", source_path="warm-up.txt", doc_id="warm-up")
     pages = tuple(Page(number, text) for number, text in enumerate(WARM_UP_PAGES, 1))
     analyse(source, RawDocument(pages=pages, format="txt"))
 

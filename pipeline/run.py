@@ -194,14 +194,15 @@ def in_order(sources: Sequence[SourceFile], todo: dict[str, PlanItem], store: St
              progress: Progress) -> Iterator[DocumentResult]:
     """Every source's result in input order (the order of the tables): a stored result as it is, a
     new one as soon as it is done. New results are committed to the store as they come, in any
-    order, so the export runs alongside the workers and a killed run loses only what was in flight."""
+    order, so the export runs alongside the workers and a killed run loses only what was in flight.
+    ``todo`` (the documents to process) empties as they are done."""
     fresh = results([s for s in sources if s.doc_id in todo], options)
     held: dict[str, DocumentResult | None] = {}
     for source in sources:
         doc_id = source.doc_id
-        while doc_id in todo and doc_id not in held:
+        while doc_id in todo:
             new = next(fresh)
-            store.put(new, todo[new.document.doc_id].stamp)
+            store.put(new, todo.pop(new.document.doc_id).stamp)  # done with: its plan item goes
             progress.step(new.document.source_path)
             held[new.document.doc_id] = new if len(held) < HOLD else None
         yield held.pop(doc_id, None) or store.result(doc_id)
@@ -222,16 +223,17 @@ def run(options: RunOptions) -> Summary:
         raise RunError(f"cannot write to output folder {options.out}: {exc.strerror}") from exc
     with StateStore(options.out, fingerprint({"debug": options.debug})) as store:
         plan = store.plan(sources, full=options.full)
-        todo = {item.source.doc_id: item for item in plan.todo}
-        store.remove(plan.removed)
+        counts, todo, removed = plan.counts(), {item.source.doc_id: item for item in plan.todo}, plan.removed
+        store.remove(removed)
+        del plan  # an item per input: those still to do are in todo, and leave it as they are done
         export_key = json.dumps({"rollup": options.rollup, "version": __version__, "formats": sorted(options.formats),
                                  "lang": options.lang, "per_region": options.per_region})
-        if not todo and not plan.removed and store.is_exported(export_key) \
+        if not todo and not removed and store.is_exported(export_key) \
                 and (options.out / "tables" / "documents.csv").exists():
             statuses = store.statuses()
             failed = sum(1 for s in sources if statuses.get(s.doc_id) != "ok")
             return Summary(len(sources), len(sources) - failed, failed, None, None, time.perf_counter() - t0,
-                           plan.counts(), 0)
+                           counts, 0)
 
         def run_row(done: Exported) -> dict[str, Any]:
             return {
@@ -242,16 +244,17 @@ def run(options: RunOptions) -> Summary:
                 "seconds": round(time.perf_counter() - t0, 2), "workers": options.workers,
             }
 
-        start_workers(options, len(todo))
+        processed = len(todo)
+        start_workers(options, processed)
         from pipeline.export import export
 
-        progress = Progress(len(todo), enabled=options.progress)
+        progress = Progress(processed, enabled=options.progress)
         try:
             done = export(options.out, in_order(sources, todo, store, options, progress), run_row,
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
-                          per_region=options.per_region, sources={s.doc_id: s.path for s in sources})
+                          per_region=options.per_region, sources={s.doc_id: s.location for s in sources})
         finally:
             progress.close()
         store.mark_exported(export_key)
     return Summary(done.documents, done.ok, done.failed, done.decisions, done.participants,
-                   time.perf_counter() - t0, plan.counts(), len(todo))
+                   time.perf_counter() - t0, counts, processed)

@@ -275,7 +275,7 @@ class _Doc:
 class _Sources:
     """The ``Kilde`` of a row: label (file and page or line) and link target."""
 
-    def __init__(self, tables: Tables, sources: Mapping[str, Path] | None, folder: Path,
+    def __init__(self, tables: Tables, sources: Mapping[str, str | Path] | None, folder: Path,
                  text: dict[str, str]) -> None:
         self.docs: dict[str, _Doc] = {}
         self.page_word, self.line_word = text["page"], text["line"]
@@ -1043,12 +1043,15 @@ class _SheetAdditions:
     links: Iterable[tuple[int, int, int, str]] = ()
     rel_ids: dict[str, str] = field(default_factory=dict)  # hyperlink target -> relationship id
 
-    def hyperlinks(self) -> bytes:
-        refs = []
-        for first, last, col, target in self.links:
-            rel = self.rel_ids.setdefault(target, f"rIdLink{len(self.rel_ids) + 1}")
-            refs.append(f'<hyperlink ref="{xl_range(first, col, last, col)}" r:id="{rel}"/>')
-        return "".join(refs).encode()
+    def hyperlinks(self) -> Iterator[bytes]:
+        """The ``<hyperlink>`` elements, in pieces (a sheet of a large archive has thousands)."""
+        rel_ids = self.rel_ids
+        for links in _batched(self.links, _PIECE):
+            refs = []
+            for first, last, col, target in links:
+                rel = rel_ids.setdefault(target, f"rIdLink{len(rel_ids) + 1}")
+                refs.append(f'<hyperlink ref="{xl_range(first, col, last, col)}" r:id="{rel}"/>')
+            yield "".join(refs).encode()
 
     def table_parts(self) -> bytes:
         if not self.tables:
@@ -1056,18 +1059,31 @@ class _SheetAdditions:
         parts = "".join(f'<tablePart r:id="rIdTable{n}"/>' for n, _ in self.tables)
         return f'<tableParts count="{len(self.tables)}">{parts}</tableParts>'.encode()
 
-    def relationships(self) -> bytes:
-        rels = [f'<Relationship Id="{rel}" Type="{_NS_REL}/hyperlink" '
-                f'Target={quoteattr(_link_target(target))} TargetMode="External"/>'
-                for target, rel in self.rel_ids.items()]
-        rels += [f'<Relationship Id="rIdTable{n}" Type="{_NS_REL}/table" Target="../tables/table{n}.xml"/>'
-                 for n, _ in self.tables]
-        return "".join(rels).encode()
+    def relationships(self) -> Iterator[bytes]:
+        """The relationships of the hyperlinks (named by :meth:`hyperlinks`) and tables, in pieces."""
+        for rels in _batched(self.rel_ids.items(), _PIECE):
+            yield "".join(f'<Relationship Id="{rel}" Type="{_NS_REL}/hyperlink" '
+                          f'Target={quoteattr(_link_target(target))} TargetMode="External"/>'
+                          for target, rel in rels).encode()
+        yield "".join(f'<Relationship Id="rIdTable{n}" Type="{_NS_REL}/table" Target="../tables/table{n}.xml"/>'
+                      for n, _ in self.tables).encode()
+
+
+#: Elements written to the package at a time when there are many (hyperlinks, relationships).
+_PIECE = 2_000
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[tuple[Any, ...]]:
+    """``items`` in tuples of ``size`` (the last may be shorter): itertools.batched of Python 3.12."""
+    it = iter(items)
+    while batch := tuple(islice(it, size)):
+        yield batch
 
 
 def _copy_sheet(source: Any, target: Any, add: _SheetAdditions) -> None:
     """Copy a sheet's XML, adding the hyperlinks and table parts where the schema wants them. Only
-    the part after ``</sheetData>`` (page set-up and the like) is held in memory."""
+    the part after ``</sheetData>`` (page set-up and the like) is held in memory; the hyperlinks
+    are written a piece at a time."""
     end_tags = (b"</sheetData>", b"<sheetData/>")
     keep = max(len(t) for t in end_tags)
     tail, found, first = b"", False, True
@@ -1091,18 +1107,21 @@ def _copy_sheet(source: Any, target: Any, add: _SheetAdditions) -> None:
             tail = buf[-keep:]
     if not found:
         raise ValueError("not a worksheet")
-    links = add.hyperlinks()
-    if links:
-        if b"</hyperlinks>" in tail:
-            tail = tail.replace(b"</hyperlinks>", links + b"</hyperlinks>", 1)
-        else:
-            cut = min(i for tag in _AFTER_HYPERLINKS if (i := tail.find(tag)) >= 0)
-            tail = tail[:cut] + b"<hyperlinks>" + links + b"</hyperlinks>" + tail[cut:]
     parts = add.table_parts()
     if parts:
         cut = tail.find(b"<extLst")
         cut = tail.rfind(b"</worksheet>") if cut < 0 else cut
         tail = tail[:cut] + parts + tail[cut:]
+    if add.links:
+        if (cut := tail.find(b"</hyperlinks>")) >= 0:
+            before, after = tail[:cut], tail[cut:]
+        else:
+            cut = min(i for tag in _AFTER_HYPERLINKS if (i := tail.find(tag)) >= 0)
+            before, after = tail[:cut] + b"<hyperlinks>", b"</hyperlinks>" + tail[cut:]
+        target.write(before)
+        for piece in add.hyperlinks():
+            target.write(piece)
+        tail = after
     target.write(tail)
 
 
@@ -1141,8 +1160,12 @@ def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec],
                 old = src.read(rels) if rels in members else (
                     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                     f'<Relationships xmlns="{_NS_PKG_REL}"></Relationships>').encode()
-                new = additions[part].relationships() + b"</Relationships>"
-                dst.writestr(rels, old.replace(b"</Relationships>", new))
+                head, end, rest = old.rpartition(b"</Relationships>")
+                with dst.open(rels, "w") as w:
+                    w.write(head)
+                    for piece in additions[part].relationships():
+                        w.write(piece)
+                    w.write(end + rest)
             for number, spec in enumerate(tables, start=1):
                 dst.writestr(f"xl/tables/table{number}.xml", _table_xml(spec, number))
 
@@ -1180,7 +1203,7 @@ class Workbook:
     does not link."""
 
     def __init__(self, path: Path, streamed: Mapping[str, Sequence[str]] | None = None, *, lang: str = "nb",
-                 per_region: bool = False, sources: Mapping[str, Path] | None = None) -> None:
+                 per_region: bool = False, sources: Mapping[str, str | Path] | None = None) -> None:
         self.sheets, self.headers, self.text, self.themes = _names(lang)
         self.path, self.per_region = Path(path), per_region
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -1251,7 +1274,7 @@ class Workbook:
 
 
 def write_workbook(path: Path, tables: Tables, run: Mapping[str, Any], *, lang: str = "nb",
-                   per_region: bool = False, sources: Mapping[str, Path] | None = None) -> None:
+                   per_region: bool = False, sources: Mapping[str, str | Path] | None = None) -> None:
     """Write ``minutes.xlsx`` at ``path`` (atomically) from whole tables: see :class:`Workbook`."""
     with Workbook(path, lang=lang, per_region=per_region, sources=sources) as book:
         book.close(tables, run)

@@ -75,7 +75,8 @@ def test_results_come_out_in_input_order_whatever_order_the_workers_finish(monke
     out = [r.document.doc_id for r in run.in_order(sources, todo, store, options, progress)]
     assert out == [s.doc_id for s in sources]
     assert store.puts == [s.doc_id for s in finished]  # each new result committed as it came
-    assert progress.done == len(todo)
+    assert progress.done == len(finished)
+    assert todo == {}  # each plan item let go once its result was committed
 
 
 # --------------------------------------------------------------------------- the workbook as rows come
