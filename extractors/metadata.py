@@ -6,6 +6,7 @@ points to, where it must stand and its weight); the highest score wins, ``other`
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -14,10 +15,10 @@ from extractors.dates import find_dates, first_date
 from extractors.lexicons import read_jsonl, regions
 from pipeline.sections import Block, clean
 
-_NYNORSK = re.compile(r"\b(ikkje|eg|vere|korleis|kva|frå|sjølv|dei|òg|berre|mykje|difor|vedteke|handsaming|møtestad)\b",
-                      re.IGNORECASE)
-_BOKMAL = re.compile(r"\b(ikke|jeg|være|hvordan|hva|fra|selv|de|også|bare|mye|derfor|vedtatt|behandling|møtested)\b",
-                     re.IGNORECASE)
+#: Words that mark a text as Nynorsk or as Bokmål (lower case; counted as whole words).
+_NYNORSK = frozenset("ikkje eg vere korleis kva frå sjølv dei òg berre mykje difor vedteke handsaming møtestad".split())
+_BOKMAL = frozenset("ikke jeg være hvordan hva fra selv de også bare mye derfor vedtatt behandling møtested".split())
+_WORD_RE = re.compile(r"\w+")
 _BODY_FROM_TITLE = re.compile(r"\b(?:møte|møtet|sitt møte)\s+i\s+(?P<body>[^,.:\d]+?)(?:\s+(?:den\s+)?\d|\s*[,.:]|$)",
                               re.IGNORECASE)
 _BODY_WORDS = re.compile(
@@ -263,8 +264,8 @@ def organisation(ctx: DocContext) -> str:
 
 
 def language(ctx: DocContext) -> str:
-    text = " ".join(b.text for b in ctx.blocks)
-    nn, nb = len(_NYNORSK.findall(text)), len(_BOKMAL.findall(text))
+    words = Counter(_WORD_RE.findall(" ".join(b.text for b in ctx.blocks).lower()))
+    nn, nb = sum(words[w] for w in _NYNORSK), sum(words[w] for w in _BOKMAL)
     if nn + nb < 5:
         return ""
     return "nn" if nn > nb else "nb"

@@ -45,16 +45,21 @@ def _evidence(text: str, offset: int) -> str:
     return text[start:start + _EVIDENCE_CHARS].strip()
 
 
-def _themes_in(ctx: DocContext, start: int, end: int) -> dict[str, list[tuple[int, str]]]:
+def _block_hits(ctx: DocContext) -> list[list[tuple[str, str]]]:
+    """(theme, evidence) of each keyword hit, per block (none for a blank one)."""
+    out: list[list[tuple[str, str]]] = []
+    for doc in ctx.docs:
+        text = text_of(doc) if doc is not None else ""
+        out.append([(theme, _evidence(text, offset)) for theme, _, offset in theme_hits(text)] if text else [])
+    return out
+
+
+def _themes_in(hits: list[list[tuple[str, str]]], start: int, end: int) -> dict[str, list[tuple[int, str]]]:
     """theme -> [(block index, evidence)] for keyword hits in blocks[start:end]."""
     out: dict[str, list[tuple[int, str]]] = {}
     for i in range(start, end):
-        doc = ctx.docs[i]
-        if doc is None:
-            continue
-        text = text_of(doc)
-        for theme, _, offset in theme_hits(text):
-            out.setdefault(theme, []).append((i, _evidence(text, offset)))
+        for theme, evidence in hits[i]:
+            out.setdefault(theme, []).append((i, evidence))
     return out
 
 
@@ -67,15 +72,16 @@ def extract(ctx: DocContext) -> list[TopicRow]:
     rows: list[TopicRow] = []
     in_sections: set[int] = set()
     doc_themes: dict[str, tuple[int, str]] = {}
+    hits_of = _block_hits(ctx)  # a block's hits count in its region's section and in the whole document
     for rid, start, end in _region_sections(ctx):
         name = regions()[rid].name
         in_sections.update(range(start - 1, end))
-        for theme, hits in _themes_in(ctx, start, end).items():
+        for theme, hits in _themes_in(hits_of, start, end).items():
             if (name, theme) not in {(r.region, r.theme) for r in rows}:
                 rows.append(_row(ctx, name, theme, hits[0]))
             doc_themes.setdefault(theme, hits[0])
     title_line = ctx.found["metadata"].title_line if ctx.found.get("metadata") else 0
-    for theme, hits in _themes_in(ctx, 0, len(ctx.blocks)).items():
+    for theme, hits in _themes_in(hits_of, 0, len(ctx.blocks)).items():
         outside = [h for h in hits if h[0] not in in_sections]
         weight = sum(MIN_HITS if _is_heading_line(ctx, h[0], title_line) else 1 for h in outside)
         if weight >= MIN_HITS:

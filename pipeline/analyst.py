@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import typing
+from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -119,9 +120,46 @@ def write_parquet(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any
 
 
 def _table(schema: pa.Schema, types: Sequence[str], rows: Sequence[Sequence[Any]]) -> pa.Table:
-    columns = [[_value(kind, row[k]) for row in rows] for k, kind in enumerate(types)]
-    return pa.Table.from_arrays([pa.array(col, type=schema.field(k).type) for k, col in enumerate(columns)],
-                                schema=schema)
+    columns = [_array(kind, [_value(kind, row[k]) for row in rows]) for k, kind in enumerate(types)]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_TYPECODES = {"integer": "q", "number": "d", "date": "i"}
+
+
+def _array(kind: str, values: list[Any]) -> pa.Array:
+    """An Arrow array of ``values`` (Python values of the column's kind, None for missing), built
+    from its buffers. ``pa.array`` would do the same, but its first call imports pandas (to check
+    whether the values are a pandas object): 0.3 s and 40 MB in every run, for nothing.
+
+    >>> _array("date", [dt.date(2026, 2, 12), None]).to_pylist()
+    [datetime.date(2026, 2, 12), None]
+    >>> _array("boolean", [True, None, False]).to_pylist()
+    [True, None, False]
+    """
+    n = len(values)
+    if kind == "string":
+        builder = pa.lib.StringBuilder()
+        builder.append_values(values)
+        return builder.finish()
+    valid = _bitmap([v is not None for v in values])
+    if kind == "boolean":
+        data = pa.py_buffer(_bitmap([v is not None and bool(v) for v in values]))
+    elif kind == "date":
+        data = pa.py_buffer(array("i", [v.toordinal() - _EPOCH if v is not None else 0 for v in values]))
+    else:
+        data = pa.py_buffer(array(_TYPECODES[kind], [v if v is not None else 0 for v in values]))
+    return pa.Array.from_buffers(_ARROW[kind], n, [pa.py_buffer(valid) if None in values else None, data])
+
+
+def _bitmap(bits: list[bool]) -> bytearray:
+    """Arrow's bit layout: bit ``i`` of the buffer is ``bits[i]`` (least significant bit first)."""
+    out = bytearray((len(bits) + 7) // 8)
+    for i, bit in enumerate(bits):
+        if bit:
+            out[i >> 3] |= 1 << (i & 7)
+    return out
 
 
 def write_datapackage(out: Path, tables: dict[str, tuple[Sequence[str], Sequence[str]]], formats: set[str]) -> None:

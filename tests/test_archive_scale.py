@@ -4,6 +4,7 @@ written as rows come, Parquet by row groups, rows as tuples without deep copies.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import subprocess
 import sys
 import zipfile
@@ -167,6 +168,39 @@ def test_a_parquet_stream_fed_in_pieces_is_the_file_written_at_once(tmp_path, mo
         for row in rows:  # one document's rows at a time, as an export gets them
             stream.extend([row])
     assert (tmp_path / "pieces.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+
+
+_KIND_VALUES = {
+    "string": st.text(max_size=8),
+    "integer": st.one_of(st.none(), st.integers(-2**63, 2**63 - 1)),
+    "number": st.one_of(st.none(), st.floats(allow_nan=False)),
+    "boolean": st.one_of(st.none(), st.booleans()),
+    "date": st.one_of(st.none(), st.dates()),
+}
+
+
+@given(st.sampled_from(sorted(_KIND_VALUES)).flatmap(lambda kind: st.tuples(st.just(kind),
+                                                                           st.lists(_KIND_VALUES[kind], max_size=40))))
+def test_arrays_built_from_buffers_are_what_pyarrow_makes_of_the_values(case):
+    kind, values = case
+    import pyarrow as pa
+
+    built = analyst._array(kind, values)
+    assert built.equals(pa.array(values, type=analyst._ARROW[kind]))
+    assert built.to_pylist() == values
+
+
+def test_writing_parquet_does_not_import_pandas(tmp_path):
+    """pyarrow's ``pa.array`` imports pandas on its first call; the run's export does without it."""
+    code = ("import sys; from pathlib import Path; from pipeline import analyst; "
+            f"analyst.write_parquet(Path({str(tmp_path / 'd.parquet')!r}), ['s', 'i', 'date', 'b', 'f'], "
+            "[('a', 1, '2026-01-02', True, 1.5), ('', None, '', None, None)], "
+            "['string', 'integer', 'date', 'boolean', 'number']); print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.strip() == "False"
+    assert pq.read_table(tmp_path / "d.parquet").to_pylist()[0] == {
+        "s": "a", "i": 1, "date": dt.date(2026, 1, 2), "b": True, "f": 1.5}
 
 
 def test_a_parquet_stream_that_fails_leaves_no_file(tmp_path):
