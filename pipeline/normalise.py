@@ -168,12 +168,15 @@ def remove_page_furniture(lines: list[Line]) -> list[Line]:
 
 
 def _remove_furniture_once(lines: list[Line]) -> list[Line]:
-    pages = sorted({line.page for line in lines if line.text.strip()})  # a blank page has no header
+    on_page: dict[int, list[int]] = {}  # page -> its lines with text (a blank page has no header)
+    for i, line in enumerate(lines):
+        if line.text.strip():
+            on_page.setdefault(line.page, []).append(i)
     drop: set[int] = set()
-    if len(pages) >= 2:
-        drop |= _furniture_across_pages(lines, pages)
+    if len(on_page) >= 2:
+        drop |= _furniture_across_pages(lines, on_page)
     drop |= _furniture_within_text(lines)
-    return [line for i, line in enumerate(lines) if i not in drop]
+    return [line for i, line in enumerate(lines) if i not in drop] if drop else lines
 
 
 _DIGITS_RE = re.compile(r"\d+")
@@ -185,11 +188,9 @@ def _shape(text: str) -> str:
     return _DIGITS_RE.sub("#", text.strip().casefold())
 
 
-def _furniture_across_pages(lines: list[Line], pages: list[int]) -> set[int]:
-    edges: dict[int, list[int]] = {}
-    for page in pages:
-        idx = [i for i, line in enumerate(lines) if line.page == page and line.text.strip()]
-        edges[page] = idx[:3] + idx[-3:] if len(idx) > 6 else idx
+def _furniture_across_pages(lines: list[Line], on_page: dict[int, list[int]]) -> set[int]:
+    pages = sorted(on_page)
+    edges = {page: idx[:3] + idx[-3:] if len(idx) > 6 else idx for page, idx in on_page.items()}
     counts = Counter(_shape(lines[i].text) for page in pages for i in set(edges[page]))
     need = max(2, (len(pages) + 1) // 2)
     drop = set()

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from functools import cache
+from itertools import islice
 
 from pipeline.errors import UnreadableDocument
 
@@ -29,7 +30,10 @@ def needs_ocr(text: str) -> bool:
     >>> needs_ocr("  \\n 3 \\n"), needs_ocr("Møtet ble åpnet av ordføreren, som ønsket velkommen.")
     (True, False)
     """
-    return len(re.findall(r"[^\W\d_]", text)) < MIN_TEXT_CHARS
+    return sum(1 for _ in islice(_LETTER_RE.finditer(text), MIN_TEXT_CHARS)) < MIN_TEXT_CHARS
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 @cache

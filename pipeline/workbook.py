@@ -407,6 +407,7 @@ class _Book:
 
     def sheet(self, name: str) -> Any:
         ws = self.wb.add_worksheet(sheet_name(name, self.used_names))
+        _FastRows.install(ws)
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
@@ -599,6 +600,74 @@ def _fast_writers(ws: Any) -> tuple[Any, Any, Any]:
     string, number, date = (getattr(ws, "_" + name, getattr(ws, name))
                             for name in ("write_string", "write_number", "write_datetime"))
     return string, number, date
+
+
+#: A string cell that :class:`_FastRows` leaves to xlsxwriter: characters to escape, or a literal
+#: ``_xHHHH_`` (Excel's own escape), or what xlsxwriter takes for a rich string.
+_CAREFUL_RE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+
+
+class _FastRows:
+    """xlsxwriter's ``Worksheet._write_single_row`` (constant_memory: a finished row to XML), the
+    same bytes in a third of the time for the cells table sheets are made of: plain strings, numbers
+    and dates with a format. Any other cell, and any row with a comment or no cells, goes through
+    xlsxwriter's own code. Installed on a worksheet only if xlsxwriter has what it relies on."""
+
+    _NEEDS = ("table", "previous_row", "row_info", "comments", "_write_row", "_write_cell", "fh")
+
+    def __init__(self, ws: Any, original: Any) -> None:
+        from xlsxwriter.utility import xl_col_to_name
+        from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple
+
+        self.ws, self.original = ws, original
+        self.string, self.numbers = CellStringTuple, (CellNumberTuple, CellDatetimeTuple)
+        self.letters: list[str] = [xl_col_to_name(k) for k in range(64)]
+        self.xf: dict[int, int] = {}  # id(format) -> its xf index
+        self.col_name = xl_col_to_name
+
+    @classmethod
+    def install(cls, ws: Any) -> None:
+        import xlsxwriter.worksheet as xw
+
+        original = getattr(ws, "_write_single_row", None)
+        if original is None or not all(hasattr(ws, name) for name in cls._NEEDS) or not all(
+                hasattr(xw, name) for name in ("CellStringTuple", "CellNumberTuple", "CellDatetimeTuple")):
+            return
+        ws._write_single_row = cls(ws, original)
+
+    def __call__(self, current_row_num: int = 0) -> None:
+        ws = self.ws
+        row_num = ws.previous_row
+        cells = ws.table.get(row_num)
+        if not cells or row_num in ws.comments:
+            self.original(current_row_num)
+            return
+        ws.previous_row = current_row_num
+        ws._write_row(row_num, None, ws.row_info.get(row_num))
+        write, careful, string, numbers, xf = ws.fh.write, _CAREFUL_RE.search, self.string, self.numbers, self.xf
+        row = str(row_num + 1)
+        out: list[str] = []
+        for col in sorted(cells):
+            cell = cells[col]
+            kind, fmt = type(cell), cell.format
+            if fmt is None or (kind is string and careful(cell.string)) or (kind is not string and kind not in numbers):
+                write("".join(out))
+                out.clear()
+                ws._write_cell(row_num, col, cell)
+                continue
+            index = xf.get(id(fmt))
+            if index is None:
+                index = xf[id(fmt)] = fmt._get_xf_index()
+            ref = (self.letters[col] if col < len(self.letters) else self.col_name(col)) + row
+            if kind is string:
+                text = cell.string
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+                out.append(f'<c r="{ref}" s="{index}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            else:
+                out.append(f'<c r="{ref}" s="{index}"><v>{cell.number:.16G}</v></c>')
+        out.append("</row>")
+        write("".join(out))
+        ws.table.clear()
 
 
 def _source_kind(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str | None:
