@@ -97,6 +97,7 @@ class ParquetStream:
         try:
             if exc is None and (self._batch or not self._written):  # an empty table gets its empty row group
                 self._writer.write_table(_table(self.schema, self.types, self._batch))
+            self._batch = []
             self._writer.close()
         except BaseException as error:
             self._file.__exit__(type(error), error, error.__traceback__)  # the temporary file goes

@@ -182,10 +182,10 @@ def export(out: Path, results: Iterable[DocumentResult],
 
             book = stack.enter_context(Workbook(out / "minutes.xlsx", {t: columns(c) for t, c in TABLES.items()},
                                                 lang=lang, per_region=per_region, sources=sources))
-        parquet = {table: stack.enter_context(ParquetStream(out / "tables" / f"{table}.parquet", columns(row_class),
-                                                            column_types(row_class, columns(row_class))))
-                   for table, row_class in TABLES.items()} if "parquet" in wanted else {}
-        with ExitStack() as files:
+        with ExitStack() as files:  # the CSV and Parquet files are complete when the results are: moved into place
+            parquet = {table: files.enter_context(ParquetStream(out / "tables" / f"{table}.parquet", columns(row_class),
+                                                                column_types(row_class, columns(row_class))))
+                       for table, row_class in TABLES.items()} if "parquet" in wanted else {}
             writers = {}
             for table, row_class in TABLES.items():
                 handle = files.enter_context(atomic_path(out / "tables" / f"{table}.csv", "w", encoding="utf-8",

@@ -102,6 +102,10 @@ class Rows(Sequence[Row]):
             return Rows(self._spool, self._indices[key])
         return self._spool.row(self._indices[key])
 
+    def forget(self) -> None:
+        """Let go of the spool's chunk kept from the last read."""
+        self._spool.forget()
+
     def __iter__(self) -> Iterator[Row]:
         indices, n = self._indices, self._spool.chunk_rows
         if indices.step != 1:

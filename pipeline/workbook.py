@@ -56,6 +56,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_range
 
 from pipeline.analyst import DATE_COLUMNS
 from pipeline.export import FORMULA_START, HEADERS_NB, SHEETS_NB, atomic_path
+from pipeline.spool import Rows
 
 #: Rows per sheet, header included (Excel's limit). Tests monkeypatch it to check the continuation.
 MAX_ROWS = 1_048_576
@@ -282,7 +283,7 @@ class _Sources:
         self.add(*tables.get("documents", ((), ())))
         folder = Path(os.path.abspath(folder))
         for doc_id, path in (sources or {}).items():
-            doc = self.docs.setdefault(str(doc_id), _Doc(source_path=Path(path).name))
+            doc = self.docs.setdefault(str(doc_id), _Doc(source_path=os.path.basename(path)))
             doc.link = _relative_link(Path(path), folder)
 
     def add(self, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -1207,7 +1208,7 @@ def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec],
             if runs:
                 additions[parts[sheet]].links = runs
         members = {info.filename for info in src.infolist()}
-        rels_of = {f"{p.rsplit('/', 1)[0]}/_rels/{p.rsplit('/', 1)[1]}.rels": p for p in additions}
+        rels_of = {_rels_name(p) for p in additions}
         size = sum(info.file_size for info in src.infolist())
         level = ZIP_FAST_LEVEL if size > ZIP_FAST_ABOVE else ZIP_LEVEL
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=level, allowZip64=True) as dst:
@@ -1220,23 +1221,36 @@ def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec],
                 elif name in additions:
                     with src.open(info) as r, dst.open(name, "w", force_zip64=info.file_size > 1 << 30) as w:
                         _copy_sheet(r, w, additions[name])
+                    # its relationships at once: the hyperlinks' ids of one sheet are held at a time
+                    rels = _rels_name(name)
+                    _write_relationships(src, dst, rels, additions.pop(name), rels in members)
                 elif name in rels_of:
-                    continue  # written below, once the sheet has named its hyperlinks
+                    continue  # written with its sheet
                 else:
                     with src.open(info) as r, dst.open(name, "w", force_zip64=info.file_size > 1 << 30) as w:
                         shutil.copyfileobj(r, w, 1 << 20)
-            for rels, part in rels_of.items():
-                old = src.read(rels) if rels in members else (
-                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    f'<Relationships xmlns="{_NS_PKG_REL}"></Relationships>').encode()
-                head, end, rest = old.rpartition(b"</Relationships>")
-                with dst.open(rels, "w") as w:
-                    w.write(head)
-                    for piece in additions[part].relationships():
-                        w.write(piece)
-                    w.write(end + rest)
             for number, spec in enumerate(tables, start=1):
                 dst.writestr(f"xl/tables/table{number}.xml", _table_xml(spec, number))
+    _link_target.cache_clear()  # a target per document: not kept past the workbook
+
+
+def _rels_name(part: str) -> str:
+    """The relationships part of a package part: ``xl/worksheets/_rels/sheet1.xml.rels``."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels"
+
+
+def _write_relationships(src: zipfile.ZipFile, dst: zipfile.ZipFile, rels: str, add: _SheetAdditions,
+                         exists: bool) -> None:
+    """A sheet's relationships part with those of its hyperlinks and tables added."""
+    old = src.read(rels) if exists else (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                         f'<Relationships xmlns="{_NS_PKG_REL}"></Relationships>').encode()
+    head, end, rest = old.rpartition(b"</Relationships>")
+    with dst.open(rels, "w") as w:
+        w.write(head)
+        for piece in add.relationships():
+            w.write(piece)
+        w.write(end + rest)
 
 
 @contextmanager
@@ -1329,6 +1343,11 @@ class Workbook:
         _write_overview(book, self.overview, tables, run, self.themes)
         with _stored_package():
             self.wb.close()
+        # every cell is written: what was kept to write them goes before the package is finished
+        book.sources.docs = {}
+        for _, rows in tables.values():
+            if isinstance(rows, Rows):
+                rows.forget()
         for k, spec in enumerate(book.tables, start=1):
             spec.name = f"{self.text['table']}{k}"
         try:
