@@ -617,14 +617,12 @@ class _FastRows:
     _NEEDS = ("table", "previous_row", "row_info", "comments", "_write_row", "_write_cell", "fh")
 
     def __init__(self, ws: Any, original: Any) -> None:
-        from xlsxwriter.utility import xl_col_to_name
         from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple
 
         self.ws, self.original = ws, original
         self.string, self.numbers = CellStringTuple, (CellNumberTuple, CellDatetimeTuple)
         self.letters: list[str] = [xl_col_to_name(k) for k in range(64)]
         self.xf: dict[int, int] = {}  # id(format) -> its xf index
-        self.col_name = xl_col_to_name
 
     @classmethod
     def install(cls, ws: Any) -> None:
@@ -659,7 +657,7 @@ class _FastRows:
             index = xf.get(id(fmt))
             if index is None:
                 index = xf[id(fmt)] = fmt._get_xf_index()
-            ref = (self.letters[col] if col < len(self.letters) else self.col_name(col)) + row
+            ref = (self.letters[col] if col < len(self.letters) else xl_col_to_name(col)) + row
             if kind is string:
                 text = cell.string
                 space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
