@@ -10,10 +10,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import NamedTuple
 
 from extractors.lexicons import Region, regions
 from pipeline.models import DocumentResult, DocumentRow, MeetingRow, RegionRow
@@ -31,38 +30,44 @@ def _body_key(body: str) -> str:
     return key[:-1] if key.endswith("ets") or key.endswith("ens") else key
 
 
-class _MeetingDoc(NamedTuple):
-    doc_id: str
-    doc_type: str
-    organisation: str
-    body: str
-    date: str
-    place: str
+class _Meeting:
+    """What a meeting row needs while the documents go by: the first document's names, and the ids
+    (one string) and types of all of them, not a record per document."""
+
+    __slots__ = ("organisation", "body", "date", "place", "documents", "doc_types")
+
+    def __init__(self, d: DocumentRow) -> None:
+        self.organisation, self.body, self.date, self.place = d.organisation, d.body, d.meeting_date, d.place
+        self.documents, self.doc_types = d.doc_id, {d.doc_type}
+
+    def add(self, d: DocumentRow) -> None:
+        self.documents += " " + d.doc_id
+        self.doc_types.add(d.doc_type)
+        self.place = self.place or d.place
 
 
-def meetings(documents: Iterable[DocumentRow]) -> list[MeetingRow]:
-    """One row per (body, date) that at least one document names.
+def meetings(documents: Iterable[DocumentRow]) -> Iterator[MeetingRow]:
+    """One row per (body, date) that at least one document names, by meeting id.
 
     >>> rows = meetings([DocumentRow("a", "a.pdf", "case", body="Formannskapet", meeting_date="2026-02-12"),
     ...                  DocumentRow("b", "b.pdf", "protocol", body="formannskapet", meeting_date="2026-02-12",
     ...                              place="Rådhuset")])
-    >>> [(m.meeting_id, m.documents, m.place) for m in rows]
-    [('formannskapet-2026-02-12', 'a b', 'Rådhuset')]
+    >>> [(m.meeting_id, m.documents, m.doc_types, m.place) for m in rows]
+    [('formannskapet-2026-02-12', 'a b', 'case protocol', 'Rådhuset')]
     """
-    groups: dict[str, list[_MeetingDoc]] = {}
-    for d in documents:  # only what a meeting row needs is kept, not the whole row of every document
+    groups: dict[str, _Meeting] = {}
+    for d in documents:
         if d.status == "ok" and d.body and d.meeting_date:
             org = f"{_slug(d.organisation)}-" if d.organisation and _body_key(d.organisation) != _body_key(d.body) else ""
-            groups.setdefault(f"{org}{_body_key(d.body)}-{d.meeting_date}", []).append(
-                _MeetingDoc(d.doc_id, d.doc_type, d.organisation, d.body, d.meeting_date, d.place))
-    out = []
+            key = f"{org}{_body_key(d.body)}-{d.meeting_date}"
+            if (meeting := groups.get(key)) is None:
+                groups[key] = _Meeting(d)
+            else:
+                meeting.add(d)
     for key in sorted(groups):
-        docs = groups.pop(key)
-        out.append(MeetingRow(
-            meeting_id=key, organisation=docs[0].organisation, body=docs[0].body, date=docs[0].date,
-            place=next((d.place for d in docs if d.place), ""), documents=" ".join(d.doc_id for d in docs),
-            doc_types=" ".join(sorted({d.doc_type for d in docs}))))
-    return out
+        m = groups.pop(key)
+        yield MeetingRow(meeting_id=key, organisation=m.organisation, body=m.body, date=m.date, place=m.place,
+                         documents=m.documents, doc_types=" ".join(sorted(m.doc_types)))
 
 
 @cache

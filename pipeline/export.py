@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline import crossdoc
 from pipeline.analyst import ParquetStream, column_types, write_datapackage, write_parquet
-from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, as_tuple, columns
+from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, SourceFile, as_tuple, columns
 from pipeline.spool import RowSpool
 
 #: What a spreadsheet takes for the start of a formula (OWASP CSV injection advice).
@@ -158,7 +158,7 @@ _DOC_ID, _STATUS = (columns(DocumentRow).index(c) for c in ("doc_id", "status"))
 def export(out: Path, results: Iterable[DocumentResult],
            run_row: dict[str, Any] | Callable[[Exported], dict[str, Any]], rollup: bool = False,
            formats: Iterable[str] = FORMATS, lang: str = "nb", per_region: bool = False,
-           sources: Mapping[str, str | Path] | None = None) -> Exported:
+           sources: Mapping[str, str | Path | SourceFile] | None = None) -> Exported:
     """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
     texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
     store). CSV rows, Parquet row groups and the workbook's table sheets are written as they come;
@@ -215,12 +215,15 @@ def export(out: Path, results: Iterable[DocumentResult],
         kept: dict[str, Sequence[tuple[Any, ...]]] = {table: spool.rows() for table, spool in spools.items()}
         documents = (DocumentRow(*row) for row in kept["documents"])
         regions = (RegionRow(*row) for row in kept["regions"])
-        derived = {"meetings": (columns(MeetingRow), [as_tuple(m) for m in crossdoc.meetings(documents)]),
-                   "region_reference": (columns(crossdoc.ReferenceRow),
-                                        [as_tuple(r) for r in crossdoc.region_reference(regions)]),
-                   "runs": (list(run), [tuple(run.values())])}
-        for table, (header, rows) in derived.items():
-            write_csv(out / "tables" / f"{table}.csv", header, rows)
+        meetings = stack.enter_context(RowSpool(folder=str(out)))  # a row per meeting: not held either
+        meetings.extend(as_tuple(m) for m in crossdoc.meetings(documents))
+        derived: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
+            "meetings": (columns(MeetingRow), meetings.rows()),
+            "region_reference": (columns(crossdoc.ReferenceRow),
+                                 [as_tuple(r) for r in crossdoc.region_reference(regions)]),
+            "runs": (list(run), [tuple(run.values())])}
+        for table, (header, body) in derived.items():
+            write_csv(out / "tables" / f"{table}.csv", header, body)
         remove_stale_texts(out, {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"})
         tables: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
             **{t: (columns(c), kept.get(t, ())) for t, c in TABLES.items()}, **derived}

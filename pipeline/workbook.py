@@ -41,10 +41,9 @@ import tempfile
 import zipfile
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -56,6 +55,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_range
 
 from pipeline.analyst import DATE_COLUMNS
 from pipeline.export import FORMULA_START, HEADERS_NB, SHEETS_NB, atomic_path
+from pipeline.models import SourceFile
 from pipeline.spool import Rows
 
 #: Rows per sheet, header included (Excel's limit). Tests monkeypatch it to check the continuation.
@@ -270,44 +270,67 @@ class _Doc:
     source_path: str = ""
     format: str = ""
     meeting_date: str = ""
-    link: str = ""  # relative (POSIX) path from the workbook's folder, or a file: URI
+    location: str = ""  # the file on disk: the target of its links
 
 
 class _Sources:
-    """The ``Kilde`` of a row: label (file and page or line) and link target."""
+    """The ``Kilde`` of a row: label (file and page or line) and the file it links to. Kept per
+    document: its file name, format and date, strings shared with the listing of the run where it
+    can (an archive of many documents holds one of these each until the workbook is written)."""
 
-    def __init__(self, tables: Tables, sources: Mapping[str, str | Path] | None, folder: Path,
+    def __init__(self, tables: Tables, sources: Mapping[str, str | Path | SourceFile] | None, folder: Path,
                  text: dict[str, str]) -> None:
         self.docs: dict[str, _Doc] = {}
         self.page_word, self.line_word = text["page"], text["line"]
+        self.folder = os.path.abspath(folder)
+        self._values: dict[str, str] = {}  # one string for all documents of a format, or of a date
+        self._prefixes: dict[str, str] = {}  # a source folder -> its link from the workbook's folder
+        for doc_id, source in (sources or {}).items():
+            doc = self.docs.setdefault(str(doc_id), _Doc())
+            if isinstance(source, SourceFile):
+                doc.location, doc.source_path = source.location, source.source_path
+            else:
+                doc.location = os.fspath(source)
         self.add(*tables.get("documents", ((), ())))
-        folder = Path(os.path.abspath(folder))
-        for doc_id, path in (sources or {}).items():
-            doc = self.docs.setdefault(str(doc_id), _Doc(source_path=os.path.basename(path)))
-            doc.link = _relative_link(Path(path), folder)
 
     def add(self, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Rows of the documents table (a workbook written as results come learns them one by one)."""
         idx = {name: k for k, name in enumerate(header)}
+        same = self._values
         for row in rows:
             doc_id = str(row[idx["doc_id"]]) if "doc_id" in idx else ""
             doc = self.docs.setdefault(doc_id, _Doc())
-            doc.source_path, doc.format, doc.meeting_date = (
+            source_path, doc_format, meeting_date = (
                 str(row[idx[c]]) if c in idx and row[idx[c]] is not None else ""
                 for c in ("source_path", "format", "meeting_date"))
+            if doc.source_path != source_path:
+                doc.source_path = source_path
+            doc.format = same.setdefault(doc_format, doc_format)
+            doc.meeting_date = same.setdefault(meeting_date, meeting_date)
 
     def label(self, doc_id: Any, page: Any = 0, line: Any = 0) -> tuple[str, str]:
+        """The label of a row's source, and the file it links to (``""``: none)."""
         doc = self.docs.get(str(doc_id))
         if doc is None:
             return str(doc_id or ""), ""
-        label = doc.source_path or str(doc_id)
+        label = doc.source_path or os.path.basename(doc.location) or str(doc_id)
         if doc.format == "pdf" and page:
             label = f"{label}, {self.page_word} {page}"
         elif line:
             label = f"{label}, {self.line_word} {line}"
         elif page:
             label = f"{label}, {self.page_word} {page}"
-        return label, doc.link
+        return label, doc.location
+
+    def target(self, location: str) -> str:
+        """The target of a hyperlink to the file at ``location``, written the way Excel writes it
+        (see :func:`_relative_link` and :func:`_link_target`)."""
+        head, name = os.path.split(location)
+        if (prefix := self._prefixes.get(head)) is None:
+            prefix = self._prefixes[head] = _relative_link(Path(head), Path(self.folder))
+        if prefix.startswith("file:"):  # another drive
+            return Path(os.path.abspath(location)).as_uri()
+        return _link_target(name if prefix == os.curdir else f"{prefix}/{name}")
 
 
 def _relative_link(path: Path, folder: Path) -> str:
@@ -327,7 +350,6 @@ def _relative_link(path: Path, folder: Path) -> str:
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
 
 
-@lru_cache(maxsize=65536)  # one source is the target of links on several sheets
 def _link_target(link: str) -> str:
     """A link as the target of a hyperlink relationship, written the way Excel writes it: relative
     paths with backslashes, characters a URL cannot hold %-escaped.
@@ -1110,6 +1132,7 @@ class _SheetAdditions:
     tables: list[tuple[int, _TableSpec]] = field(default_factory=list)
     links: Iterable[tuple[int, int, int, str]] = ()
     rel_ids: dict[str, str] = field(default_factory=dict)  # hyperlink target -> relationship id
+    target_of: Callable[[str], str] = _link_target  # a link's target as a relationship writes it
 
     def hyperlinks(self) -> Iterator[bytes]:
         """The ``<hyperlink>`` elements, in pieces (a sheet of a large archive has thousands)."""
@@ -1131,7 +1154,7 @@ class _SheetAdditions:
         """The relationships of the hyperlinks (named by :meth:`hyperlinks`) and tables, in pieces."""
         for rels in _batched(self.rel_ids.items(), _PIECE):
             yield "".join(f'<Relationship Id="{rel}" Type="{_NS_REL}/hyperlink" '
-                          f'Target={quoteattr(_link_target(target))} TargetMode="External"/>'
+                          f'Target={quoteattr(self.target_of(target))} TargetMode="External"/>'
                           for target, rel in rels).encode()
         yield "".join(f'<Relationship Id="rIdTable{n}" Type="{_NS_REL}/table" Target="../tables/table{n}.xml"/>'
                       for n, _ in self.tables).encode()
@@ -1193,8 +1216,8 @@ def _copy_sheet(source: Any, target: Any, add: _SheetAdditions) -> None:
     target.write(tail)
 
 
-def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec],
-                    links: Mapping[str, _Links]) -> None:
+def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec], links: Mapping[str, _Links],
+                    target_of: Callable[[str], str] = _link_target) -> None:
     """Copy the package ``source`` into the open file ``target``, adding the Excel tables and the
     hyperlinks, and compressing it (xlsxwriter stored it uncompressed)."""
     with zipfile.ZipFile(source) as src:
@@ -1205,6 +1228,7 @@ def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec],
         for sheet, runs in links.items():
             if runs:
                 additions[parts[sheet]].links = runs
+                additions[parts[sheet]].target_of = target_of
         members = {info.filename for info in src.infolist()}
         rels_of = {_rels_name(p) for p in additions}
         size = sum(info.file_size for info in src.infolist())
@@ -1229,7 +1253,6 @@ def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec],
                         shutil.copyfileobj(r, w, 1 << 20)
             for number, spec in enumerate(tables, start=1):
                 dst.writestr(f"xl/tables/table{number}.xml", _table_xml(spec, number))
-    _link_target.cache_clear()  # a target per document: not kept past the workbook
 
 
 def _rels_name(part: str) -> str:
@@ -1279,12 +1302,12 @@ class Workbook:
     workbook that is not closed leaves nothing behind (:meth:`discard`, or use it as a context
     manager).
 
-    ``sources``: doc_id -> the source file on disk (``SourceFile.path``); the ``Kilde`` cells link to
-    it by a path relative to the workbook's folder. Without it, ``Kilde`` shows file and place but
-    does not link."""
+    ``sources``: doc_id -> the source file on disk (its path, or the run's ``SourceFile``); the
+    ``Kilde`` cells link to it by a path relative to the workbook's folder. Without it, ``Kilde``
+    shows file and place but does not link."""
 
     def __init__(self, path: Path, streamed: Mapping[str, Sequence[str]] | None = None, *, lang: str = "nb",
-                 per_region: bool = False, sources: Mapping[str, str | Path] | None = None) -> None:
+                 per_region: bool = False, sources: Mapping[str, str | Path | SourceFile] | None = None) -> None:
         self.sheets, self.headers, self.text, self.themes = _names(lang)
         self.path, self.per_region = Path(path), per_region
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -1350,7 +1373,7 @@ class Workbook:
             spec.name = f"{self.text['table']}{k}"
         try:
             with atomic_path(self.path, "wb") as f:
-                _finish_package(self.tmp, f, book.tables, book.links)
+                _finish_package(self.tmp, f, book.tables, book.links, book.sources.target)
         finally:
             self.discard()
 
@@ -1360,7 +1383,7 @@ class Workbook:
 
 
 def write_workbook(path: Path, tables: Tables, run: Mapping[str, Any], *, lang: str = "nb",
-                   per_region: bool = False, sources: Mapping[str, str | Path] | None = None) -> None:
+                   per_region: bool = False, sources: Mapping[str, str | Path | SourceFile] | None = None) -> None:
     """Write ``minutes.xlsx`` at ``path`` (atomically) from whole tables: see :class:`Workbook`."""
     with Workbook(path, lang=lang, per_region=per_region, sources=sources) as book:
         book.close(tables, run)
