@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pipeline.errors import RunError
 from pipeline.models import SourceFile
@@ -34,7 +35,11 @@ def display_path(rel: str) -> str:
     >>> display_path("m\udcf8te.txt"), display_path("møte.txt")
     ('m\\xf8te.txt', 'møte.txt')
     """
-    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+    try:
+        rel.encode("utf-8")
+        return rel  # the common case: the same string, not a copy of it
+    except UnicodeEncodeError:
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
 def _walk(folder: Path) -> Iterable[tuple[str, str]]:
@@ -66,7 +71,7 @@ def discover(inputs: Iterable[Path]) -> list[SourceFile]:
     out = []
     for path, rel in found:
         rel = display_path(rel)
-        doc_id = safe_id(PurePosixPath(rel).stem)
+        doc_id = safe_id(posixpath.splitext(posixpath.basename(rel))[0])  # the stem: no Path per file
         if doc_id.casefold() in seen:
             doc_id = f"{doc_id}-{hashlib.sha1(rel.encode()).hexdigest()[:8]}"
         seen.add(doc_id.casefold())

@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,25 +71,29 @@ def _umask() -> int:
     return mask
 
 
-def publish(tmp: Path, target: Path) -> None:
+def publish(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """Give a finished temporary file the permissions of a new file and move it into place."""
     os.chmod(tmp, 0o666 & ~_umask())
     os.replace(tmp, target)
 
 
 @contextmanager
-def atomic_path(target: Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
+def atomic_path(target: str | os.PathLike[str], mode: str = "w", **kwargs: Any) -> Iterator[Any]:
     """Open a temporary file beside ``target``; on success move it into place, readable as any new
-    file of the user would be (``mkstemp`` makes it private)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    file of the user would be (``mkstemp`` makes it private). Paths as strings inside: a file per
+    document is written this way, and each ``Path`` interns its parts (CPython 3.11)."""
+    folder, name = os.path.split(os.fspath(target))
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder or os.curdir)
     os.close(fd)
     try:
         with open(tmp, mode, **kwargs) as handle:
             yield handle
-        publish(Path(tmp), target)
+        publish(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
 
@@ -112,10 +116,15 @@ def write_text(out: Path, result: DocumentResult) -> None:
     document has none."""
     if result.document.status != "ok":
         return
-    target = out / "text" / f"{result.document.doc_id}.txt"
-    if not target.exists() or target.read_text(encoding="utf-8") != result.text:
-        with atomic_path(target, "w", encoding="utf-8", newline="\n") as f:
-            f.write(result.text)
+    target = os.path.join(out, "text", f"{result.document.doc_id}.txt")
+    try:
+        with open(target, encoding="utf-8", newline="") as f:
+            if f.read() == result.text:
+                return
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    with atomic_path(target, "w", encoding="utf-8", newline="\n") as f:
+        f.write(result.text)
 
 
 #: Temporary files of :func:`atomic_path` (".decisions.csv.k6zb_sru") and of the workbook writer.

@@ -19,7 +19,7 @@ from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.state import PlanItem, StateStore, fingerprint
+from pipeline.state import StateStore, fingerprint
 
 if TYPE_CHECKING:
     from pipeline.export import Exported
@@ -190,7 +190,7 @@ class Progress:
 HOLD = 64
 
 
-def in_order(sources: Sequence[SourceFile], todo: dict[str, PlanItem], store: StateStore, options: RunOptions,
+def in_order(sources: Sequence[SourceFile], todo: set[str], store: StateStore, options: RunOptions,
              progress: Progress) -> Iterator[DocumentResult]:
     """Every source's result in input order (the order of the tables): a stored result as it is, a
     new one as soon as it is done. New results are committed to the store as they come, in any
@@ -202,7 +202,8 @@ def in_order(sources: Sequence[SourceFile], todo: dict[str, PlanItem], store: St
         doc_id = source.doc_id
         while doc_id in todo:
             new = next(fresh)
-            store.put(new, todo.pop(new.document.doc_id).stamp)  # done with: its plan item goes
+            store.put(new)  # with the stamp prepare() took of its file
+            todo.discard(new.document.doc_id)
             progress.step(new.document.source_path)
             held[new.document.doc_id] = new if len(held) < HOLD else None
         yield held.pop(doc_id, None) or store.result(doc_id)
@@ -222,10 +223,8 @@ def run(options: RunOptions) -> Summary:
     except OSError as exc:
         raise RunError(f"cannot write to output folder {options.out}: {exc.strerror}") from exc
     with StateStore(options.out, fingerprint({"debug": options.debug})) as store:
-        plan = store.plan(sources, full=options.full)
-        counts, todo, removed = plan.counts(), {item.source.doc_id: item for item in plan.todo}, plan.removed
+        counts, todo, removed = store.prepare(sources, full=options.full)  # todo empties as they are done
         store.remove(removed)
-        del plan  # an item per input: those still to do are in todo, and leave it as they are done
         export_key = json.dumps({"rollup": options.rollup, "version": __version__, "formats": sorted(options.formats),
                                  "lang": options.lang, "per_region": options.per_region})
         if not todo and not removed and store.is_exported(export_key) \

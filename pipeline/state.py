@@ -26,7 +26,7 @@ import stat as stat_module
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -69,6 +69,15 @@ CREATE TABLE IF NOT EXISTS documents (
     seconds      REAL NOT NULL,
     updated_ns   INTEGER NOT NULL
 );
+"""
+
+
+#: The stamps of the files a run is to process, until their results are stored (one connection's).
+_PENDING = """
+CREATE TEMP TABLE IF NOT EXISTS pending (
+    doc_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, hashed_ns INTEGER NOT NULL
+)
 """
 
 
@@ -169,15 +178,15 @@ class FileStamp:
                 and self.ctime_ns + RACY_NS < self.hashed_ns)
 
 
-def stamp(path: Path) -> FileStamp:
+def stamp(path: str | os.PathLike[str]) -> FileStamp:
     """Hash a file (streaming) together with its ``stat`` taken before reading it. What is not a
     regular file (a FIFO would block the run) or is too large to read gets no hash: it is always
     processed again, and the reader says what is wrong with it."""
     try:
-        st = path.stat()
+        st = os.stat(path)
         if not stat_module.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
             return FileStamp("")
-        with path.open("rb") as f:
+        with open(path, "rb") as f:
             content_hash = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return FileStamp("")
@@ -258,6 +267,7 @@ class StateStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
             db.executescript(_SCHEMA)
+            db.execute(_PENDING)
             found = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if found is None:
                 db.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0')",
@@ -319,21 +329,43 @@ class StateStore:
         whose cached result is an error; ``quick`` reuses a stored hash when the file's ``stat``
         shows it was not written since (see :meth:`FileStamp.same_file`); otherwise every file
         is read and hashed."""
-        stored = {row[0]: row[1:] for row in self.db.execute(
-            "SELECT doc_id, source_path, content_hash, size, mtime_ns, ctime_ns, inode, hashed_ns, "
-            "fingerprint, status FROM documents")}
-        items = []
+        return Plan(tuple(self._plan_items(sources, full, retry_failed, quick)), self._removed(sources))
+
+    def prepare(self, sources: Sequence[SourceFile], full: bool = False,
+                retry_failed: bool = False) -> tuple[dict[str, int], set[str], tuple[str, ...]]:
+        """:meth:`plan` for a run, without holding an item per input: the stamps of the documents
+        to process wait in a temporary table until :meth:`put` stores their results. Returns the
+        counts (:meth:`Plan.counts`), the doc ids to process and the removed doc ids."""
+        counts = dict.fromkeys((NEW, CHANGED, OUTDATED, UNCHANGED), 0)
+        todo: set[str] = set()
+        with self._transaction(changes_results=False) as db:
+            db.execute("DELETE FROM pending")
+            for item in self._plan_items(sources, full, retry_failed):
+                counts[item.status] += 1
+                if item.todo:
+                    todo.add(item.source.doc_id)
+                    db.execute("INSERT OR REPLACE INTO pending VALUES (?,?,?,?,?,?,?)",
+                               (item.source.doc_id, *astuple(item.stamp)))
+        removed = self._removed(sources)
+        counts["removed"] = len(removed)
+        return counts, todo, removed
+
+    def _plan_items(self, sources: Iterable[SourceFile], full: bool, retry_failed: bool,
+                    quick: bool = True) -> Iterator[PlanItem]:
+        """A plan item per source, one at a time (see :meth:`plan`)."""
+        query = ("SELECT source_path, content_hash, size, mtime_ns, ctime_ns, inode, hashed_ns, fingerprint, status "
+                 "FROM documents WHERE doc_id=?")
         for source in sources:
-            old = stored.pop(source.doc_id, None)
+            old = self.db.execute(query, (source.doc_id,)).fetchone()
             previous = FileStamp(*old[1:7]) if old else None
             new_stamp = None
             if quick and not full and previous is not None:
                 try:
-                    if previous.same_file(source.path.stat()):
+                    if previous.same_file(os.stat(source.location)):
                         new_stamp = previous
                 except OSError:
                     pass
-            new_stamp = new_stamp or stamp(source.path)
+            new_stamp = new_stamp or stamp(source.location)
             if old is None or previous is None:
                 status = NEW
             elif (old[0] != source.source_path or not new_stamp.content_hash
@@ -345,15 +377,28 @@ class StateStore:
                 status = UNCHANGED
             previous_status = old[8] if old else ""
             todo = full or status != UNCHANGED or (retry_failed and previous_status != "ok")
-            items.append(PlanItem(source, status, new_stamp, todo, previous_status))
-        return Plan(tuple(items), tuple(sorted(stored)))
+            yield PlanItem(source, status, new_stamp, todo, previous_status)
+
+    def _removed(self, sources: Iterable[SourceFile]) -> tuple[str, ...]:
+        """Stored doc ids that are not among ``sources``, sorted."""
+        present = {source.doc_id for source in sources}
+        return tuple(sorted(doc_id for (doc_id,) in self.db.execute("SELECT doc_id FROM documents")
+                            if doc_id not in present))
 
     # -- writing
 
-    def put(self, result: DocumentResult, file: FileStamp) -> None:
-        """Store one document's result, committed at once."""
+    def put(self, result: DocumentResult, file: FileStamp | None = None) -> None:
+        """Store one document's result, committed at once, with the stamp of the file it was made
+        from: ``file``, or the one :meth:`prepare` put aside for it."""
         doc = result.document
         with self._transaction() as db:
+            if file is None:
+                row = db.execute("SELECT content_hash, size, mtime_ns, ctime_ns, inode, hashed_ns FROM pending "
+                                 "WHERE doc_id=?", (doc.doc_id,)).fetchone()
+                if row is None:
+                    raise StateError(f"no file stamp for {doc.doc_id!r}: prepare() the run first")
+                file = FileStamp(*row)
+                db.execute("DELETE FROM pending WHERE doc_id=?", (doc.doc_id,))
             db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, doc.source_path, file.content_hash, file.size, file.mtime_ns, file.ctime_ns,

@@ -388,7 +388,7 @@ class _Links:
     the rest would not be written)."""
 
     def __init__(self) -> None:
-        self.first, self.last, self.col = array("l"), array("l"), array("l")
+        self.first, self.last, self.col = array("i"), array("i"), array("H")  # Excel: 2**20 rows, 2**14 columns
         self.target: list[str] = []
 
     def add(self, row: int, col: int, target: str) -> None:

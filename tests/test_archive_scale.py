@@ -51,7 +51,7 @@ class _Store:
         self.saved: dict[str, DocumentResult] = dict(old)
         self.puts: list[str] = []
 
-    def put(self, result: DocumentResult, stamp: object) -> None:
+    def put(self, result: DocumentResult) -> None:
         self.puts.append(result.document.doc_id)
         self.saved[result.document.doc_id] = result
 
@@ -66,7 +66,7 @@ def _result(doc_id: str) -> DocumentResult:
 @pytest.mark.parametrize("hold", [64, 1])
 def test_results_come_out_in_input_order_whatever_order_the_workers_finish(monkeypatch, hold):
     sources = [SourceFile(Path(f"{k}.txt"), f"{k}.txt", f"d{k}") for k in range(8)]
-    todo = {s.doc_id: run.PlanItem(s, "new", None, True, "") for s in sources if s.doc_id != "d3"}
+    todo = {s.doc_id for s in sources if s.doc_id != "d3"}
     finished = [s for s in reversed(sources) if s.doc_id in todo]  # the last one is done first
     monkeypatch.setattr(run, "results", lambda todo_sources, options: (_result(s.doc_id) for s in finished))
     monkeypatch.setattr(run, "HOLD", hold)  # 1: results that wait are read back from the store
@@ -77,7 +77,7 @@ def test_results_come_out_in_input_order_whatever_order_the_workers_finish(monke
     assert out == [s.doc_id for s in sources]
     assert store.puts == [s.doc_id for s in finished]  # each new result committed as it came
     assert progress.done == len(finished)
-    assert todo == {}  # each plan item let go once its result was committed
+    assert todo == set()  # each doc id let go once its result was committed
 
 
 # --------------------------------------------------------------------------- the workbook as rows come

@@ -272,3 +272,25 @@ def test_kill_9_loses_no_committed_result(tmp_path: Path) -> None:
     with StateStore(tmp_path, FP) as store:  # the dead run's lock went with it
         assert [r.document.doc_id for r in store.results(["d0", "d1", "d2"])] == ["d0", "d1", "d2"]
         assert store.get("d2") == full_result("d2")
+
+
+def test_prepare_keeps_the_stamps_for_put_and_counts_like_plan(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    a, b, c = (_source(inputs, f"{n}.txt", f"tekst {n}") for n in "abc")
+    with StateStore(out, FP) as store:
+        _put(store, a)
+        _put(store, c)
+    (inputs / "c.txt").unlink()
+    with StateStore(out, FP) as store:
+        counts, todo, removed = store.prepare([a, b])
+        assert counts == store.plan([a, b]).counts() == {"new": 1, "changed": 0, "outdated": 0, "unchanged": 1,
+                                                          "removed": 1}
+        assert todo == {"b"} and removed == ("c",)
+        store.put(full_result("b", "b.txt"))  # no stamp given: the one prepare() took of b.txt
+        with pytest.raises(state.StateError, match="no file stamp"):
+            store.put(full_result("b", "b.txt"))  # taken once
+        store.remove(removed)
+    with StateStore(out, FP) as store:  # b's stamp was stored with its result: nothing left to do
+        assert store.prepare([a, b]) == ({"new": 0, "changed": 0, "outdated": 0, "unchanged": 2, "removed": 0},
+                                         set(), ())
