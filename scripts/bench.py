@@ -605,7 +605,7 @@ def report(r: dict[str, Any]) -> str:
             add("  RSS growth (all processes)", f"{r['growth_tree']:+.1%}", "< 10%", r["growth_tree"] < 0.10)
             add("  RSS growth (largest process)", f"{r['growth_process']:+.1%}", "< 10%", r["growth_process"] < 0.10)
         if "growth_main" in r:  # the listing of the archive and the export's bookkeeping live here
-            add("  RSS growth (main process)", f"{r['growth_main']:+.1%}")
+            add("  RSS growth (main process)", f"{r['growth_main']:+.1%}", "< 10%", r["growth_main"] < 0.10)
     widths = [max(len(row[k]) for row in lines + [("figure", "measured", "target", "")]) for k in range(4)]
     out = [f"minutes {r['version']} ({r['commit'] or 'no commit'}), {r['cores']} cores, "
            f"Python {r['python']}", ""]
