@@ -352,3 +352,16 @@ def test_fast_rows_write_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
     for name in plain:
         assert fast[name] == plain[name], name
     assert b"_x005F_x0041_" in b"".join(fast.values())  # the careful cells went through xlsxwriter
+
+
+def test_sources_link_from_the_workbook_folder_to_each_file(tmp_path):
+    from pipeline.models import SourceFile
+
+    here, there = tmp_path / "out" / "møte 1.pdf", tmp_path / "raw" / "2021" / "sak #2.docx"
+    given = {"a": SourceFile(here, "møte 1.pdf", "a"), "b": SourceFile(there, "2021/sak #2.docx", "b"), "c": here}
+    sources = workbook._Sources({}, given, tmp_path / "out", workbook.TEXT["nb"])
+    assert sources.target(sources.label("a")[1]) == "møte%201.pdf"
+    assert sources.target(sources.label("b", page=3)[1]) == "..\\raw\\2021\\sak%20%232.docx"
+    assert sources.label("b", page=3)[0] == "2021/sak #2.docx, s. 3"  # the run's relative path
+    assert sources.label("c")[0] == "møte 1.pdf"  # a bare path: its file name
+    assert sources.label("unknown") == ("unknown", "")
