@@ -25,6 +25,7 @@ import sqlite3
 import stat as stat_module
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -220,11 +221,12 @@ class Plan:
         >>> Plan((), ("a",)).counts()
         {'new': 0, 'changed': 0, 'outdated': 0, 'unchanged': 0, 'removed': 1}
         """
-        counts = dict.fromkeys((NEW, CHANGED, OUTDATED, UNCHANGED), 0)
-        for item in self.items:
-            counts[item.status] += 1
-        counts["removed"] = len(self.removed)
-        return counts
+        return _counts(Counter(item.status for item in self.items), len(self.removed))
+
+
+def _counts(statuses: Mapping[str, int], removed: int) -> dict[str, int]:
+    """Inputs per status (every status, in order) and the number removed."""
+    return {**dict.fromkeys((NEW, CHANGED, OUTDATED, UNCHANGED), 0), **statuses, "removed": removed}
 
 
 # --------------------------------------------------------------------------- the store
@@ -336,19 +338,18 @@ class StateStore:
         """:meth:`plan` for a run, without holding an item per input: the stamps of the documents
         to process wait in a temporary table until :meth:`put` stores their results. Returns the
         counts (:meth:`Plan.counts`), the doc ids to process and the removed doc ids."""
-        counts = dict.fromkeys((NEW, CHANGED, OUTDATED, UNCHANGED), 0)
+        statuses: Counter[str] = Counter()
         todo: set[str] = set()
         with self._transaction(changes_results=False) as db:
             db.execute("DELETE FROM pending")
             for item in self._plan_items(sources, full, retry_failed):
-                counts[item.status] += 1
+                statuses[item.status] += 1
                 if item.todo:
                     todo.add(item.source.doc_id)
                     db.execute("INSERT OR REPLACE INTO pending VALUES (?,?,?,?,?,?,?)",
                                (item.source.doc_id, *astuple(item.stamp)))
         removed = self._removed(sources)
-        counts["removed"] = len(removed)
-        return counts, todo, removed
+        return _counts(statuses, len(removed)), todo, removed
 
     def _plan_items(self, sources: Iterable[SourceFile], full: bool, retry_failed: bool,
                     quick: bool = True) -> Iterator[PlanItem]:

@@ -1132,7 +1132,6 @@ class _SheetAdditions:
     tables: list[tuple[int, _TableSpec]] = field(default_factory=list)
     links: Iterable[tuple[int, int, int, str]] = ()
     rel_ids: dict[str, str] = field(default_factory=dict)  # hyperlink target -> relationship id
-    target_of: Callable[[str], str] = _link_target  # a link's target as a relationship writes it
 
     def hyperlinks(self) -> Iterator[bytes]:
         """The ``<hyperlink>`` elements, in pieces (a sheet of a large archive has thousands)."""
@@ -1150,11 +1149,12 @@ class _SheetAdditions:
         parts = "".join(f'<tablePart r:id="rIdTable{n}"/>' for n, _ in self.tables)
         return f'<tableParts count="{len(self.tables)}">{parts}</tableParts>'.encode()
 
-    def relationships(self) -> Iterator[bytes]:
-        """The relationships of the hyperlinks (named by :meth:`hyperlinks`) and tables, in pieces."""
+    def relationships(self, target_of: Callable[[str], str]) -> Iterator[bytes]:
+        """The relationships of the hyperlinks (named by :meth:`hyperlinks`; ``target_of`` makes a
+        link's target as the relationship writes it) and tables, in pieces."""
         for rels in _batched(self.rel_ids.items(), _PIECE):
             yield "".join(f'<Relationship Id="{rel}" Type="{_NS_REL}/hyperlink" '
-                          f'Target={quoteattr(self.target_of(target))} TargetMode="External"/>'
+                          f'Target={quoteattr(target_of(target))} TargetMode="External"/>'
                           for target, rel in rels).encode()
         yield "".join(f'<Relationship Id="rIdTable{n}" Type="{_NS_REL}/table" Target="../tables/table{n}.xml"/>'
                       for n, _ in self.tables).encode()
@@ -1217,7 +1217,7 @@ def _copy_sheet(source: Any, target: Any, add: _SheetAdditions) -> None:
 
 
 def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec], links: Mapping[str, _Links],
-                    target_of: Callable[[str], str] = _link_target) -> None:
+                    target_of: Callable[[str], str]) -> None:
     """Copy the package ``source`` into the open file ``target``, adding the Excel tables and the
     hyperlinks, and compressing it (xlsxwriter stored it uncompressed)."""
     with zipfile.ZipFile(source) as src:
@@ -1228,7 +1228,6 @@ def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec], lin
         for sheet, runs in links.items():
             if runs:
                 additions[parts[sheet]].links = runs
-                additions[parts[sheet]].target_of = target_of
         members = {info.filename for info in src.infolist()}
         rels_of = {_rels_name(p) for p in additions}
         size = sum(info.file_size for info in src.infolist())
@@ -1245,7 +1244,7 @@ def _finish_package(source: Path, target: Any, tables: Sequence[_TableSpec], lin
                         _copy_sheet(r, w, additions[name])
                     # its relationships at once: the hyperlinks' ids of one sheet are held at a time
                     rels = _rels_name(name)
-                    _write_relationships(src, dst, rels, additions.pop(name), rels in members)
+                    _write_relationships(src, dst, rels, additions.pop(name), rels in members, target_of)
                 elif name in rels_of:
                     continue  # written with its sheet
                 else:
@@ -1262,14 +1261,14 @@ def _rels_name(part: str) -> str:
 
 
 def _write_relationships(src: zipfile.ZipFile, dst: zipfile.ZipFile, rels: str, add: _SheetAdditions,
-                         exists: bool) -> None:
+                         exists: bool, target_of: Callable[[str], str]) -> None:
     """A sheet's relationships part with those of its hyperlinks and tables added."""
     old = src.read(rels) if exists else (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                                          f'<Relationships xmlns="{_NS_PKG_REL}"></Relationships>').encode()
     head, end, rest = old.rpartition(b"</Relationships>")
     with dst.open(rels, "w") as w:
         w.write(head)
-        for piece in add.relationships():
+        for piece in add.relationships(target_of):
             w.write(piece)
         w.write(end + rest)
 
