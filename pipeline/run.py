@@ -64,17 +64,10 @@ class Summary:
                 f"{self.seconds:.1f} s -> {out}")
 
 
-def _warm() -> None:
-    """Build the spaCy pipeline before the first document (a run in this process; the rest is
-    built when a document needs it)."""
-    from extractors.nlp import nlp
-
-    nlp()
-
-
 def _process_one(args: tuple[SourceFile, bool, float]) -> DocumentResult:
-    from pipeline.process import process
+    from pipeline.process import process, warm
 
+    warm()  # once per process, before its first document (a worker forked from the warm forkserver is warm)
     return process(*args)
 
 
@@ -122,10 +115,9 @@ def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[Docu
         return
     workers = pool_size(options, len(sources))
     if workers <= 1:
-        _warm()
         yield from map(_process_one, tasks)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm, mp_context=pool_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context())
     try:
         # as they come (committed at once: kill -9 loses only those in flight), with at most AHEAD
         # documents per worker submitted and not yet handed on

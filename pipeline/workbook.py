@@ -347,25 +347,26 @@ def _relative_link(path: Path, folder: Path) -> str:
         return path.as_uri()
 
 
-_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+#: What a hyperlink's target cannot hold as it is, and how Excel writes it; a byte of a file name that
+#: is not UTF-8 (a surrogate escape, U+DC80-U+DCFF) is %-escaped as the byte it is.
+_LINK_ESCAPES = str.maketrans({
+    "/": "\\", "%": "%25", '"': "%22", " ": "%20", "<": "%3c", ">": "%3e", "[": "%5b", "]": "%5d", "^": "%5e",
+    "`": "%60", "{": "%7b", "}": "%7d", "#": "%23", **{chr(0xDC00 + b): f"%{b:02x}" for b in range(0x80, 0x100)}})
 
 
 def _link_target(link: str) -> str:
     """A link as the target of a hyperlink relationship, written the way Excel writes it: relative
-    paths with backslashes, characters a URL cannot hold %-escaped.
+    paths with backslashes, characters a URL cannot hold %-escaped (in one pass: an escape is not
+    escaped again).
 
-    >>> _link_target("../raw/møte #1 [utkast].pdf")
-    '..\\\\raw\\\\møte%20%231%20%5butkast%5d.pdf'
+    >>> _link_target("../raw/møte #1 [utkast] 50%.pdf")
+    '..\\\\raw\\\\møte%20%231%20%5butkast%5d%2050%25.pdf'
+    >>> _link_target("m\\udcf8te.pdf")  # the file name's byte 0xF8 (Latin-1 ø)
+    'm%f8te.pdf'
     """
     if link.startswith("file:"):
         return link  # Path.as_uri() has escaped it
-    # bytes of a file name that are not UTF-8 (surrogate escapes) are %-escaped as the bytes they are
-    link = _SURROGATE_RE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02x}", link)
-    out = link.replace("/", "\\").replace("%", "%25")
-    for char, code in (('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"), ("[", "%5b"), ("]", "%5d"),
-                       ("^", "%5e"), ("`", "%60"), ("{", "%7b"), ("}", "%7d"), ("#", "%23")):
-        out = out.replace(char, code)
-    return out
+    return link.translate(_LINK_ESCAPES)
 
 
 # --------------------------------------------------------------------------- writing cells

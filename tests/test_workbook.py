@@ -365,3 +365,11 @@ def test_sources_link_from_the_workbook_folder_to_each_file(tmp_path):
     assert sources.label("b", page=3)[0] == "2021/sak #2.docx, s. 3"  # the run's relative path
     assert sources.label("c")[0] == "møte 1.pdf"  # a bare path: its file name
     assert sources.label("unknown") == ("unknown", "")
+
+
+def test_a_link_escapes_each_character_once(tmp_path):
+    """A name's "%" and its bytes that are not UTF-8 are escaped once each: the byte 0xF8 of a
+    Latin-1 "ø" as %f8, not as an escaped escape (%25f8)."""
+    given = {"a": tmp_path / "raw" / "m\udcf8te 100%.pdf"}
+    sources = workbook._Sources({}, given, tmp_path / "out", workbook.TEXT["nb"])
+    assert sources.target(sources.label("a")[1]) == "..\\raw\\m%f8te%20100%25.pdf"
