@@ -13,8 +13,9 @@ processes and measures:
   whether the tables are identical; and for reference the archive split by hand: dealt out to N
   one-worker runs at once, nothing shared;
 - the pipeline on the text PDFs alone against pdfplumber's bare ``page.extract_text()`` over the
-  same files (``--baseline-pages``, 1000 by default), both in one process (pages/s per core), as
-  whole runs and past start-up (each also run on the first file alone);
+  same files (``--baseline-pages``, 1000 by default), both in one process (pages/s per core), the
+  best of two runs each (pipeline, pdfplumber, pdfplumber, pipeline), as whole runs and past
+  start-up (each also run on the first file alone);
 - 100,000 decision rows written by ``pipeline.workbook.write_workbook`` against xlsxwriter's
   ``constant_memory`` mode, each in its own process (time and peak memory);
 - ``--growth 1000,5000`` (the default): peak RSS of a full run on each archive size, and its growth.
@@ -460,9 +461,14 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         pdfs, pages = baseline_pdfs(args, manifest, docs)
         if pdfs:
             log_step(f"text PDFs: pipeline (1 worker) and pdfplumber extract_text over {len(pdfs)} files, "
-                     f"{pages} pages; then each on the first file alone (start-up)")
-            m_pipe = minutes_run(pdfs, fresh(runs / "pdf-w1"), 1, runs / "logs" / "pdf-w1")
-            m_base = pdfplumber_run(pdfs, runs / "logs" / "pdfplumber")
+                     f"{pages} pages, twice each (pipeline, pdfplumber, pdfplumber, pipeline: the best of two); "
+                     "then each on the first file alone (start-up)")
+            pipe_runs = [minutes_run(pdfs, fresh(runs / "pdf-w1"), 1, runs / "logs" / "pdf-w1")]
+            base_runs = [pdfplumber_run(pdfs, runs / "logs" / "pdfplumber")]
+            base_runs.append(pdfplumber_run(pdfs, runs / "logs" / "pdfplumber-again"))
+            pipe_runs.append(minutes_run(pdfs, fresh(runs / "pdf-w1"), 1, runs / "logs" / "pdf-w1-again"))
+            m_pipe = min(pipe_runs, key=lambda m: m.seconds)
+            m_base = min(base_runs, key=lambda m: m.seconds)
             one_pages = pdf_pages(pdfs[0])
             m_pipe1 = minutes_run(pdfs[:1], fresh(runs / "pdf-one"), 1, runs / "logs" / "pdf-one")
             m_base1 = pdfplumber_run(pdfs[:1], runs / "logs" / "pdfplumber-one")
@@ -475,7 +481,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                               "ratio": m_base.seconds / m_pipe.seconds,
                               "pipeline_one_file_seconds": m_pipe1.seconds, "pdfplumber_one_file_seconds": m_base1.seconds,
                               "pipeline_marginal_pages_per_s": pipe_rate, "pdfplumber_marginal_pages_per_s": base_rate,
-                              "marginal_ratio": pipe_rate / base_rate}
+                              "marginal_ratio": pipe_rate / base_rate,
+                              "runs": {"pipeline": [m.seconds for m in pipe_runs],
+                                       "pdfplumber": [m.seconds for m in base_runs]}}
 
     if "excel" not in args.skip:
         log_step(f"Excel: {args.excel_rows:,} decision rows, write_workbook and xlsxwriter constant_memory")
@@ -576,9 +584,10 @@ def report(r: dict[str, Any]) -> str:
     if "pdf" in r:
         p = r["pdf"]
         add(f"text PDFs ({p['files']} files, {p['pages']} pages), 1 core", "")
-        add("  pipeline", f"{p['pipeline_seconds']:.1f} s, {p['pipeline_pages_per_s']:.1f} pages/s")
-        add("  pdfplumber extract_text",
-            f"{p['pdfplumber_seconds']:.1f} s, {p['pdfplumber_pages_per_s']:.1f} pages/s")
+        runs = p.get("runs", {})
+        for name, label in (("pipeline", "pipeline"), ("pdfplumber", "pdfplumber extract_text")):
+            both = f" (best of {' and '.join(f'{t:.1f}' for t in runs[name])} s)" if name in runs else ""
+            add(f"  {label}", f"{p[f'{name}_seconds']:.1f} s, {p[f'{name}_pages_per_s']:.1f} pages/s{both}")
         add("  pipeline / pdfplumber, whole runs", f"{p['ratio']:.2f}x", ">= 5x", p["ratio"] >= 5)
         if "marginal_ratio" in p:
             add("  start-up (one file)", f"pipeline {p['pipeline_one_file_seconds']:.1f} s, "
