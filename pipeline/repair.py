@@ -25,9 +25,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
+from typing import NamedTuple
 
 from pipeline.lexicon import (
     FLOOR_ZIPF,
@@ -76,9 +76,8 @@ def _common_words() -> frozenset[str]:
 # --------------------------------------------------------------------------- tokens and damage
 
 
-@dataclass(frozen=True)
-class Token:
-    index: int  # the line's index in the list of lines
+class Token(NamedTuple):  # a tuple: one is made for every word of a page that looks damaged
+    line_index: int  # the index of its line in the list of lines
     start: int
     end: int
     text: str
@@ -96,6 +95,10 @@ def tokens(text: str, index: int = 0) -> list[Token]:
     out = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
+        if tok.isalpha():  # most words: no digit, and letters
+            if not masked or not any(a < m.end() and m.start() < b for a, b in masked):
+                out.append(Token(index, m.start(), m.end(), tok))
+            continue
         if _BAD_DIGITS.search(tok) or any(a < m.end() and m.start() < b for a, b in masked):
             continue
         if tok in ("&", "|") or any(ch.isalpha() for ch in tok):
@@ -125,15 +128,15 @@ def _is_evidence(model: Model, word: str) -> bool:
     return keep is None or change.logp - keep.logp >= 2.0
 
 
-def _norwegian(words: list[str]) -> bool:
-    common = sum(1 for w in words if w.lower() in NORWEGIAN_ASCII)
-    return common >= 0.04 * len(words)
-
-
 def _score(words: list[str], model: Model) -> tuple[float, int]:
-    if not words or not _norwegian(words):
+    """(share of words that are evidence of damage, their number); 0 for text that is not Norwegian.
+    Each distinct word is looked at once (a page repeats its words)."""
+    if not words:
         return 0.0, 0
-    found = sum(1 for w in words if _is_evidence(model, w))
+    counts = Counter(words)
+    if sum(n for w, n in counts.items() if w.lower() in NORWEGIAN_ASCII) < 0.04 * len(words):
+        return 0.0, 0
+    found = sum(n for w, n in counts.items() if _is_evidence(model, w))
     return found / len(words), found
 
 
@@ -199,7 +202,8 @@ class _Doc:
         for t in toks:
             low = t.text.lower()
             keep, changes = base.analyse(low)
-            changes = tuple(c for c in changes if self._nynorsk_ok(c, low))
+            if nynorsk:
+                changes = tuple(c for c in changes if self._nynorsk_ok(c, low))
             if keep is None and changes:
                 self.cache.update(p for p in changes[0].parts if p not in low)
             elif keep is not None and _NORWEGIAN_LETTER.search(low):
@@ -248,7 +252,7 @@ class _Doc:
                 return None
             change, margin, _ = verdict
             after = _cased(change.text, text, False)
-            return self._changed(t, self.lines[t.index], after, change.rules, margin)
+            return self._changed(t, self.lines[t.line_index], after, change.rules, margin)
         return self._in_context(k)
 
     def _verdict(self, low: str, capital: bool) -> tuple[Reading, float, Reading | None] | None:
@@ -278,12 +282,11 @@ class _Doc:
     def _in_context(self, k: int) -> Change | None:
         """Capitalised words, lone letters and symbols: where they stand decides."""
         t = self.toks[k]
-        line = self.lines[t.index]
-        nxt = self.toks[k + 1] if k + 1 < len(self.toks) and self.toks[k + 1].index == t.index else None
-        start = _sentence_start(line.text, t.start)
+        line = self.lines[t.line_index]
+        nxt = self.toks[k + 1] if k + 1 < len(self.toks) and self.toks[k + 1].line_index == t.line_index else None
         text, rules = t.text, tuple[str, ...]()
         if text == "|":
-            return self._pipe(t, line, nxt, start)
+            return self._pipe(t, line, nxt, _sentence_start(line.text, t.start))
         if text.startswith("|"):
             if not text[1:].isalpha():
                 return None
@@ -295,8 +298,11 @@ class _Doc:
         if capital and self.lexicon.is_name(text):
             return self._changed(t, line, text, rules, 1.0) if rules else None
         verdict = self._verdict(low, capital)
+        if verdict is None and not rules:
+            return None  # most capitalised words: known, nothing to repair
+        start = _sentence_start(line.text, t.start)
         if verdict is None:
-            if rules and (start or text[1:].isupper()) and self.analyse(low, capital)[0] is not None:
+            if (start or text[1:].isupper()) and self.analyse(low, capital)[0] is not None:
                 return self._changed(t, line, text, rules, 1.0)
             return None
         change, margin, keep = verdict
@@ -332,7 +338,7 @@ class _Doc:
 
     def _after_capital(self, k: int) -> bool:
         prev = self.toks[k - 1] if k else None
-        return bool(prev and prev.index == self.toks[k].index and prev.text[:1].isupper())
+        return bool(prev and prev.line_index == self.toks[k].line_index and prev.text[:1].isupper())
 
     def _name_ok(self, after: str, change: Reading, keep: Reading | None, start: bool) -> bool:
         """A capitalised word inside a sentence may be a name: it changes only into a known name or
@@ -355,7 +361,7 @@ class _Doc:
 def _damaged_pages(lines: list[Line], toks: list[Token], suspicious: set[int], model: Model) -> set[int]:
     by_page: dict[int, list[str]] = {}
     for t in toks:
-        by_page.setdefault(lines[t.index].page, []).append(t.text)
+        by_page.setdefault(lines[t.line_index].page, []).append(t.text)
     scores = {p: _score(words, model) for p, words in by_page.items() if p in suspicious}
     words = [w for p, ws in by_page.items() if p in suspicious for w in ws]
     doc_score, doc_found = _score(words, model)
@@ -385,7 +391,7 @@ def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
     nynorsk = detect_nynorsk([t.text for t in toks], lexicon)
     base_model(nynorsk).trim()
     damaged = _damaged_pages(lines, toks, suspicious, base_model(nynorsk))
-    toks = [t for t in toks if lines[t.index].page in damaged]
+    toks = [t for t in toks if lines[t.line_index].page in damaged]
     if not toks:
         return lines, []
     doc = _Doc(lines, toks, lexicon, nynorsk)
@@ -393,7 +399,7 @@ def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
     for k, t in enumerate(toks):
         change = doc.decide(k)
         if change is not None:
-            edits.setdefault(t.index, []).append((t, change))
+            edits.setdefault(t.line_index, []).append((t, change))
     out = list(lines)
     changes: list[Change] = []
     for i, found in edits.items():
