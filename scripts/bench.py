@@ -9,7 +9,7 @@ processes and measures:
   run, and the whole process tree);
 - with the state store wired (``minutes run --full``): the no-change rerun and the rerun after
   one file changed, with the number of documents reprocessed (read from ``.state/state.sqlite``);
-- 1 worker against 2 (or all cores): throughput ratio (the best of two runs each, alternating), and
+- 1 worker against 2 (or all cores): throughput ratio (the best of three runs each, alternating), and
   whether the tables are identical; and for reference the archive split by hand: dealt out to N
   one-worker runs at once, nothing shared;
 - the pipeline on the text PDFs alone against pdfplumber's bare ``page.extract_text()`` over the
@@ -423,21 +423,25 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     results["full"]["processed"] = processed_since(main, start_ns)
 
     if "workers" not in args.skip and workers > 1:
-        # N workers, 1 worker, and the archive split in N one-worker runs at once (by hand), twice
-        # each, alternating (a machine that drifts slower or faster favours none), the best of two
-        # runs each: one run can be off by 15 % on a shared machine
-        log_step(f"1 worker, the archive split in {workers} runs at once, {workers} workers; then 1 and split again")
+        # N workers, 1 worker, and the archive split in N one-worker runs at once (by hand), in rounds
+        # (N, 1, split), (N, 1, split), (1, N): a machine that drifts slower or faster favours none, and
+        # the best run of each counts (one run can be off by 15 % or more on a shared machine)
+        log_step(f"1 worker, the archive split in {workers} runs at once; {workers} workers, 1, split; 1, {workers}")
         one = fresh(runs / "full-w1")
         m1 = minutes_run([docs], one, 1, runs / "logs" / "full-w1")
         results["workers_1"] = full_figures(m1, *documents_and_pages(one))
         results["workers_identical"] = same_tables(main, one)
-        split = [split_runs(docs, workers, runs / "split", runs / "logs" / "split")]
-        again_n = minutes_run([docs], fresh(runs / "full-again"), workers, runs / "logs" / "full-again").seconds
-        again_1 = minutes_run([docs], fresh(runs / "full-w1"), 1, runs / "logs" / "full-w1-again").seconds
-        split.append(split_runs(docs, workers, runs / "split", runs / "logs" / "split-again"))
-        results["workers_seconds"] = {"1": [m1.seconds, again_1], str(workers): [m.seconds, again_n], "split": split}
-        results["workers_ratio"] = min(m1.seconds, again_1) / min(m.seconds, again_n)
-        results["split_ratio"] = min(m1.seconds, again_1) / min(split)
+        seconds: dict[str, list[float]] = {"1": [m1.seconds], str(workers): [m.seconds], "split": []}
+        for step in ("split", str(workers), "1", "split", "1", str(workers)):
+            k = len(seconds[step])
+            if step == "split":
+                seconds[step].append(split_runs(docs, workers, runs / "split", runs / "logs" / f"split-{k}"))
+            else:
+                seconds[step].append(minutes_run([docs], fresh(runs / f"full-w{step}-again"), int(step),
+                                                 runs / "logs" / f"full-w{step}-{k}").seconds)
+        results["workers_seconds"] = seconds
+        results["workers_ratio"] = min(seconds["1"]) / min(seconds[str(workers)])
+        results["split_ratio"] = min(seconds["1"]) / min(seconds["split"])
 
     if "rerun" not in args.skip and wired:
         log_step("rerun, nothing changed")
