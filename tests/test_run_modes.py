@@ -2,6 +2,8 @@
 local run."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,6 +15,28 @@ from pipeline.models import SourceFile
 
 DOCS = Path(__file__).parent / "fixtures" / "docs"
 TABLES = ("documents", "decisions", "participants", "agenda_items", "regions", "topics", "votes")
+
+
+WARM_TWICE = """
+import gc
+from extractors.nlp import nlp
+from pipeline.process import warm
+before = gc.get_freeze_count()
+warm()
+frozen = gc.get_freeze_count()
+warm()
+print(before, frozen, gc.get_freeze_count(), nlp.cache_info().currsize)
+"""
+
+
+def test_warm_up_builds_the_pipeline_once_and_freezes_it() -> None:
+    """In a process of its own (freezing is for good): what the warm-up built leaves the garbage
+    collector's generations, and a second call does nothing."""
+    out = subprocess.run([sys.executable, "-c", WARM_TWICE], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent)
+    before, frozen, again, pipelines = map(int, out.stdout.split())
+    assert before == 0 and frozen > 10_000  # spaCy, the lexicon's containers, the patterns
+    assert again == frozen and pipelines == 1
 
 
 def test_a_document_that_hangs_becomes_an_error_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
