@@ -95,13 +95,10 @@ def tokens(text: str, index: int = 0) -> list[Token]:
     out = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        if tok.isalpha():  # most words: no digit, and letters
-            if not masked or not any(a < m.end() and m.start() < b for a, b in masked):
-                out.append(Token(index, m.start(), m.end(), tok))
+        if masked and any(a < m.end() and m.start() < b for a, b in masked):
             continue
-        if _BAD_DIGITS.search(tok) or any(a < m.end() and m.start() < b for a, b in masked):
-            continue
-        if tok in ("&", "|") or any(ch.isalpha() for ch in tok):
+        # most words are letters only (no digit, nothing to test further)
+        if tok.isalpha() or not _BAD_DIGITS.search(tok) and (tok in ("&", "|") or any(ch.isalpha() for ch in tok)):
             out.append(Token(index, m.start(), m.end(), tok))
     return out
 

@@ -38,6 +38,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -236,19 +237,18 @@ def split_runs(docs: Path, parts: int, out: Path, log: Path) -> float:
     archive by hand gets from this machine's cores (their clock, caches and memory shared, each part
     paying its own start-up and export): the reference the pool's ratio is held against."""
     files = sorted(str(f) for f in docs.rglob("*") if f.is_file())
-    procs, handles = [], []
-    start = time.perf_counter()
-    for k in range(parts):
-        log.parent.mkdir(parents=True, exist_ok=True)
-        handles.append(open(log.with_suffix(f".{k}.err"), "w"))
-        cmd = [sys.executable, "-m", "pipeline", "run", *files[k::parts], "--out", str(fresh(out / f"part-{k}")),
-               "--workers", "1", "--quiet"]
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=handles[-1],
-                                      stdin=subprocess.DEVNULL))
-    codes = [proc.wait() for proc in procs]
-    seconds = time.perf_counter() - start
-    for handle in handles:
-        handle.close()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as logs:
+        procs = []
+        start = time.perf_counter()
+        for k in range(parts):
+            err = logs.enter_context(open(log.with_suffix(f".{k}.err"), "w"))
+            cmd = [sys.executable, "-m", "pipeline", "run", *files[k::parts], "--out",
+                   str(fresh(out / f"part-{k}")), "--workers", "1", "--quiet"]
+            procs.append(subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+                                          stdin=subprocess.DEVNULL))
+        codes = [proc.wait() for proc in procs]
+        seconds = time.perf_counter() - start
     if any(codes):
         raise SystemExit(f"bench: a part of the split archive failed ({codes}): see {log.parent}")
     return seconds
