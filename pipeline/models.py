@@ -113,6 +113,7 @@ class DocumentRow:
     language: str = ""
     characters: int = 0
     repairs: int = 0  # words repaired (OCR damage); each is a row of the repairs table
+    checks: str = ""  # what looks wrong in what was read (extractors.checks), "; "-separated
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
         doc_id=source.doc_id, source_path=source.source_path, doc_type=meta.doc_type, title=meta.title,
         meeting_date=meta.meeting_date, body=meta.body, status="ok", error="", organisation=meta.organisation,
         place=meta.place, format=raw.format, pages=len(raw.pages), text_source=raw.text_source, encoding=raw.encoding,
-        language=meta.language, characters=len(text), repairs=len(changes),
+        language=meta.language, characters=len(text), repairs=len(changes), checks="; ".join(found["checks"]),
     )
     titles = {a.number: a.title for a in found["agenda_items"]}
 
