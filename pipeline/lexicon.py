@@ -5,7 +5,7 @@
   under a second, where the plain Ordbank JSON takes seconds and ~190 MB);
 * ``resources/lexicon/languages.json``: Nynorsk and Bokmål marker words (language detection) and
   common Nynorsk forms (kept as they are, and offered as repairs, in Nynorsk text);
-* names and places: ``resources/names/*.tsv`` (SSB) and the gazetteer in ``extractors/resources``.
+* names and places: the name lists (SSB) and the gazetteer of :mod:`pipeline.reference`.
 
 Everything is read once per process (:func:`load_lexicon`) and is read-only afterwards.
 
@@ -29,12 +29,11 @@ from itertools import chain
 from pathlib import Path
 
 from pipeline.cache import cached
+from pipeline.reference import GAZETTEER, NAMES_DIR
 
 RESOURCES = Path(__file__).parent / "resources"
 WORDS_FILE = RESOURCES / "lexicon" / "nb_words.tsv.gz"
 LANGUAGES_FILE = RESOURCES / "lexicon" / "languages.json"
-NAMES_DIR = RESOURCES / "names"
-GAZETTEER = Path(__file__).parent.parent / "extractors" / "resources" / "gazetteer.jsonl"
 
 #: Zipf frequency given to a word the lexicon knows (Ordbank) but wordfreq has never counted.
 FLOOR_ZIPF = 1.0

@@ -112,7 +112,7 @@ def _fingerprint(options_json: str, root: Path) -> str:
     add("version", __version__.encode())
     add("options", options_json.encode())
     files: list[Path] = []
-    for package in ("pipeline", "extractors"):
+    for package in ("pipeline", "pipeline/reference", "extractors"):
         files += (root / package).glob("*.py")
         files += (p for p in (root / package / "resources").rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")

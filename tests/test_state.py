@@ -209,16 +209,16 @@ def test_fingerprint_follows_resources_code_and_options(tmp_path: Path) -> None:
     first = state.fingerprint({"rollup": False}, root=root)
     assert state.fingerprint({"rollup": False}, root=root) == first
     assert state.fingerprint({"rollup": True}, root=root) != first
-    themes = root / "extractors" / "resources" / "themes.jsonl"
+    themes = root / "pipeline" / "reference" / "resources" / "themes.jsonl"
     original = themes.read_bytes()
     themes.write_bytes(original + b"\n")
     state.clear_fingerprint_cache()
     changed = state.fingerprint({"rollup": False}, root=root)
     assert changed != first
-    (root / "pipeline" / "resources" / "names" / "extra.tsv").write_text("Ola\n", encoding="utf-8")
+    (root / "pipeline" / "reference" / "resources" / "names" / "extra.tsv").write_text("Ola\n", encoding="utf-8")
     state.clear_fingerprint_cache()
     assert state.fingerprint({"rollup": False}, root=root) not in (first, changed)
-    (root / "pipeline" / "resources" / "names" / "extra.tsv").unlink()
+    (root / "pipeline" / "reference" / "resources" / "names" / "extra.tsv").unlink()
     themes.write_bytes(original)
     with open(root / "extractors" / "decisions.py", "a", encoding="utf-8") as f:
         f.write("# a comment\n")
