@@ -19,8 +19,6 @@ from pipeline.export.labels import labels
 from pipeline.export.xlsx import cells, links, package, workbook
 from pipeline.export.xlsx import fast as fast_module
 from pipeline.export.xlsx import sheets as sheet_module
-
-HEADERS_NB, SHEETS_NB = labels("nb").headers, labels("nb").sheets
 from pipeline.models import (
     AgendaItemRow,
     DecisionRow,
@@ -37,6 +35,8 @@ LONG = "Vedtak. " * 5_000  # 40,000 characters
 TRICKY = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2", "\tinnrykk", "\rretur"]
 RUN = {"started": "2025-03-01T08:00:00+00:00", "finished": "2025-03-01T08:02:30+00:00", "version": "0.1.0",
        "inputs": "data/raw", "documents": 3, "ok": 2, "failed": 1, "seconds": 150.2, "workers": 2}
+
+HEADERS_NB, SHEETS_NB = labels("nb").headers, labels("nb").sheets
 
 
 def _table(row_class: type, rows: list) -> tuple[list[str], list[tuple]]:
