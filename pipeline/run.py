@@ -243,7 +243,8 @@ def run(options: RunOptions) -> Summary:
         try:
             done = export(options.out, in_order(sources, todo, store, options, progress), run_row,
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
-                          per_region=options.per_region, sources={s.doc_id: s for s in sources})
+                          per_region=options.per_region, sources={s.doc_id: s for s in sources},
+                          manifest=store.folder / "texts.json")
         finally:
             progress.close()
         store.mark_exported(export_key)

@@ -5,10 +5,11 @@ Cells that a spreadsheet would take for a formula are written as text (OWASP CSV
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -82,19 +83,39 @@ def write_text(out: Path, result: DocumentResult) -> None:
 _TEMPORARY_RE = re.compile(r"^\.[^/]+\.(?:csv|parquet|json|txt|xlsx)\.[\w-]{8}(?:\.tmp\.xlsx)?$")
 
 
-def remove_stale_temporaries(out: Path) -> None:
-    """Temporary files a killed export left behind (a run holds the lock, so none is in use)."""
-    for folder in (out, out / "tables", out / "text"):
+def remove_stale_temporaries(out: Path, *more: Path) -> None:
+    """Temporary files a killed export left behind in ``out``, its ``tables`` and ``text`` and the
+    folders ``more`` (a run holds the lock, so none is in use)."""
+    for folder in (out, out / "tables", out / "text", *more):
         if folder.is_dir():
             for path in folder.iterdir():
                 if _TEMPORARY_RE.match(path.name) and path.is_file():
                     path.unlink()
 
 
-def remove_stale_texts(out: Path, keep: set[str]) -> None:
-    """Texts of documents that are no longer among the inputs go."""
+def read_manifest(path: Path | None) -> set[str]:
+    """The names of the texts an earlier export wrote in ``text/`` (none when there is no manifest,
+    or it cannot be read: then nothing is taken for the project's own)."""
+    if path is None:
+        return set()
+    try:
+        names = json.loads(path.read_text(encoding="utf-8")).get("texts", [])
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {name for name in names if isinstance(name, str) and "/" not in name and name not in ("", ".", "..")}
+
+
+def write_manifest(path: Path, names: Iterable[str]) -> None:
+    """Record the names of the texts this export left in ``text/`` (all of them its own)."""
+    with atomic_path(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"texts": sorted(names)}, ensure_ascii=False, indent=0) + "\n")
+
+
+def remove_stale_texts(out: Path, keep: set[str], written: set[str]) -> None:
+    """Texts an earlier export wrote (``written``, from its manifest) for documents that are no longer
+    among the inputs go; any other file in ``text/`` is the user's and stays."""
     folder = out / "text"
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.txt"):
-        if old.name not in keep:
-            old.unlink()
+    for name in sorted(written - keep):
+        with suppress(FileNotFoundError):
+            (folder / name).unlink()

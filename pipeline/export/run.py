@@ -14,7 +14,14 @@ from typing import Any
 
 from pipeline import summary
 from pipeline.export.datapackage import write_datapackage
-from pipeline.export.files import atomic_path, remove_stale_temporaries, remove_stale_texts, write_text
+from pipeline.export.files import (
+    atomic_path,
+    read_manifest,
+    remove_stale_temporaries,
+    remove_stale_texts,
+    write_manifest,
+    write_text,
+)
 from pipeline.export.parquet import ParquetStream, column_types, write_parquet
 from pipeline.export.tables import CsvStream, table_rows, write_csv
 from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, SourceFile, as_tuple, columns
@@ -39,7 +46,7 @@ _DOC_ID, _STATUS = (columns(DocumentRow).index(c) for c in ("doc_id", "status"))
 def export(out: Path, results: Iterable[DocumentResult],
            run_row: dict[str, Any] | Callable[[Exported], dict[str, Any]], rollup: bool = False,
            formats: Iterable[str] = FORMATS, lang: str = "nb", per_region: bool = False,
-           sources: Mapping[str, str | Path | SourceFile] | None = None) -> Exported:
+           sources: Mapping[str, str | Path | SourceFile] | None = None, manifest: Path | None = None) -> Exported:
     """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
     texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
     store). CSV rows, Parquet row groups and the workbook's table sheets are written as they come;
@@ -48,8 +55,14 @@ def export(out: Path, results: Iterable[DocumentResult],
     table, or a function that makes it from the counts once the results are all read (a run exports
     while its workers are still busy). With ``rollup`` municipalities are reported under their
     regional council in the regions and topics tables. Every file is written to a temporary name and
-    moved into place only when it is complete."""
-    remove_stale_temporaries(out)
+    moved into place only when it is complete.
+
+    ``manifest``: the file that records the texts the export wrote in ``text/`` (the run keeps it in
+    its state folder); the texts of documents no longer among the results are removed only when an
+    earlier export recorded them there, so a file of the user's in ``text/`` is never touched.
+    Without it, no text is removed."""
+    remove_stale_temporaries(out, *([manifest.parent] if manifest is not None else []))
+    written = read_manifest(manifest)
     wanted = set(formats) | {"csv"}
     spooled = set(TABLES) if "xlsx" in wanted else {"documents", "regions"}  # the rest: CSV and Parquet only
     classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": summary.ReferenceRow,
@@ -102,7 +115,10 @@ def export(out: Path, results: Iterable[DocumentResult],
             "runs": (list(run), [tuple(run.values())])}
         for table, (header, body) in derived.items():
             write_csv(out / "tables" / f"{table}.csv", header, body)
-        remove_stale_texts(out, {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"})
+        texts = {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"}
+        remove_stale_texts(out, texts, written)
+        if manifest is not None:
+            write_manifest(manifest, texts)
         tables: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
             **{t: (columns(c), kept.get(t, ())) for t, c in TABLES.items()}, **derived}
         types = {t: column_types(classes[t], header, rows[0] if rows else ()) for t, (header, rows) in tables.items()}
