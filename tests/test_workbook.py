@@ -377,3 +377,49 @@ def test_a_link_escapes_each_character_once(tmp_path):
     given = {"a": tmp_path / "raw" / "m\udcf8te 100%.pdf"}
     sources = links.Sources({}, given, tmp_path / "out", labels("nb").text)
     assert sources.target(sources.label("a")[1]) == "..\\raw\\m%f8te%20100%25.pdf"
+
+
+HOSTILE_NAMES = ["x\\..\\..\\Windows\\System32\\calc.exe", "spørsmål?svar=ja.pdf", "sak #2.docx", "100% ferdig.txt",
+                 "møte 1 .pdf", "c:referat.txt", "a|b.txt"]
+
+
+def _open_as_windows(target: str, folder: str) -> str:
+    """Where a relative link leads when Excel on Windows follows it: split at its separators, each
+    part %-decoded, resolved from the workbook's folder (POSIX separators in the answer)."""
+    from posixpath import normpath
+
+    assert "?" not in target and "#" not in target, target  # no query, no fragment
+    parts = [unquote(p) for p in target.replace("/", "\\").split("\\")]
+    assert not any(":" in p for p in parts[:1]), target  # no drive
+    return normpath("/".join([folder, *parts]))
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_link_leads_to_its_own_file_and_nowhere_else(tmp_path, name):
+    """Issue 18 item 13: backslashes (legal in a Linux file name), "?", "#", "%", spaces and a colon
+    are characters of the name, never a separator, drive, query or fragment."""
+    raw = tmp_path / "raw" / "sub"
+    raw.mkdir(parents=True)
+    path = raw / name
+    path.write_text("x", encoding="utf-8")
+    sources = links.Sources({}, {"a": path}, tmp_path / "out", labels("nb").text)
+    target = sources.target(sources.label("a")[1])
+    assert _open_as_windows(target, "/w/out") == "/w/raw/sub/" + name
+
+
+def test_the_workbook_links_hostile_names_to_their_files(tmp_path):
+    """The same through the whole workbook: each ``Kilde`` hyperlink's relationship target."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    docs = {}
+    for k, name in enumerate(HOSTILE_NAMES):
+        (raw / name).write_text("x", encoding="utf-8")
+        docs[f"d{k}"] = raw / name
+    rows = [astuple(DocumentRow(doc_id, name, "minutes", format="txt")) for doc_id, name in
+            zip(docs, HOSTILE_NAMES)]
+    path = tmp_path / "out" / "minutes.xlsx"
+    workbook.write_workbook(path, {"documents": (columns(DocumentRow), rows)}, RUN, sources=docs)
+    with zipfile.ZipFile(path) as z:
+        rels = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml.rels") and "worksheets" in n).decode()
+    targets = sorted(re.findall(r'Type="[^"]*/hyperlink" Target="([^"]*)"', rels))
+    assert sorted(_open_as_windows(t, "/w/out") for t in targets) == sorted("/w/raw/" + n for n in HOSTILE_NAMES)

@@ -101,10 +101,15 @@ def relative_link(path: Path, folder: Path) -> str:
 
 
 #: What a hyperlink's target cannot hold as it is, and how Excel writes it; a byte of a file name that
-#: is not UTF-8 (a surrogate escape, U+DC80-U+DCFF) is %-escaped as the byte it is.
+#: is not UTF-8 (a surrogate escape, U+DC80-U+DCFF) is %-escaped as the byte it is. The separator "/"
+#: becomes "\\"; every other character that a link would read as a separator, a drive, a query or a
+#: fragment ("\\" and ":" in a Linux file name, "?", "#") is escaped, so a link leads to its own
+#: file and nowhere else.
 _LINK_ESCAPES = str.maketrans({
     "/": "\\", "%": "%25", '"': "%22", " ": "%20", "<": "%3c", ">": "%3e", "[": "%5b", "]": "%5d", "^": "%5e",
-    "`": "%60", "{": "%7b", "}": "%7d", "#": "%23", **{chr(0xDC00 + b): f"%{b:02x}" for b in range(0x80, 0x100)}})
+    "`": "%60", "{": "%7b", "}": "%7d", "#": "%23", "?": "%3f", "\\": "%5c", ":": "%3a", "|": "%7c",
+    **{chr(b): f"%{b:02x}" for b in (*range(0x20), 0x7F)},
+    **{chr(0xDC00 + b): f"%{b:02x}" for b in range(0x80, 0x100)}})
 
 
 def link_target(link: str) -> str:
@@ -116,6 +121,8 @@ def link_target(link: str) -> str:
     '..\\\\raw\\\\møte%20%231%20%5butkast%5d%2050%25.pdf'
     >>> link_target("m\\udcf8te.pdf")  # the file name's byte 0xF8 (Latin-1 ø)
     'm%f8te.pdf'
+    >>> link_target("../raw/x\\\\..\\\\calc.exe?a#b")  # a backslash in a Linux file name is a character
+    '..\\\\raw\\\\x%5c..%5ccalc.exe%3fa%23b'
     """
     if link.startswith("file:"):
         return link  # Path.as_uri() has escaped it
