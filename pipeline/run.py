@@ -19,7 +19,7 @@ from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.state import StateStore, fingerprint
+from pipeline.state import StateStore, export_fingerprint, fingerprint
 
 if TYPE_CHECKING:
     from pipeline.export import Exported
@@ -218,7 +218,7 @@ def run(options: RunOptions) -> Summary:
         counts, todo, removed = store.prepare(sources, full=options.full)  # todo empties as they are done
         store.remove(removed)
         export_key = json.dumps({"rollup": options.rollup, "version": __version__, "formats": sorted(options.formats),
-                                 "lang": options.lang, "per_region": options.per_region})
+                                 "lang": options.lang, "per_region": options.per_region, "code": export_fingerprint()})
         if not todo and not removed and store.is_exported(export_key) \
                 and (options.out / "tables" / "documents.csv").exists():
             statuses = store.statuses()
