@@ -339,6 +339,26 @@ def _sheets(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
 
 
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}  # core.xml: the time written
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_speed_up_writes_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch, sources, lang):
+    """Issue 19 item 6: every part of the package (sheets, tables, relationships, styles, chart) is
+    byte-identical with the xlsxwriter speed-up (:mod:`pipeline.export.xlsx.fast`) and without it."""
+    assert fast_module.ENABLED, "the installed xlsxwriter is outside the range pyproject.toml pins"
+    tables = make_tables()
+    workbook.write_workbook(tmp_path / "fast.xlsx", tables, RUN, lang=lang, per_region=True, sources=sources)
+    monkeypatch.setattr(fast_module, "ENABLED", False)
+    workbook.write_workbook(tmp_path / "plain.xlsx", tables, RUN, lang=lang, per_region=True, sources=sources)
+    fast, plain = _parts(tmp_path / "fast.xlsx"), _parts(tmp_path / "plain.xlsx")
+    assert fast.keys() == plain.keys() and sum(n.startswith("xl/worksheets/sheet") for n in fast) >= 10
+    for name in plain:
+        assert fast[name] == plain[name], name
+
+
 def test_fast_rows_write_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
     """The sheets' XML is the same with the fast row writer and with xlsxwriter's own, for every
     kind of text that needs escaping or a whitespace mark."""
