@@ -28,8 +28,8 @@ from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
 
+from pipeline import reference
 from pipeline.cache import cached
-from pipeline.reference import GAZETTEER, NAMES_DIR
 
 RESOURCES = Path(__file__).parent / "resources"
 WORDS_FILE = RESOURCES / "lexicon" / "nb_words.tsv.gz"
@@ -115,17 +115,8 @@ def parse_words(lines: Iterable[str]) -> tuple[dict[str, int], frozenset[str]]:
 
 
 def _read_names() -> set[str]:
-    names: set[str] = set()
-    for file in ("first_names.tsv", "surnames.tsv"):
-        path = NAMES_DIR / file
-        if path.exists():
-            rows = path.read_text(encoding="utf-8").splitlines()[1:]
-            for row in rows:
-                names.update(_NAME_PART.findall(row.split("\t", 1)[0]))
-    if GAZETTEER.exists():
-        for row in GAZETTEER.read_text(encoding="utf-8").splitlines():
-            pattern = json.loads(row).get("pattern", "")
-            names.update(p for p in _NAME_PART.findall(pattern) if p[:1].isupper())
+    names = {part for name in reference.names() for part in _NAME_PART.findall(name)}
+    names.update(p for row in reference.gazetteer() for p in _NAME_PART.findall(row.get("pattern", "")) if p[:1].isupper())
     return names
 
 
@@ -146,8 +137,7 @@ def load_lexicon() -> Lexicon:
         lexicon = replace(languages, zipf=zipf, proper=proper, names=frozenset(_read_names()))
         return zipf, proper, lexicon.names, _index(lexicon)
 
-    sources = [WORDS_FILE, LANGUAGES_FILE, CONFUSIONS_FILE, GAZETTEER, Path(__file__),
-               *sorted(NAMES_DIR.glob("*.tsv"))]
+    sources = [WORDS_FILE, LANGUAGES_FILE, CONFUSIONS_FILE, reference.GAZETTEER, Path(__file__), *reference.name_files()]
     zipf, proper, names, by_shape = cached("lexicon", sources, build)
     return replace(languages, zipf=zipf, proper=proper, names=names, by_shape=by_shape)
 

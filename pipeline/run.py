@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
+from pipeline.fingerprint import export_fingerprint, fingerprint
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.state import StateStore, export_fingerprint, fingerprint
+from pipeline.state import StateStore
 
 if TYPE_CHECKING:
     from pipeline.export import Exported

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import state
+from pipeline import fingerprint as fp
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = Path(__file__).parent / "fixtures" / "docs"
@@ -32,13 +32,36 @@ def _touch(path: Path) -> None:
 
 @pytest.fixture
 def code(tmp_path: Path) -> Iterator[Path]:
-    state.clear_fingerprint_cache()
+    fp.clear_fingerprint_cache()
     yield _copy_code(tmp_path / "code")
-    state.clear_fingerprint_cache()
+    fp.clear_fingerprint_cache()
+
+
+def test_fingerprint_follows_resources_code_and_options(tmp_path: Path) -> None:
+    root = _copy_code(tmp_path)
+    first = fp.fingerprint({"rollup": False}, root=root)
+    assert fp.fingerprint({"rollup": False}, root=root) == first
+    assert fp.fingerprint({"rollup": True}, root=root) != first
+    themes = root / "pipeline" / "reference" / "resources" / "themes.jsonl"
+    original = themes.read_bytes()
+    themes.write_bytes(original + b"\n")
+    fp.clear_fingerprint_cache()
+    changed = fp.fingerprint({"rollup": False}, root=root)
+    assert changed != first
+    (root / "pipeline" / "reference" / "resources" / "names" / "extra.tsv").write_text("Ola\n", encoding="utf-8")
+    fp.clear_fingerprint_cache()
+    assert fp.fingerprint({"rollup": False}, root=root) not in (first, changed)
+    (root / "pipeline" / "reference" / "resources" / "names" / "extra.tsv").unlink()
+    themes.write_bytes(original)
+    with open(root / "extractors" / "decisions.py", "a", encoding="utf-8") as f:
+        f.write("# a comment\n")
+    fp.clear_fingerprint_cache()
+    assert fp.fingerprint({"rollup": False}, root=root) != first
+    fp.clear_fingerprint_cache()
 
 
 WRITERS = ["pipeline/export/xlsx/style.py", "pipeline/export/labels/nb.json", "pipeline/summary/stats.py",
-           "pipeline/cli.py", "pipeline/run.py", "pipeline/state.py", "pipeline/spool.py"]
+           "pipeline/cli.py", "pipeline/run.py", "pipeline/state.py", "pipeline/fingerprint.py", "pipeline/spool.py"]
 DECIDERS = ["pipeline/readers.py", "pipeline/normalise.py", "pipeline/repair.py", "pipeline/lexicon.py",
             "pipeline/sections.py", "pipeline/process.py", "pipeline/models.py", "extractors/decisions.py",
             "extractors/resources/roles.jsonl", "pipeline/resources/labels.jsonl",
@@ -46,31 +69,31 @@ DECIDERS = ["pipeline/readers.py", "pipeline/normalise.py", "pipeline/repair.py"
 
 
 def test_code_that_only_writes_rows_leaves_the_fingerprint(code: Path) -> None:
-    first = state.fingerprint({}, root=code)
-    export_first = state.export_fingerprint(code)
+    first = fp.fingerprint({}, root=code)
+    export_first = fp.export_fingerprint(code)
     for name in WRITERS:
         _touch(code / name)
-    state.clear_fingerprint_cache()
-    assert state.fingerprint({}, root=code) == first
-    assert state.export_fingerprint(code) != export_first  # the export is written again
+    fp.clear_fingerprint_cache()
+    assert fp.fingerprint({}, root=code) == first
+    assert fp.export_fingerprint(code) != export_first  # the export is written again
 
 
 @pytest.mark.parametrize("name", DECIDERS)
 def test_code_and_rules_that_decide_rows_change_the_fingerprint(code: Path, name: str) -> None:
-    first = state.fingerprint({}, root=code)
+    first = fp.fingerprint({}, root=code)
     _touch(code / name)
-    state.clear_fingerprint_cache()
-    assert state.fingerprint({}, root=code) != first
+    fp.clear_fingerprint_cache()
+    assert fp.fingerprint({}, root=code) != first
 
 
 def test_the_versions_of_the_text_libraries_are_in_the_fingerprint(code: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = state.fingerprint({}, root=code)
+    first = fp.fingerprint({}, root=code)
     import importlib.metadata as metadata
 
     real = metadata.version
     monkeypatch.setattr(metadata, "version", lambda name: "0.0.1" if name == "pypdfium2" else real(name))
-    state.clear_fingerprint_cache()
-    assert state.fingerprint({}, root=code) != first
+    fp.clear_fingerprint_cache()
+    assert fp.fingerprint({}, root=code) != first
 
 
 def _run(code: Path, inputs: Path, out: Path) -> tuple[int, bool]:

@@ -92,6 +92,12 @@ def surnames() -> frozenset[str]:
     return frozenset(read_tsv("surnames.tsv"))
 
 
+def names() -> list[str]:
+    """Every name of the name lists (first names, then surnames; the header lines skipped)."""
+    return [row.split("\t", 1)[0] for file in ("first_names.tsv", "surnames.tsv")
+            for row in (NAMES_DIR / file).read_text(encoding="utf-8").splitlines()[1:]]
+
+
 def name_files() -> list[Path]:
     """The name lists (``names/*.tsv``), sorted."""
     return sorted(NAMES_DIR.glob("*.tsv"))
