@@ -24,7 +24,7 @@ from pipeline.export.files import (
 )
 from pipeline.export.parquet import ParquetStream, column_types, write_parquet
 from pipeline.export.tables import CsvStream, table_rows, write_csv
-from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, SourceFile, as_tuple, columns
+from pipeline.models import TABLES, DocumentResult, DocumentRow, RegionRow, SourceFile, columns
 from pipeline.spool import RowSpool
 
 
@@ -65,8 +65,7 @@ def export(out: Path, results: Iterable[DocumentResult],
     written = read_manifest(manifest)
     wanted = set(formats) | {"csv"}
     spooled = set(TABLES) if "xlsx" in wanted else {"documents", "regions"}  # the rest: CSV and Parquet only
-    classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": summary.ReferenceRow,
-                                       "runs": None}
+    classes: dict[str, type | None] = {**TABLES, **summary.TABLES, "runs": None}
     counts = {"documents": 0, "failed": 0, "decisions": 0, "participants": 0}
     with ExitStack() as stack:
         spools = {table: stack.enter_context(RowSpool(folder=str(out))) for table in TABLES if table in spooled}
@@ -107,11 +106,8 @@ def export(out: Path, results: Iterable[DocumentResult],
         documents = (DocumentRow(*row) for row in kept["documents"])
         regions = (RegionRow(*row) for row in kept["regions"])
         meetings = stack.enter_context(RowSpool(folder=str(out)))  # a row per meeting: not held either
-        meetings.extend(as_tuple(m) for m in summary.meetings(documents))
         derived: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
-            "meetings": (columns(MeetingRow), meetings.rows()),
-            "region_reference": (columns(summary.ReferenceRow),
-                                 [as_tuple(r) for r in summary.region_reference(regions)]),
+            **summary.tables(documents, regions, meetings),
             "runs": (list(run), [tuple(run.values())])}
         for table, (header, body) in derived.items():
             write_csv(out / "tables" / f"{table}.csv", header, body)

@@ -11,9 +11,26 @@ extractors.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pipeline.models import DocumentRow, MeetingRow, RegionRow, as_tuple, columns
+from pipeline.spool import RowSpool
 from pipeline.summary.meetings import meetings
 from pipeline.summary.regions import ReferenceRow, councils_of, region_reference, rollup
 from pipeline.summary.stats import NO_REGION, RegionStats, region_stats
 
-__all__ = ["NO_REGION", "ReferenceRow", "RegionStats", "councils_of", "meetings", "region_reference", "region_stats",
-           "rollup"]
+__all__ = ["NO_REGION", "TABLES", "ReferenceRow", "RegionStats", "councils_of", "meetings", "region_reference",
+           "region_stats", "rollup", "tables"]
+
+#: The tables of the summary and their row classes.
+TABLES: dict[str, type] = {"meetings": MeetingRow, "region_reference": ReferenceRow}
+
+
+def tables(documents: Iterable[DocumentRow], regions: Iterable[RegionRow],
+           spool: RowSpool) -> dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]]:
+    """The summary's tables as (header, rows): ``meetings`` (its rows kept in ``spool``, on disk)
+    and ``region_reference``, from the run's documents and region mentions."""
+    spool.extend(as_tuple(m) for m in meetings(documents))
+    return {"meetings": (columns(MeetingRow), spool.rows()),
+            "region_reference": (columns(ReferenceRow), [as_tuple(r) for r in region_reference(regions)])}
