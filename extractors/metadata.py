@@ -1,18 +1,17 @@
 """Document metadata: type, title, meeting date, deciding body, language.
 
-The document type is scored from cues (``resources/doc_types.jsonl``: a phrase, the type it
-points to, where it must stand and its weight); the highest score wins, ``other`` when none.
+The document type is scored in :mod:`extractors.doctype`.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
+from extractors import doctype
 from extractors.context import DocContext
 from extractors.dates import find_dates, first_date
-from extractors.lexicons import read_jsonl, regions
+from extractors.lexicons import regions
 from pipeline.sections import Block, clean
 
 #: Words that mark a text as Nynorsk or as Bokmål (lower case; counted as whole words).
@@ -39,56 +38,6 @@ class Metadata:
     title_line: int = 0
     place: str = ""
     organisation: str = ""
-
-
-@cache
-def _cues() -> list[dict]:
-    return read_jsonl("extractors.resources", "doc_types.jsonl")
-
-
-def doc_type(ctx: DocContext, title: str) -> str:
-    head = " ".join(b.text for _, b in list(ctx.nonblank())[:8]).casefold()
-    body = "\n".join(b.text for b in ctx.blocks).casefold()
-    scores: dict[str, float] = {}
-    for cue in _cues():
-        pattern = cue["pattern"].casefold()
-        where = {"title": title.casefold(), "head": head}.get(cue.get("where", ""), body)
-        if _starts_a_word(where, pattern):
-            scores[cue["id"]] = scores.get(cue["id"], 0.0) + float(cue.get("weight", 1))
-    labels = [b.label for b in ctx.blocks if b.label]
-    decisions = sum(1 for lab in labels if lab.category == "decision")
-    if decisions:
-        scores["case"] = scores.get("case", 0.0) + 1.0
-    if _looks_like_slides(ctx.blocks) and not decisions:
-        scores["presentation"] = scores.get("presentation", 0.0) + 3.0
-    if not scores:
-        return "other"
-    return max(sorted(scores), key=lambda k: scores[k])
-
-
-def _starts_a_word(text: str, pattern: str) -> bool:
-    r"""``pattern`` occurs in ``text`` where no letter or digit comes right before it (what the regex
-    ``(?<!\w)pattern`` finds, by ``str.find``: many times faster on a whole document).
-
-    >>> _starts_a_word("møteprotokoll og protokoll", "protokoll"), _starts_a_word("møteprotokoll", "protokoll")
-    (True, False)
-    """
-    at = text.find(pattern)
-    while at >= 0:
-        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
-            return True
-        at = text.find(pattern, at + 1)
-    return False
-
-
-def _looks_like_slides(blocks: list[Block]) -> bool:
-    """Slide decks: mostly short lines and bullets, few full sentences."""
-    lines = [b for b in blocks if b.kind != "blank"]
-    if len(lines) < 15:
-        return False
-    short = sum(1 for b in lines if len(b.text) < 70 or b.kind in ("bullet", "heading"))
-    sentences = sum(1 for b in lines if b.kind == "para" and b.text.endswith(".") and len(b.text) > 90)
-    return short / len(lines) > 0.8 and sentences / len(lines) < 0.1
 
 
 def find_title(ctx: DocContext) -> tuple[str, int]:
@@ -273,7 +222,7 @@ def language(ctx: DocContext) -> str:
 
 def extract(ctx: DocContext) -> Metadata:
     title, line = find_title(ctx)
-    kind = doc_type(ctx, title)
+    kind = doctype.doc_type(ctx, title)
     ctx.found["metadata"] = Metadata(doc_type=kind, title=title)  # later steps read the type
     org = organisation(ctx)
     return Metadata(kind, title, meeting_date(ctx, title), body(ctx, title, org), language(ctx), line, place(ctx), org)
