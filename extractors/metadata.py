@@ -8,10 +8,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from extractors import doctype
+from extractors import doctype, owner
 from extractors.context import DocContext
 from extractors.dates import find_dates, first_date
 from extractors.lexicons import regions
+from extractors.regions import ALWAYS, mentions
 from pipeline.sections import Block, clean
 
 #: Words that mark a text as Nynorsk or as Bokmål (lower case; counted as whole words).
@@ -38,6 +39,7 @@ class Metadata:
     title_line: int = 0
     place: str = ""
     organisation: str = ""
+    region: str = ""  # the owner region's canonical name (extractors.owner)
 
 
 def find_title(ctx: DocContext) -> tuple[str, int]:
@@ -133,8 +135,10 @@ def body(ctx: DocContext, title: str, organisation: str) -> str:
     the title ("Referat fra møte i X"), "Behandling i X" / "Vedtak i X", the owner of an adopted
     decision ("Regionrådets vedtak"), and for minutes and protocols of a council the council itself."""
     for i, b in enumerate(ctx.blocks):
-        if b.label and b.label.category == "meta" and b.label.id == "body" and b.rest:
-            return _tidy(b.rest)
+        if b.label and b.label.category == "meta" and b.label.id == "body":
+            rest = b.rest or _next_text(ctx, i)
+            if rest:
+                return _tidy(rest)
         found = _body_from_table(ctx, i)
         if found:
             return found
@@ -143,6 +147,9 @@ def body(ctx: DocContext, title: str, organisation: str) -> str:
             break
         if b.kind in ("heading", "para") and _BODY_WORDS.match(b.text):
             return _tidy(b.text)
+    word = _body_word_in_head(ctx)
+    if word:
+        return word
     m = _BODY_FROM_TITLE.search(title)
     if m:
         return m.group("body").strip()
@@ -155,6 +162,29 @@ def body(ctx: DocContext, title: str, organisation: str) -> str:
             return _nominative(b.owner.split()[-1])
     if ctx.doc_type in ("minutes", "protocol") and organisation and not organisation.endswith("kommune"):
         return organisation
+    return ""
+
+
+def _next_text(ctx: DocContext, i: int) -> str:
+    """The short line right after an empty label ("Utvalg:" / "Verdal kommunestyre")."""
+    for _, b in ctx.nonblank(i + 1):
+        return b.text if len(b.text) <= 60 and not b.label else ""
+    return ""
+
+
+_HEAD_WORD = re.compile(r"[A-ZÆØÅa-zæøå][\wæøå-]+")
+
+
+def _body_word_in_head(ctx: DocContext) -> str:
+    """A body's word in the document's head: "Møteprotokoll for Kommunestyret", "Kommunestyrets
+    behandling av sak 33/2026", "MØTEREFERAT RÅDSMØTE" (the words of ``resources/owner_bodies.jsonl``)."""
+    for k, (_, b) in enumerate(ctx.nonblank()):
+        if k >= 8:
+            break
+        for m in _HEAD_WORD.finditer(b.text):
+            word = m.group(0)
+            if len(word) > 4 and owner.body_kind(word):
+                return _tidy(_nominative(word))
     return ""
 
 
@@ -200,15 +230,13 @@ def place(ctx: DocContext) -> str:
 
 
 def organisation(ctx: DocContext) -> str:
-    """The council, county or municipality whose document this is: the first region named in full
-    in the document's head ("NOME KOMMUNE", "Salten Regionråd"), not as a meeting place."""
-    from extractors.regions import ALWAYS, mentions
-
+    """The id of the council, county or municipality whose document this is: the first region named
+    in full in the document's head ("NOME KOMMUNE", "Salten Regionråd"), not as a meeting place."""
     head = [i for k, (i, _) in enumerate(ctx.nonblank()) if k < 8]
     for i, rid, _, form in mentions(ctx):
         b = ctx.blocks[i]
-        if i in head and form in ALWAYS and not (b.label and b.label.id == "place"):
-            return regions()[rid].name
+        if i in head and form in ALWAYS and not (b.label and b.label.id == "place") and rid in regions():
+            return rid
     return ""
 
 
@@ -224,5 +252,9 @@ def extract(ctx: DocContext) -> Metadata:
     title, line = find_title(ctx)
     kind = doctype.doc_type(ctx, title)
     ctx.found["metadata"] = Metadata(doc_type=kind, title=title)  # later steps read the type
-    org = organisation(ctx)
-    return Metadata(kind, title, meeting_date(ctx, title), body(ctx, title, org), language(ctx), line, place(ctx), org)
+    org_id = organisation(ctx)
+    org = regions()[org_id].name if org_id else ""
+    found_body = body(ctx, title, org)
+    owner_id = owner.owner(ctx, found_body, org_id, title)
+    return Metadata(kind, title, meeting_date(ctx, title), found_body, language(ctx), line, place(ctx), org,
+                    regions()[owner_id].name if owner_id else "")
