@@ -181,9 +181,11 @@ def _body_word_in_head(ctx: DocContext) -> str:
     for k, (_, b) in enumerate(ctx.nonblank()):
         if k >= 8:
             break
+        if b.kind == "row" or (b.label and b.label.category == "attendance"):
+            continue  # a member's organisation in a table or list: "Namdal regionråd"
         for m in _HEAD_WORD.finditer(b.text):
             word = m.group(0)
-            if len(word) > 4 and owner.body_kind(word):
+            if len(word) > 4 and owner.is_body_word(word):
                 return _tidy(_nominative(word))
     return ""
 

@@ -50,6 +50,19 @@ def body_kind(body: str) -> str:
     return ""
 
 
+_ENDINGS = "(?:g|gs|get|gets|et|ets|t|ts|s|a|e|en)?"
+
+
+def is_body_word(word: str) -> bool:
+    """A single word that names a body, in its own inflections, not a compound or plural
+    ("Kommunestyrets", "Fylkesutvalget", "RÅDSMØTE"; not "Kommunestyresalen", "Regionrådene").
+
+    >>> [is_body_word(w) for w in ("Kommunestyrets", "Fylkesutvalget", "RÅDSMØTE", "Kommunestyresalen", "Regionrådene")]
+    [True, True, True, False, False]
+    """
+    return any(re.fullmatch(pattern.pattern + _ENDINGS, word, re.IGNORECASE) for pattern, _ in _body_words())
+
+
 def kind_of(region_id: str) -> str:
     kind = regions()[region_id].kind
     return "council" if kind in COUNCIL_KINDS else kind

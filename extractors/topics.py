@@ -3,10 +3,11 @@
 * A region section is a heading that names a region (the "round the table" part of minutes)
   and the lines under it, up to the next such heading or agenda item. Every theme keyword in
   it gives the region that theme.
-* A document about one region (an agreement with one regional council, a case from one
-  council) gives that region the document's themes.
-* The document as a whole has the themes of its sections, plus every theme with at least
-  ``MIN_HITS`` keyword hits elsewhere (one hit in the title is enough).
+* The document's owner region (``documents.region``, :mod:`extractors.owner`) has every theme
+  with at least ``MIN_HITS`` keyword hits outside those sections (one hit in the title or an
+  agenda item's title is enough). A region merely mentioned gets no topics.
+* When the owner is unknown, the document's themes (its sections' and the others) are rows with
+  an empty region.
 
 Each row keeps its evidence: the line the first keyword hit is in.
 """
@@ -70,29 +71,32 @@ def _row(ctx: DocContext, region: str, theme: str, hit: tuple[int, str]) -> Topi
 
 def extract(ctx: DocContext) -> list[TopicRow]:
     rows: list[TopicRow] = []
+    seen: set[tuple[str, str]] = set()
     in_sections: set[int] = set()
     doc_themes: dict[str, tuple[int, str]] = {}
     hits_of = _block_hits(ctx)  # a block's hits count in its region's section and in the whole document
+
+    def add(region: str, theme: str, hit: tuple[int, str]) -> None:
+        if (region, theme) not in seen:
+            seen.add((region, theme))
+            rows.append(_row(ctx, region, theme, hit))
+
     for rid, start, end in _region_sections(ctx):
-        name = regions()[rid].name
         in_sections.update(range(start - 1, end))
         for theme, hits in _themes_in(hits_of, start, end).items():
-            if (name, theme) not in {(r.region, r.theme) for r in rows}:
-                rows.append(_row(ctx, name, theme, hits[0]))
+            add(regions()[rid].name, theme, hits[0])
             doc_themes.setdefault(theme, hits[0])
-    title_line = ctx.found["metadata"].title_line if ctx.found.get("metadata") else 0
+    meta = ctx.found.get("metadata")
+    title_line, owner = (meta.title_line, meta.region) if meta else (0, "")
+    own: dict[str, tuple[int, str]] = {}
     for theme, hits in _themes_in(hits_of, 0, len(ctx.blocks)).items():
         outside = [h for h in hits if h[0] not in in_sections]
         weight = sum(MIN_HITS if _is_heading_line(ctx, h[0], title_line) else 1 for h in outside)
         if weight >= MIN_HITS:
+            own.setdefault(theme, outside[0])
             doc_themes.setdefault(theme, outside[0])
-    subject = _subject_region(ctx)
-    if subject:
-        name = regions()[subject].name
-        for theme, hit in doc_themes.items():
-            if (name, theme) not in {(r.region, r.theme) for r in rows}:
-                rows.append(_row(ctx, name, theme, hit))
-    rows += [_row(ctx, "", theme, hit) for theme, hit in doc_themes.items()]
+    for theme, hit in (own if owner else doc_themes).items():
+        add(owner, theme, hit)
     return sorted(rows, key=lambda r: (r.region != "", r.region, r.page, r.line, r.theme))
 
 
@@ -100,11 +104,3 @@ def _is_heading_line(ctx: DocContext, i: int, title_line: int) -> bool:
     """The title and agenda item titles say what a document is about: one hit there is enough."""
     b = ctx.blocks[i]
     return b.line == title_line or b.kind == "item"
-
-
-def _subject_region(ctx: DocContext) -> str:
-    """The one regional council an agreement is with (counties are the other party)."""
-    if ctx.doc_type != "agreement":
-        return ""
-    councils = {rid for _, rid, _ in accepted(ctx) if regions()[rid].kind not in ("county", "municipality")}
-    return next(iter(councils)) if len(councils) == 1 else ""
