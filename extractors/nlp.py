@@ -177,11 +177,36 @@ def word_themes(word: str) -> tuple[str, ...]:
 _WORD_RE = re.compile(r"\w+")
 
 
+@cache
+def _parties() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(anchor, pattern) of party names (``resources/parties.jsonl``)."""
+    return tuple((row["anchor"], re.compile(row["pattern"], re.IGNORECASE))
+                 for row in read_jsonl("extractors.resources", "parties.jsonl"))
+
+
+def party_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the party names in ``text``: a party's name is no theme and no region.
+
+    >>> text = "Ola Dunk (Helsepartiet) og Tverrpolitisk liste for Vefsn"
+    >>> [text[a:b] for a, b in party_spans(text)]
+    ['Helsepartiet', 'Tverrpolitisk liste for Vefsn']
+    """
+    folded = text.casefold()
+    spans = [m.span() for anchor, pattern in _parties() if anchor in folded for m in pattern.finditer(text)]
+    return sorted(spans)
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= at < end for start, end in spans)
+
+
 def theme_hits(text: str) -> list[tuple[str, str, int]]:
-    """(theme, matched text, offset) for each keyword hit, in text order.
+    """(theme, matched text, offset) for each keyword hit, in text order; none in a party's name.
 
     >>> [(t, w) for t, w, _ in theme_hits("Kommuneøkonomi og kraft til Rv4")]
     [('kommuneokonomi', 'Kommuneøkonomi'), ('energi', 'kraft'), ('samferdsel', 'Rv4')]
+    >>> theme_hits("Kari Nordmann (Miljøpartiet De Grønne)")
+    []
     """
     hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text)
             for theme in word_themes(m.group().casefold())]
@@ -189,6 +214,9 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     for theme, anchor, pattern in theme_lexicon().phrases:
         if anchor in folded:
             hits += [(theme, m.group(), m.start()) for m in pattern.finditer(text)]
+    parties = party_spans(text) if hits else []
+    if parties:
+        hits = [h for h in hits if not _inside(h[2], parties)]
     return sorted(set(hits), key=lambda h: (h[2], h[0]))
 
 
@@ -229,7 +257,10 @@ class Gazetteer:
                    for key, start, end in list(self.lower(doc)) + list(self.exact(doc))]
         taken: set[int] = set()
         ents = []
+        parties = party_spans(text_of(doc)) if matches else []
         for _, _, _, start, end, key in sorted(matches, reverse=True):
+            if parties and _inside(doc[start].idx, parties):
+                continue  # "Tverrpolitisk liste for Vefsn" is a party, not Vefsn
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 ents.append(Span(doc, start, end, label="REGION", span_id=key))

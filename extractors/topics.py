@@ -13,6 +13,10 @@ Each row keeps its evidence: the line the first keyword hit is in.
 """
 from __future__ import annotations
 
+import re
+
+from spacy.tokens import Doc
+
 from extractors.context import DocContext
 from extractors.lexicons import regions
 from extractors.nlp import text_of, theme_hits
@@ -20,6 +24,8 @@ from extractors.regions import accepted
 from pipeline.models import TopicRow
 
 MIN_HITS = 2
+#: A text this short (a notice, a web page, an excerpt) names no theme in passing: one hit is enough.
+SHORT_TEXT = 3000
 _EVIDENCE_CHARS = 160
 
 
@@ -46,13 +52,43 @@ def _evidence(text: str, offset: int) -> str:
     return text[start:start + _EVIDENCE_CHARS].strip()
 
 
+#: A meeting place after its label, up to the next label or 80 characters ("Sted: Miljøbygget Tid: …").
+_PLACE = re.compile(r"\b(?:møtested|møtestad|sted|stad)\s*:\s*[^:]{0,80}?(?=\s+[A-ZÆØÅ][\wæøå/-]{1,20}:|$)",
+                    re.IGNORECASE)
+_NAMED_MAX = 60
+
+
 def _block_hits(ctx: DocContext) -> list[list[tuple[str, str]]]:
-    """(theme, evidence) of each keyword hit, per block (none for a blank one)."""
+    """(theme, evidence) of each keyword hit, per block (none for a blank one). Names are no
+    themes: no hit inside a region's name ("Masfjorden"), a person's name ("Einar Strøm"), a
+    participant's role or organisation where it is written ("Helse- og omsorgssjef", "Melhus
+    videregående skole"), or a meeting place ("Møtested: Miljøbygget")."""
+    named = {text for p in ctx.found.get("participants", ()) for text in (p.role, p.organisation)
+             if 3 < len(text) <= _NAMED_MAX}
     out: list[list[tuple[str, str]]] = []
     for doc in ctx.docs:
-        text = text_of(doc) if doc is not None else ""
-        out.append([(theme, _evidence(text, offset)) for theme, _, offset in theme_hits(text)] if text else [])
+        if doc is None:
+            out.append([])
+            continue
+        text = text_of(doc)
+        hits = theme_hits(text)
+        if hits:
+            masked = _names(doc, text, named)
+            hits = [h for h in hits if not any(a <= h[2] < z for a, z in masked)]
+        out.append([(theme, _evidence(text, offset)) for theme, _, offset in hits])
     return out
+
+
+def _names(doc: Doc, text: str, named: set[str]) -> list[tuple[int, int]]:
+    spans = [(e.start_char, e.end_char) for e in doc.ents]
+    spans += [(s.start_char, s.end_char) for s in doc.spans.get("persons", [])]
+    spans += [m.span() for m in _PLACE.finditer(text)]
+    for name in named:
+        at = text.find(name)
+        while at >= 0:
+            spans.append((at, at + len(name)))
+            at = text.find(name, at + 1)
+    return spans
 
 
 def _themes_in(hits: list[list[tuple[str, str]]], start: int, end: int) -> dict[str, list[tuple[int, str]]]:
@@ -89,9 +125,10 @@ def extract(ctx: DocContext) -> list[TopicRow]:
     meta = ctx.found.get("metadata")
     title_line, owner = (meta.title_line, meta.region) if meta else (0, "")
     own: dict[str, tuple[int, str]] = {}
+    short = sum(len(b.text) for b in ctx.blocks) < SHORT_TEXT
     for theme, hits in _themes_in(hits_of, 0, len(ctx.blocks)).items():
         outside = [h for h in hits if h[0] not in in_sections]
-        weight = sum(MIN_HITS if _is_heading_line(ctx, h[0], title_line) else 1 for h in outside)
+        weight = sum(MIN_HITS if short or _is_heading_line(ctx, h[0], title_line) else 1 for h in outside)
         if weight >= MIN_HITS:
             own.setdefault(theme, outside[0])
             doc_themes.setdefault(theme, outside[0])
