@@ -40,6 +40,7 @@ class Metadata:
     place: str = ""
     organisation: str = ""
     region: str = ""  # the owner region's canonical name (extractors.owner)
+    region_id: str = ""  # its id in resources/regions.jsonl
 
 
 def find_title(ctx: DocContext) -> tuple[str, int]:
@@ -259,4 +260,4 @@ def extract(ctx: DocContext) -> Metadata:
     found_body = body(ctx, title, org)
     owner_id = owner.owner(ctx, found_body, org_id, title)
     return Metadata(kind, title, meeting_date(ctx, title), found_body, language(ctx), line, place(ctx), org,
-                    regions()[owner_id].name if owner_id else "")
+                    regions()[owner_id].name if owner_id else "", owner_id)
