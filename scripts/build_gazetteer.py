@@ -117,6 +117,12 @@ def former_municipalities() -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def ascii_slug(name: str) -> str:
+    """"Lindås" -> "lindaas", "Nedre Eiker" -> "nedre-eiker"."""
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "aa"})
+    return "-".join(fold(name).translate(table).split())
+
+
 def load(geo: Path, name: str) -> list[dict[str, Any]]:
     data = json.loads((geo / name).read_text(encoding="utf-8"))
     assert isinstance(data, list), name
@@ -276,9 +282,10 @@ def build(geo: Path) -> tuple[list[dict[str, Any]], list[Pattern]]:
     for f in former_municipalities():
         if f["name"] in muni_names:
             continue  # the name is a municipality of today (Bø, Os, Sande): that one
-        rid = f"municipality-former-{fold(f['name']).replace(' ', '-')}"
+        slug = ascii_slug(f["name"])
+        rid = f"municipality-former-{slug}"
         into = by_name[f["merged_into"]]
-        regions.append({"id": rid, "name": f"{f['name']} kommune", "kind": "municipality", "code": "",
+        regions.append({"id": rid, "name": f"{f['name']} kommune", "kind": "municipality", "code": f"former-{slug}",
                         "members": [], "member_codes": [], "county_codes": [into["id"][:2]],
                         "valid_from": None, "valid_to": str(f["year"] - 1), "merged_into": into["id"],
                         "sources": []})
