@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from extractors import doctype, owner
 from extractors.context import DocContext
-from extractors.dates import find_dates, first_date
+from extractors.dates import find_dates, first_date, meeting_date_in, years_in
 from extractors.lexicons import regions
 from extractors.regions import ALWAYS, mentions
 from pipeline.sections import Block, clean
@@ -84,14 +84,22 @@ def find_title(ctx: DocContext) -> tuple[str, int]:
     return title[:300], first_line
 
 
+HEAD_LINES = 10  # a web transcript's first lines are the site's ("Størrelse: px", "Download …")
+HEAD_CHARS = 300  # of each head line: a transcript runs a whole page into one line
 _MEETING_DATE_LABEL_RE = re.compile(r"\bmøtedato\b", re.IGNORECASE)
 
 
 def meeting_date(ctx: DocContext, title: str) -> str:
-    """From, in order: a meeting date or time label ("Møtedato:", "Tid:"), a "Behandlet av /
+    """From, in order: a meeting date in the document's head (after a label, a weekday or "møte",
+    or with a time; a missing year from the text's case numbers and dates, checked against the
+    weekday: :func:`extractors.dates.meeting_date_in`), a meeting date or time label ("Møtedato:", "Tid:"), a "Behandlet av /
     Møtedato" table, "behandling ... i møte den ...", a plain "Dato:" label (not in case documents,
     where it dates the letter), or the title of minutes and protocols."""
     blocks = ctx.blocks
+    head = " \n ".join(b.text[:HEAD_CHARS] for _, b in list(ctx.nonblank())[:HEAD_LINES])
+    found = meeting_date_in(head, years_in("\n".join(b.text for b in blocks)))
+    if found:
+        return found
     plain = ""
     for i, b in enumerate(blocks):
         if b.label and b.label.category == "meta" and b.label.id == "date":
