@@ -196,12 +196,43 @@ def party_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+_NAME_WORDS = r"[A-ZÆØÅ][\wæøå-]*(?:\s+[A-ZÆØÅ][\wæøå-]*){0,2}"
+
+
+@cache
+def _organisations() -> re.Pattern[str]:
+    """Names of companies, hotels, schools and the like built on a place name: the place word
+    before a company word ("Varanger Kraft", "Ringerike Utvikling AS") or after a company prefix
+    ("Destinasjon Varanger", "Rica Hotell Alta"), from ``resources/organisations.jsonl``."""
+    rows = read_jsonl("extractors.resources", "organisations.jsonl")
+
+    def word(text: str, exact: bool) -> str:
+        body = r"\s+".join(re.escape(w) for w in text.split())
+        return body if exact else f"(?i:{body})"
+
+    after = "|".join(word(r["after"].upper() if r.get("case_sensitive") else r["after"], bool(r.get("case_sensitive")))
+                     for r in rows if "after" in r)
+    before = "|".join(word(r["before"], False) for r in rows if "before" in r)
+    return re.compile(rf"\b{_NAME_WORDS}\s+(?:{after})\b|\b(?:{before})\s+{_NAME_WORDS}")
+
+
+def organisation_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of organisation names built on a place name: no region.
+
+    >>> text = "Kate Utsi, Destinasjon Varanger, og Varanger Kraft; Ringerike Utvikling AS"
+    >>> [text[a:b] for a, b in organisation_spans(text)]
+    ['Destinasjon Varanger', 'Varanger Kraft', 'Ringerike Utvikling AS']
+    """
+    return [m.span() for m in _organisations().finditer(text)]
+
+
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= at < end for start, end in spans)
 
 
 def theme_hits(text: str) -> list[tuple[str, str, int]]:
-    """(theme, matched text, offset) for each keyword hit, in text order; none in a party's name.
+    """(theme, matched text, offset) for each keyword hit, in text order; none in a party's name
+    (a company's name may say what a case is about: "Sauland Kraftverk AS - aksjonæravtale").
 
     >>> [(t, w) for t, w, _ in theme_hits("Kommuneøkonomi og kraft til Rv4")]
     [('kommuneokonomi', 'Kommuneøkonomi'), ('energi', 'kraft'), ('samferdsel', 'Rv4')]
@@ -257,16 +288,23 @@ class Gazetteer:
                    for key, start, end in list(self.lower(doc)) + list(self.exact(doc))]
         taken: set[int] = set()
         ents = []
-        parties = party_spans(text_of(doc)) if matches else []
+        text = text_of(doc)
+        names = party_spans(text) + organisation_spans(text) if matches else []
         for _, _, _, start, end, key in sorted(matches, reverse=True):
-            if parties and _inside(doc[start].idx, parties):
-                continue  # "Tverrpolitisk liste for Vefsn" is a party, not Vefsn
+            if names and _inside(doc[start].idx, names) and not _is_full_name(doc, start, end, key):
+                continue  # "Tverrpolitisk liste for Vefsn", "Varanger Kraft": a party, a company
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 ents.append(Span(doc, start, end, label="REGION", span_id=key))
         doc.ents = sorted(ents, key=lambda e: e.start)
         doc.user_data["region_starts"] = {e.start for e in ents if len(e) >= 2}
         return doc
+
+
+def _is_full_name(doc: Doc, start: int, end: int, key: int) -> bool:
+    """A council's or a "X kommune" name stays a region inside a longer name ("Vest-Finnmark
+    Regionråd" in "Rica Hotell, Alta … Vest-Finnmark Regionråd")."""
+    return end - start >= 2 and regions().get(doc.vocab.strings[key], None) is not None
 
 
 def _is_own_name(names: dict[str, Region], key: int, text: str, doc: Doc) -> bool:
