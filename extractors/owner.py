@@ -89,7 +89,8 @@ def owner(ctx: DocContext, body: str, organisation_id: str, title: str = "") -> 
             return organisation_id
         at_place = [rid for i, rid, _ in hits if _is_place(ctx, i)]
         in_full = [rid for _, rid in full]
-        bare = [rid for _, rid, form in hits if form in BARE]  # "Møre og Romsdal vil delta …" under a fylkesutval
+        bare = [rid for i, rid, text, form in mentions(ctx)  # "Møre og Romsdal vil delta …" under a fylkesutval
+                if form in BARE and rid in regions() and not _after_a_name(ctx.blocks[i].text, text)]
         return next((rid for rid in at_place + in_full + bare if kind_of(rid) == wanted), "")
     if ctx.doc_type == "agreement":
         councils = {rid for _, rid in full if kind_of(rid) == "council"}
@@ -104,6 +105,19 @@ def owner(ctx: DocContext, body: str, organisation_id: str, title: str = "") -> 
     if organisation_id:
         return organisation_id
     return next((rid for _, rid in full if kind_of(rid) == "council"), "")
+
+
+_NAME_BEFORE = re.compile(r"[A-ZÆØÅ][a-zæøå]+\s+$")
+
+
+def _after_a_name(line: str, mention: str) -> bool:
+    """A bare place name right after a capitalised word is a surname ("Kristin Isdal Eide").
+
+    >>> _after_a_name("MEDL SP Kristin Isdal Eide MEDL H", "Eide"), _after_a_name("2015. Møre og Romsdal vil", "Møre og Romsdal")
+    (True, False)
+    """
+    at = line.find(mention)
+    return at > 0 and bool(_NAME_BEFORE.search(line[:at]))
 
 
 def _is_place(ctx: DocContext, i: int) -> bool:
