@@ -40,10 +40,10 @@ def _cues() -> list[dict]:
 
 
 def head_lines(ctx: DocContext) -> list[str]:
-    """The first lines of the document, up to the first line that opens with a case number."""
+    """The first lines of the document, up to the first agenda item or line that opens with a case number."""
     out: list[str] = []
     for _, b in ctx.nonblank():
-        if len(out) >= HEAD_LINES or (out and _CASE_LINE.match(b.text)):
+        if len(out) >= HEAD_LINES or (out and (b.kind == "item" or _CASE_LINE.match(b.text))):
             break
         out.append(b.text)
     return out
@@ -60,7 +60,7 @@ def names_itself(lines: list[str], pattern: str) -> bool:
     False
     >>> names_itself(["Vurdering i saksframlegget oversendes"], "saksframlegg")
     False
-    >>> names_itself(["1 Regionrådet Austrheim, Fedje, Gulen, Lindås, Masfjorden, Meland, Modalen, Osterøy PROTOKOLL"], "protokoll")
+    >>> names_itself(["1 Regionrådet Austrheim, Fedje, Gulen, Lindås, Masfjorden, Meland, Osterøy PROTOKOLL"], "protokoll")
     True
     """
     for line in lines:
