@@ -96,8 +96,8 @@ def meeting_date(ctx: DocContext, title: str) -> str:
     Møtedato" table, "behandling ... i møte den ...", a plain "Dato:" label (not in case documents,
     where it dates the letter), or the title of minutes and protocols."""
     blocks = ctx.blocks
-    head = " \n ".join(b.text[:HEAD_CHARS] for _, b in list(ctx.nonblank())[:HEAD_LINES])
-    found = meeting_date_in(head, years_in("\n".join(b.text for b in blocks)))
+    head_text = " \n ".join(b.text[:HEAD_CHARS] for _, b in list(ctx.nonblank())[:HEAD_LINES])
+    found = meeting_date_in(head_text, years_in("\n".join(b.text for b in blocks)))
     if found:
         return found
     plain = ""

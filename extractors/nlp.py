@@ -289,9 +289,9 @@ class Gazetteer:
         taken: set[int] = set()
         ents = []
         text = text_of(doc)
-        names = party_spans(text) + organisation_spans(text) if matches else []
+        masked = party_spans(text) + organisation_spans(text) if matches else []
         for _, _, _, start, end, key in sorted(matches, reverse=True):
-            if names and _inside(doc[start].idx, names) and not _is_full_name(doc, start, end, key):
+            if masked and _inside(doc[start].idx, masked) and not _is_full_name(doc, start, end, key):
                 continue  # "Tverrpolitisk liste for Vefsn", "Varanger Kraft": a party, a company
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))

@@ -185,7 +185,7 @@ def extract(ctx: DocContext) -> list[RegionRow]:
         count[rid] += 1
     meta = ctx.found.get("metadata")
     owner_id = getattr(meta, "region_id", "")
-    if owner_id and owner_id not in first:
+    if meta is not None and owner_id and owner_id not in first:
         named = [(i, text) for i, rid, text, _ in mentions(ctx) if rid == owner_id]
         top = next((i for i, _ in ctx.nonblank()), 0)
         first[owner_id] = named[0] if named else (top, meta.body or regions()[owner_id].name)

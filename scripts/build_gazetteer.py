@@ -88,7 +88,8 @@ area rather than the council. `"also_municipality": true` when X is also a munic
 | `county` | `<Name> fylkeskommune(s)`, `<Name> fylke(s)` and the listed \
 `X fylke/fylkeskommune/kommune` variants |
 | `county_bare` | The bare county name and bare Sámi/Kven names (`Viken`, `Romsa`) |
-| `municipality` | `<name_no> kommune`, `<name_no> kommunes`, `<name_no> herad` (Nynorsk), and `<name> kommune` for Sámi official names |
+| `municipality` | `<name_no> kommune`, `<name_no> kommunes`, `<name_no> herad` (Nynorsk), \
+and `<name> kommune` for Sámi official names |
 | `municipality_bare` | The bare municipality name (`name_no`, and the Sámi `name` where it differs) |
 
 Flags: `"case_sensitive": true` ({n_sensitive} lines) on one-word abbreviations and mixed-case

@@ -197,3 +197,10 @@ def test_a_former_municipality_and_a_herad_are_regions() -> None:
     text = "Protokoll\n\nTil stades: ordførarane frå Lindås, Meland og Radøy kommune, og Ullensvang herad.\n"
     regions = {r.region for r in analyse_text(text).regions}
     assert {"Lindås kommune", "Meland kommune", "Radøy kommune", "Ullensvang kommune"} <= regions
+
+
+def test_registry_runs_each_extractor_after_what_it_needs() -> None:
+    from extractors.registry import EXTRACTORS, NEEDS, check_order
+
+    assert set(NEEDS) == set(EXTRACTORS)
+    assert check_order(list(EXTRACTORS), NEEDS) == []
