@@ -96,7 +96,7 @@ def meeting_date(ctx: DocContext, title: str) -> str:
     Møtedato" table, "behandling ... i møte den ...", a plain "Dato:" label (not in case documents,
     where it dates the letter), or the title of minutes and protocols."""
     blocks = ctx.blocks
-    head_text = " \n ".join(b.text[:HEAD_CHARS] for _, b in list(ctx.nonblank())[:HEAD_LINES])
+    head_text = " \n ".join(text[:HEAD_CHARS] for text in _date_head(ctx))
     found = meeting_date_in(head_text, years_in("\n".join(b.text for b in blocks)))
     if found:
         return found
@@ -126,6 +126,18 @@ def meeting_date(ctx: DocContext, title: str) -> str:
             if dates:
                 return dates[0][0]
     return ""
+
+
+def _date_head(ctx: DocContext) -> list[str]:
+    """The head's lines, up to the first agenda item, decision or section label ("Forslag til
+    vedtak", "Bakgrunn for saken": what follows quotes earlier meetings)."""
+    out: list[str] = []
+    for _, b in ctx.nonblank():
+        if len(out) >= HEAD_LINES or (out and (b.kind == "item" or (b.label and b.label.category in ("decision",
+                                                                                                   "section")))):
+            break
+        out.append(b.text)
+    return out
 
 
 def _next_date(blocks: list[Block], i: int) -> str:
