@@ -140,7 +140,7 @@ def _names_an_actor(ctx: DocContext, i: int, mention: str) -> bool:
     at = text.find(mention)
     if at < 0:
         return False
-    opens = at == 0 and text[len(mention):].lstrip().startswith(":") and not ctx.blocks[i].label  # not "Stad:"
+    opens = text[at + len(mention):].lstrip().startswith(":") and not ctx.blocks[i].label  # "Nordreisa: …", not "Stad:"
     if _AFTER_ROLE.search(text[:at]) or opens:
         return True
     return _in_list(ctx, i, at, mention)

@@ -14,6 +14,7 @@ Each row keeps its evidence: the line the first keyword hit is in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from spacy.tokens import Doc
 
@@ -58,14 +59,14 @@ _PLACE = re.compile(r"\b(?:møtested|møtestad|sted|stad)\s*:\s*[^:]{0,80}?(?=\s
 _NAMED_MAX = 60
 
 
-def _block_hits(ctx: DocContext) -> list[list[tuple[str, str]]]:
+def _block_hits(ctx: DocContext) -> list[list[tuple[str, str, int]]]:
     """(theme, evidence) of each keyword hit, per block (none for a blank one). Names are no
     themes: no hit inside a region's name ("Masfjorden"), a person's name ("Einar Strøm"), a
     participant's role or organisation where it is written ("Helse- og omsorgssjef", "Melhus
     videregående skole"), or a meeting place ("Møtested: Miljøbygget")."""
     named = {text for p in ctx.found.get("participants", ()) for text in (p.role, p.organisation)
              if 3 < len(text) <= _NAMED_MAX}
-    out: list[list[tuple[str, str]]] = []
+    out: list[list[tuple[str, str, int]]] = []
     for doc in ctx.docs:
         if doc is None:
             out.append([])
@@ -75,7 +76,7 @@ def _block_hits(ctx: DocContext) -> list[list[tuple[str, str]]]:
         if hits:
             masked = _names(doc, text, named)
             hits = [h for h in hits if not any(a <= h[2] < z for a, z in masked)]
-        out.append([(theme, _evidence(text, offset)) for theme, _, offset in hits])
+        out.append([(theme, _evidence(text, offset), offset) for theme, _, offset in hits])
     return out
 
 
@@ -91,12 +92,42 @@ def _names(doc: Doc, text: str, named: set[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _themes_in(hits: list[list[tuple[str, str]]], start: int, end: int) -> dict[str, list[tuple[int, str]]]:
-    """theme -> [(block index, evidence)] for keyword hits in blocks[start:end]."""
+def _themes_in(hits: list[list[tuple[str, str, int]]], start: int, end: int,
+               where: Callable[[int, int], bool] = lambda i, at: True) -> dict[str, list[tuple[int, str]]]:
+    """theme -> [(block index, evidence)] for keyword hits in blocks[start:end] (where ``where``
+    holds for the block and offset)."""
     out: dict[str, list[tuple[int, str]]] = {}
     for i in range(start, end):
-        for theme, evidence in hits[i]:
-            out.setdefault(theme, []).append((i, evidence))
+        for theme, evidence, at in hits[i]:
+            if where(i, at):
+                out.setdefault(theme, []).append((i, evidence))
+    return out
+
+
+def _between(a: int, z: int) -> Callable[[int, int], bool]:
+    return lambda _, at: a <= at < z
+
+
+def _inline_sections(ctx: DocContext) -> list[tuple[str, int, int, int]]:
+    """(region id, block, start, end offset) of a round run into one line: "Skjervøy: … Nordreisa: …"
+    (a transcript flattens the round of reports), from each region named before a colon to the next;
+    at least two are needed."""
+    openings: list[tuple[int, int, str]] = []
+    for i, rid, mention in accepted(ctx):
+        b = ctx.blocks[i]
+        if b.label or ctx.docs[i] is None:
+            continue
+        text = text_of(ctx.docs[i])  # type: ignore[arg-type]
+        for m in re.finditer(rf"(?<![\wæøå]){re.escape(mention)}\s*:", text):
+            openings.append((i, m.start(), rid))
+    openings = sorted(set(openings))
+    if len(openings) < 2:
+        return []
+    out = []
+    for k, (i, at, rid) in enumerate(openings):
+        nxt = openings[k + 1] if k + 1 < len(openings) else None
+        end = nxt[1] if nxt and nxt[0] == i else len(text_of(ctx.docs[i]))  # type: ignore[arg-type]
+        out.append((rid, i, at, end))
     return out
 
 
@@ -122,16 +153,24 @@ def extract(ctx: DocContext) -> list[TopicRow]:
         for theme, hits in _themes_in(hits_of, start, end).items():
             add(regions()[rid].name, theme, hits[0])
             doc_themes.setdefault(theme, hits[0])
+    inline = _inline_sections(ctx)
+    for rid, i, a, z in inline:
+        for theme, hits in _themes_in(hits_of, i, i + 1, _between(a, z)).items():
+            add(regions()[rid].name, theme, hits[0])
+            doc_themes.setdefault(theme, hits[0])
+
+    def outside(i: int, at: int) -> bool:
+        return i not in in_sections and not any(k == i and a <= at < z for _, k, a, z in inline)
+
     meta = ctx.found.get("metadata")
     title_line, owner = (meta.title_line, meta.region) if meta else (0, "")
     own: dict[str, tuple[int, str]] = {}
     short = sum(len(b.text) for b in ctx.blocks) < SHORT_TEXT
-    for theme, hits in _themes_in(hits_of, 0, len(ctx.blocks)).items():
-        outside = [h for h in hits if h[0] not in in_sections]
-        weight = sum(MIN_HITS if short or _is_heading_line(ctx, h[0], title_line) else 1 for h in outside)
+    for theme, hits in _themes_in(hits_of, 0, len(ctx.blocks), outside).items():
+        weight = sum(MIN_HITS if short or _is_heading_line(ctx, h[0], title_line) else 1 for h in hits)
         if weight >= MIN_HITS:
-            own.setdefault(theme, outside[0])
-            doc_themes.setdefault(theme, outside[0])
+            own.setdefault(theme, hits[0])
+            doc_themes.setdefault(theme, hits[0])
     for theme, hit in (own if owner else doc_themes).items():
         add(owner, theme, hit)
     return sorted(rows, key=lambda r: (r.region != "", r.region, r.page, r.line, r.theme))

@@ -204,3 +204,13 @@ def test_registry_runs_each_extractor_after_what_it_needs() -> None:
 
     assert set(NEEDS) == set(EXTRACTORS)
     assert check_order(list(EXTRACTORS), NEEDS) == []
+
+
+def test_a_round_run_into_one_line_gives_each_region_its_topics() -> None:
+    text = ("Protokoll fra møte i Regionrådet for Hallingdal\n\nTid: 3. mars 2031\n\n"
+            "Nytt fra kommunene: Gol: Ny skole og barnehage. Hol: Nye boliger i sentrum og hyttebygging.\n")
+    result = analyse_text(text)
+    pairs = {(t.region, t.theme) for t in result.topics}
+    assert ("Gol kommune", "kompetanse_utdanning") in pairs and ("Hol kommune", "bolig") in pairs
+    assert ("Gol kommune", "bolig") not in pairs and ("Regionrådet for Hallingdal", "bolig") not in pairs
+    assert {"Gol kommune", "Hol kommune"} <= {r.region for r in result.regions}
