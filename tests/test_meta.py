@@ -214,3 +214,11 @@ def test_a_round_run_into_one_line_gives_each_region_its_topics() -> None:
     assert ("Gol kommune", "kompetanse_utdanning") in pairs and ("Hol kommune", "bolig") in pairs
     assert ("Gol kommune", "bolig") not in pairs and ("Regionrådet for Hallingdal", "bolig") not in pairs
     assert {"Gol kommune", "Hol kommune"} <= {r.region for r in result.regions}
+
+
+def test_an_election_boards_protocol_is_a_protocol_of_its_municipality() -> None:
+    lines = ["Valgprotokoll for valgstyret i Tynset kommune", "Kommunestyrevalget 2031", "Valgstyrets medlemmer:"]
+    lines += [f"Etternavn{k}, Fornavn{k}" for k in range(20)]
+    doc = analyse_text("\n\n".join(lines)).document
+    assert doc.doc_type == "protocol" and doc.region == "Tynset kommune"
+    assert body_kind("Valgstyret") == "municipality" and body_kind("Fylkesvalgstyret") == "county"
