@@ -193,6 +193,7 @@ def _next_text(ctx: DocContext, i: int) -> str:
     return ""
 
 
+_MAIL_HEADER = re.compile(r"(?:til|kopi|fra|frå|sendt|cc|to|from)\s*:", re.IGNORECASE)
 _HEAD_WORD = re.compile(r"[A-ZÆØÅa-zæøå][\wæøå-]+")
 
 
@@ -202,8 +203,8 @@ def _body_word_in_head(ctx: DocContext) -> str:
     for k, (_, b) in enumerate(ctx.nonblank()):
         if k >= 8:
             break
-        if b.kind == "row" or (b.label and b.label.category == "attendance"):
-            continue  # a member's organisation in a table or list: "Namdal regionråd"
+        if b.kind == "row" or (b.label and b.label.category == "attendance") or _MAIL_HEADER.match(b.text):
+            continue  # a member's organisation in a table or list ("Namdal regionråd"), an e-mail's addressees
         for m in _HEAD_WORD.finditer(b.text):
             word = m.group(0)
             if len(word) > 4 and owner.is_body_word(word):

@@ -222,3 +222,11 @@ def test_an_election_boards_protocol_is_a_protocol_of_its_municipality() -> None
     doc = analyse_text("\n\n".join(lines)).document
     assert doc.doc_type == "protocol" and doc.region == "Tynset kommune"
     assert body_kind("Valgstyret") == "municipality" and body_kind("Fylkesvalgstyret") == "county"
+
+
+def test_an_e_mails_addressees_are_not_the_body() -> None:
+    text = ("Fra: Kari Dal <kari@example.no>\nSendt: fredag 10. mars 2031 14:32\n"
+            "Til: Rådet - medlemmer; Rådmannsutvalget i Hallingdal\n"
+            "Emne: Referat fra møte i Regionrådet for Hallingdal 8. mars 2031\n\nHei alle!\n")
+    doc = analyse_text(text).document
+    assert doc.body != "Rådmannsutvalget" and doc.region == "Regionrådet for Hallingdal"
