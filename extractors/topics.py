@@ -57,13 +57,15 @@ def _evidence(text: str, offset: int) -> str:
 _PLACE = re.compile(r"\b(?:møtested|møtestad|sted|stad)\s*:\s*[^:]{0,80}?(?=\s+[A-ZÆØÅ][\wæøå/-]{1,20}:|$)",
                     re.IGNORECASE)
 _NAMED_MAX = 60
+#: Web and e-mail addresses ("https://agderfk.no/nett-tv") are no themes.
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 
 
 def _block_hits(ctx: DocContext) -> list[list[tuple[str, str, int]]]:
     """(theme, evidence) of each keyword hit, per block (none for a blank one). Names are no
     themes: no hit inside a region's name ("Masfjorden"), a person's name ("Einar Strøm"), a
     participant's role or organisation where it is written ("Helse- og omsorgssjef", "Melhus
-    videregående skole"), or a meeting place ("Møtested: Miljøbygget")."""
+    videregående skole"), a meeting place ("Møtested: Miljøbygget") or a web or e-mail address."""
     named = {text for p in ctx.found.get("participants", ()) for text in (p.role, p.organisation)
              if 3 < len(text) <= _NAMED_MAX}
     out: list[list[tuple[str, str, int]]] = []
@@ -84,6 +86,7 @@ def _names(doc: Doc, text: str, named: set[str]) -> list[tuple[int, int]]:
     spans = [(e.start_char, e.end_char) for e in doc.ents]
     spans += [(s.start_char, s.end_char) for s in doc.spans.get("persons", [])]
     spans += [m.span() for m in _PLACE.finditer(text)]
+    spans += [m.span() for m in _ADDRESS.finditer(text)]
     for name in named:
         at = text.find(name)
         while at >= 0:
