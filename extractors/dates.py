@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 MONTHS = {
     "januar": 1, "jan": 1, "februar": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4, "mai": 5,
@@ -99,10 +100,10 @@ def years_in(text: str) -> list[int]:
     return sorted(counts, key=lambda y: (-counts[y], -y))
 
 
-def meeting_date_in(head: str, years: list[int]) -> str:
+def meeting_date_in(head: str, years: list[int] | Callable[[], list[int]]) -> str:
     """The first meeting date of a document's head: a date after a meeting label, a weekday or
     "møte", or followed by a time; without a year, the year of ``years`` (the text's own years, and
-    the one after each) whose weekday fits, else the first of them.
+    the one after each; a callable is asked only when needed) whose weekday fits, else the first.
 
     >>> meeting_date_in("SAKSDOKUMENT: Regionrådsmøte, fredag 14. desember Møtetid: kl", [2012])
     '2012-12-14'
@@ -132,7 +133,11 @@ def meeting_date_in(head: str, years: list[int]) -> str:
             candidates = [year]
         else:
             day, month = int(m.group("d")), MONTHS[m.group("m").casefold()]
-            candidates = [int(m.group("y"))] if m.group("y") else [y + k for y in years for k in (0, 1)]
+            if m.group("y"):
+                candidates = [int(m.group("y"))]
+            else:  # the whole text's years, asked for only when the head leaves the year out
+                known = years() if callable(years) else years
+                candidates = [y + k for y in known for k in (0, 1)]
         weekday = WEEKDAYS.get((m.group("wd") or "").casefold())
         valid = [d for d in (_date(y, month, day) for y in candidates) if d]
         fitting = [d for d in valid if weekday is None or d.weekday() == weekday]

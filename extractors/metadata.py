@@ -97,7 +97,7 @@ def meeting_date(ctx: DocContext, title: str) -> str:
     where it dates the letter), or the title of minutes and protocols."""
     blocks = ctx.blocks
     head_text = " \n ".join(text[:HEAD_CHARS] for text in _date_head(ctx))
-    found = meeting_date_in(head_text, years_in("\n".join(b.text for b in blocks)))
+    found = meeting_date_in(head_text, lambda: years_in("\n".join(b.text for b in blocks)))
     if found:
         return found
     plain = ""

@@ -151,7 +151,7 @@ def theme_lexicon() -> ThemeLexicon:
         else:
             body = row["pattern"] if match == "regex" else re.escape(pattern).replace(r"\ ", r"\s+")
             regex = {"word": rf"\b{body}\b", "prefix": rf"\b{body}\w*", "infix": rf"\w*{body}\w*", "regex": body}[match]
-            anchor = "" if match == "regex" else max(re.findall(r"\w+", pattern), key=len, default="")
+            anchor = row.get("anchor", "") if match == "regex" else max(re.findall(r"\w+", pattern), key=len, default="")
             phrases.append((theme, anchor, re.compile(regex, re.IGNORECASE)))
     return ThemeLexicon({k: frozenset(v) for k, v in words.items()}, {k: frozenset(v) for k, v in prefixes.items()},
                         tuple(sorted({len(k) for k in prefixes})), tuple(infixes), tuple(phrases))
@@ -216,6 +216,13 @@ def _organisations() -> re.Pattern[str]:
     return re.compile(rf"\b{_NAME_WORDS}\s+(?:{after})\b|\b(?:{before})\s+{_NAME_WORDS}")
 
 
+@cache
+def _organisation_words() -> tuple[str, ...]:
+    """The first word of each company word or prefix, casefolded: a text without any has no match."""
+    rows = read_jsonl("extractors.resources", "organisations.jsonl")
+    return tuple(sorted({(r.get("after") or r["before"]).split()[0].casefold() for r in rows}))
+
+
 def organisation_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of organisation names built on a place name: no region.
 
@@ -223,6 +230,9 @@ def organisation_spans(text: str) -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in organisation_spans(text)]
     ['Destinasjon Varanger', 'Varanger Kraft', 'Ringerike Utvikling AS']
     """
+    folded = text.casefold()
+    if not any(word in folded for word in _organisation_words()):
+        return []
     return [m.span() for m in _organisations().finditer(text)]
 
 

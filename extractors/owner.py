@@ -18,7 +18,7 @@ spaCy docs of the context), so it runs inside the metadata step, first of all ex
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.context import DocContext
 from extractors.lexicons import read_jsonl, regions
@@ -60,7 +60,12 @@ def is_body_word(word: str) -> bool:
     >>> [is_body_word(w) for w in ("Kommunestyrets", "Fylkesutvalget", "RÅDSMØTE", "Kommunestyresalen", "Regionrådene")]
     [True, True, True, False, False]
     """
-    return any(re.fullmatch(pattern.pattern + _ENDINGS, word, re.IGNORECASE) for pattern, _ in _body_words())
+    return _body_word_re().fullmatch(word) is not None
+
+
+@cache
+def _body_word_re() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern}{_ENDINGS})" for p, _ in _body_words()), re.IGNORECASE)
 
 
 def kind_of(region_id: str) -> str:
@@ -70,9 +75,12 @@ def kind_of(region_id: str) -> str:
 
 def named_in(text: str) -> list[str]:
     """Region ids the gazetteer finds in a short text (a body's name), in order."""
-    if not text:
-        return []
-    return [e.ent_id_ for e in nlp()(text).ents if e.label_ == "REGION" and e.ent_id_ in regions()]
+    return list(_named_in(text)) if text else []
+
+
+@lru_cache(maxsize=4096)
+def _named_in(text: str) -> tuple[str, ...]:
+    return tuple(e.ent_id_ for e in nlp()(text).ents if e.label_ == "REGION" and e.ent_id_ in regions())
 
 
 def owner(ctx: DocContext, body: str, organisation_id: str, title: str = "") -> str:
