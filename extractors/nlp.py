@@ -294,13 +294,14 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         names = regions()
-        matches = [(end - start, -start, _is_own_name(names, key, doc[start:end].text, doc), start, end, key)
+        matches = [(end - start, -start, _is_own_name(names, key, doc[start:end].text, doc),
+                    _is_municipality(names, key, doc), start, end, key)
                    for key, start, end in list(self.lower(doc)) + list(self.exact(doc))]
         taken: set[int] = set()
         ents = []
         text = text_of(doc)
         masked = party_spans(text) + organisation_spans(text) if matches else []
-        for _, _, _, start, end, key in sorted(matches, reverse=True):
+        for _, _, _, _, start, end, key in sorted(matches, reverse=True):
             if masked and _inside(doc[start].idx, masked) and not _is_full_name(doc, start, end, key):
                 continue  # "Tverrpolitisk liste for Vefsn", "Varanger Kraft": a party, a company
             if taken.isdisjoint(range(start, end)):
@@ -315,6 +316,12 @@ def _is_full_name(doc: Doc, start: int, end: int, key: int) -> bool:
     """A council's or a "X kommune" name stays a region inside a longer name ("Vest-Finnmark
     Regionråd" in "Rica Hotell, Alta … Vest-Finnmark Regionråd")."""
     return end - start >= 2 and regions().get(doc.vocab.strings[key], None) is not None
+
+
+def _is_municipality(names: dict[str, Region], key: int, doc: Doc) -> bool:
+    """A bare name that is a municipality and a council's district ("Lindesnes") is the municipality."""
+    region = names.get(doc.vocab.strings[key])
+    return region is not None and region.kind == "municipality"
 
 
 def _is_own_name(names: dict[str, Region], key: int, text: str, doc: Doc) -> bool:
