@@ -238,3 +238,10 @@ def test_idioms_addresses_and_restructuring_of_an_organisation_give_no_theme() -
     assert {t for t, _, _ in theme_hits("Økonomisk omstilling i kommunene")} == {"kommuneokonomi"}
     text = "Notat\n\nOpptak: https://example.no/nett-tv og e-post post@kraft.example.no\n"
     assert {t.theme for t in analyse_text(text).topics} == set()
+
+
+def test_a_member_list_names_municipalities_not_councils_and_a_spaced_hyphen_is_read() -> None:
+    regions = {r.region for r in analyse_text("Referat\n\nMedlemmer: Vennesla, Lindesnes og Iveland.\n").regions}
+    assert "Lindesnes kommune" in regions and "Lindesnesrådet" not in regions
+    text = "Referat\n\nDeltakere: Kari Dal, Sør - Trøndelag fylkeskommune\n"
+    assert "Sør-Trøndelag fylkeskommune" in {r.region for r in analyse_text(text).regions}
