@@ -207,6 +207,8 @@ def _body_word_in_head(ctx: DocContext) -> str:
             continue  # a member's organisation in a table or list ("Namdal regionråd"), an e-mail's addressees
         for m in _HEAD_WORD.finditer(b.text):
             word = m.group(0)
+            if re.match(r"\s+for\s", b.text[m.end():]) and not word.casefold().endswith("t"):
+                continue  # a title: "Fylkesråd for samferdsel Kari Dal"
             if len(word) > 4 and owner.is_body_word(word):
                 return _tidy(_nominative(word))
     return ""

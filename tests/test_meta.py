@@ -245,3 +245,8 @@ def test_a_member_list_names_municipalities_not_councils_and_a_spaced_hyphen_is_
     assert "Lindesnes kommune" in regions and "Lindesnesrådet" not in regions
     text = "Referat\n\nDeltakere: Kari Dal, Sør - Trøndelag fylkeskommune\n"
     assert "Sør-Trøndelag fylkeskommune" in {r.region for r in analyse_text(text).regions}
+
+
+def test_a_title_in_the_head_is_no_body() -> None:
+    text = "Status for regionene\n\nFylkesråd for samferdsel Kari Dal og rådgiver Ola Lie\n\nVeien videre.\n"
+    assert analyse_text(text).document.body == ""
