@@ -57,9 +57,9 @@ def test_document_type_and_meeting_date(figures: dict) -> None:
 
 
 def test_regions_and_topics_per_region(figures: dict) -> None:
-    assert figures["regions"]["f1"] >= 0.91 and figures["regions"]["precision"] >= 0.94
-    assert figures["topics_region"]["f1"] >= 0.68
-    assert figures["topics_document"]["f1"] >= 0.72
+    assert figures["regions"]["f1"] >= 0.93 and figures["regions"]["precision"] >= 0.95
+    assert figures["topics_region"]["f1"] >= 0.72
+    assert figures["topics_document"]["f1"] >= 0.75
 
 
 def test_owner_region_of_documents_that_name_their_body(real_out: Path) -> None:
