@@ -174,7 +174,8 @@ def test_a_company_or_hotel_named_after_a_place_is_no_region() -> None:
 
 
 def test_names_of_people_places_and_roles_give_no_theme() -> None:
-    text = ("Referat fra styremøte\n\nMøtested: Miljøbygget\n\nTil stede: Einar Strøm, Ola Dal\n\n"
+    text = ("Referat fra styremøte\n\nMøtested: Miljøbygget Tid: 3. mars 2031\n\n"
+            "Til stede: Einar Strøm, Kari Strøm og Ola Dal\n\nInnledning ved Kari Strøm og Einar Strøm.\n\n"
             "Sak 1/31 Godkjenning av innkalling\nInnkallingen godkjennes.\n")
     themes = {t.theme for t in analyse_text(text).topics}
     assert "energi" not in themes and "klima_miljo" not in themes
