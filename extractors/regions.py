@@ -131,8 +131,10 @@ def _accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
 #: Hole"), or opening a line of a round of reports ("Nordreisa: …").
 _AFTER_ROLE = re.compile(r"\b(?:ordfører|ordførar|varaordfører|varaordførar|rådmann|kommunedirektør|kommunalsjef)"
                          r"(?:en|ane|ene)?\s+(?:i\s+|fra\s+|frå\s+)?$", re.IGNORECASE)
-#: Three or more names in a row, separated by commas and "og": a list of members.
+#: Three or more names in a row, separated by commas and "og": a list of members, who meet in a
+#: meeting's documents; an agreement or a presentation lists them to describe the region.
 LIST_MIN = 3
+DESCRIBING = ("agreement", "presentation")
 
 
 def _names_an_actor(ctx: DocContext, i: int, mention: str) -> bool:
@@ -143,7 +145,7 @@ def _names_an_actor(ctx: DocContext, i: int, mention: str) -> bool:
     opens = text[at + len(mention):].lstrip().startswith(":") and not ctx.blocks[i].label  # "Nordreisa: …", not "Stad:"
     if _AFTER_ROLE.search(text[:at]) or opens:
         return True
-    return _in_list(ctx, i, at, mention)
+    return ctx.doc_type not in DESCRIBING and _in_list(ctx, i, at, mention)
 
 
 def _in_list(ctx: DocContext, i: int, at: int, mention: str) -> bool:

@@ -251,3 +251,11 @@ def test_a_member_list_names_municipalities_not_councils_and_a_spaced_hyphen_is_
 def test_a_title_in_the_head_is_no_body() -> None:
     text = "Status for regionene\n\nFylkesråd for samferdsel Kari Dal og rådgiver Ola Lie\n\nVeien videre.\n"
     assert analyse_text(text).document.body == ""
+
+
+def test_an_agreement_lists_members_to_describe_the_region_not_as_actors() -> None:
+    text = ("Partnarskapsavtale\n\nAvtalen er mellom Vestland fylkeskommune og Regionrådet for Hallingdal.\n\n"
+            "Regionen består av Gol, Hol, Ål og Hemsedal. Partane skal samarbeide om næring.\n")
+    result = analyse_text(text)
+    assert result.document.doc_type == "agreement"
+    assert not {"Gol kommune", "Hol kommune"} & {r.region for r in result.regions}
