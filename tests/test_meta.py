@@ -254,8 +254,9 @@ def test_a_title_in_the_head_is_no_body() -> None:
 
 
 def test_an_agreement_lists_members_to_describe_the_region_not_as_actors() -> None:
-    text = ("Partnarskapsavtale\n\nAvtalen er mellom Vestland fylkeskommune og Regionrådet for Hallingdal.\n\n"
-            "Regionen består av Gol, Hol, Ål og Hemsedal. Partane skal samarbeide om næring.\n")
+    text = ("Avtale om regionalt partnerskap\n\nAvtalen er mellom Vestland fylkeskommune og Regionrådet for "
+            "Hallingdal.\n\nRegionen består av Gol, Hol, Ål og Hemsedal. Avtalepartene skal samarbeide om næring.\n\n"
+            "Avtalen trer i kraft ved underskrift.\n")
     result = analyse_text(text)
     assert result.document.doc_type == "agreement"
     assert not {"Gol kommune", "Hol kommune"} & {r.region for r in result.regions}
