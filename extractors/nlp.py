@@ -151,7 +151,7 @@ def theme_lexicon() -> ThemeLexicon:
         else:
             body = row["pattern"] if match == "regex" else re.escape(pattern).replace(r"\ ", r"\s+")
             regex = {"word": rf"\b{body}\b", "prefix": rf"\b{body}\w*", "infix": rf"\w*{body}\w*", "regex": body}[match]
-            anchor = "" if match == "regex" else max(re.findall(r"\w+", pattern), key=len, default="")
+            anchor = row.get("anchor", "") if match == "regex" else max(re.findall(r"\w+", pattern), key=len, default="")
             phrases.append((theme, anchor, re.compile(regex, re.IGNORECASE)))
     return ThemeLexicon({k: frozenset(v) for k, v in words.items()}, {k: frozenset(v) for k, v in prefixes.items()},
                         tuple(sorted({len(k) for k in prefixes})), tuple(infixes), tuple(phrases))
@@ -177,11 +177,77 @@ def word_themes(word: str) -> tuple[str, ...]:
 _WORD_RE = re.compile(r"\w+")
 
 
+@cache
+def _parties() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(anchor, pattern) of party names (``resources/parties.jsonl``)."""
+    return tuple((row["anchor"], re.compile(row["pattern"], re.IGNORECASE))
+                 for row in read_jsonl("extractors.resources", "parties.jsonl"))
+
+
+def party_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the party names in ``text``: a party's name is no theme and no region.
+
+    >>> text = "Ola Dunk (Helsepartiet) og Tverrpolitisk liste for Vefsn"
+    >>> [text[a:b] for a, b in party_spans(text)]
+    ['Helsepartiet', 'Tverrpolitisk liste for Vefsn']
+    """
+    folded = text.casefold()
+    spans = [m.span() for anchor, pattern in _parties() if anchor in folded for m in pattern.finditer(text)]
+    return sorted(spans)
+
+
+_NAME_WORDS = r"[A-ZÆØÅ][\wæøå-]*(?:\s+[A-ZÆØÅ][\wæøå-]*){0,2}"
+
+
+@cache
+def _organisations() -> re.Pattern[str]:
+    """Names of companies, hotels, schools and the like built on a place name: the place word
+    before a company word ("Varanger Kraft", "Ringerike Utvikling AS") or after a company prefix
+    ("Destinasjon Varanger", "Rica Hotell Alta"), from ``resources/organisations.jsonl``."""
+    rows = read_jsonl("extractors.resources", "organisations.jsonl")
+
+    def word(text: str, exact: bool) -> str:
+        body = r"\s+".join(re.escape(w) for w in text.split())
+        return body if exact else f"(?i:{body})"
+
+    after = "|".join(word(r["after"].upper() if r.get("case_sensitive") else r["after"], bool(r.get("case_sensitive")))
+                     for r in rows if "after" in r)
+    before = "|".join(word(r["before"], False) for r in rows if "before" in r)
+    return re.compile(rf"\b{_NAME_WORDS}\s+(?:{after})\b|\b(?:{before})\s+{_NAME_WORDS}")
+
+
+@cache
+def _organisation_words() -> tuple[str, ...]:
+    """The first word of each company word or prefix, casefolded: a text without any has no match."""
+    rows = read_jsonl("extractors.resources", "organisations.jsonl")
+    return tuple(sorted({(r.get("after") or r["before"]).split()[0].casefold() for r in rows}))
+
+
+def organisation_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of organisation names built on a place name: no region.
+
+    >>> text = "Kate Utsi, Destinasjon Varanger, og Varanger Kraft; Ringerike Utvikling AS"
+    >>> [text[a:b] for a, b in organisation_spans(text)]
+    ['Destinasjon Varanger', 'Varanger Kraft', 'Ringerike Utvikling AS']
+    """
+    folded = text.casefold()
+    if not any(word in folded for word in _organisation_words()):
+        return []
+    return [m.span() for m in _organisations().finditer(text)]
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= at < end for start, end in spans)
+
+
 def theme_hits(text: str) -> list[tuple[str, str, int]]:
-    """(theme, matched text, offset) for each keyword hit, in text order.
+    """(theme, matched text, offset) for each keyword hit, in text order; none in a party's name
+    (a company's name may say what a case is about: "Sauland Kraftverk AS - aksjonæravtale").
 
     >>> [(t, w) for t, w, _ in theme_hits("Kommuneøkonomi og kraft til Rv4")]
     [('kommuneokonomi', 'Kommuneøkonomi'), ('energi', 'kraft'), ('samferdsel', 'Rv4')]
+    >>> theme_hits("Kari Nordmann (Miljøpartiet De Grønne)")
+    []
     """
     hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text)
             for theme in word_themes(m.group().casefold())]
@@ -189,6 +255,9 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     for theme, anchor, pattern in theme_lexicon().phrases:
         if anchor in folded:
             hits += [(theme, m.group(), m.start()) for m in pattern.finditer(text)]
+    parties = party_spans(text) if hits else []
+    if parties:
+        hits = [h for h in hits if not _inside(h[2], parties)]
     return sorted(set(hits), key=lambda h: (h[2], h[0]))
 
 
@@ -225,17 +294,34 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         names = regions()
-        matches = [(end - start, -start, _is_own_name(names, key, doc[start:end].text, doc), start, end, key)
+        matches = [(end - start, -start, _is_own_name(names, key, doc[start:end].text, doc),
+                    _is_municipality(names, key, doc), start, end, key)
                    for key, start, end in list(self.lower(doc)) + list(self.exact(doc))]
         taken: set[int] = set()
         ents = []
-        for _, _, _, start, end, key in sorted(matches, reverse=True):
+        text = text_of(doc)
+        masked = party_spans(text) + organisation_spans(text) if matches else []
+        for _, _, _, _, start, end, key in sorted(matches, reverse=True):
+            if masked and _inside(doc[start].idx, masked) and not _is_full_name(doc, start, end, key):
+                continue  # "Tverrpolitisk liste for Vefsn", "Varanger Kraft": a party, a company
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 ents.append(Span(doc, start, end, label="REGION", span_id=key))
         doc.ents = sorted(ents, key=lambda e: e.start)
         doc.user_data["region_starts"] = {e.start for e in ents if len(e) >= 2}
         return doc
+
+
+def _is_full_name(doc: Doc, start: int, end: int, key: int) -> bool:
+    """A council's or a "X kommune" name stays a region inside a longer name ("Vest-Finnmark
+    Regionråd" in "Rica Hotell, Alta … Vest-Finnmark Regionråd")."""
+    return end - start >= 2 and regions().get(doc.vocab.strings[key], None) is not None
+
+
+def _is_municipality(names: dict[str, Region], key: int, doc: Doc) -> bool:
+    """A bare name that is a municipality and a council's district ("Lindesnes") is the municipality."""
+    region = names.get(doc.vocab.strings[key])
+    return region is not None and region.kind == "municipality"
 
 
 def _is_own_name(names: dict[str, Region], key: int, text: str, doc: Doc) -> bool:

@@ -102,6 +102,7 @@ class DocumentRow:
     title: str = ""
     meeting_date: str = ""
     body: str = ""
+    region: str = ""  # the owner region: whose meeting or case the document is (OUTPUT.md)
     status: str = "ok"
     error: str = ""
     organisation: str = ""  # the council, county or municipality the document comes from

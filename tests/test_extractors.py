@@ -134,8 +134,9 @@ def test_case_document_proposal_and_quoted_decision() -> None:
 def test_case_document_regions_and_topics() -> None:
     r = analyse_text(CASE)
     assert {g.region for g in r.regions} == {"Regionrådet for Hallingdal"}
-    themes = {t.theme for t in r.topics if not t.region}
-    assert {"plan_areal", "samferdsel"} <= themes
+    assert r.document.region == "Regionrådet for Hallingdal"  # the council's own case: its owner
+    themes = {t.theme for t in r.topics if t.region == "Regionrådet for Hallingdal"}
+    assert {"plan_areal", "samferdsel"} <= themes and all(t.region for t in r.topics)
     assert all(t.evidence for t in r.topics)
 
 
