@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.lexicons import Region, first_names, gazetteer, regions, surnames, themes
+from extractors.lexicons import Region, first_names, gazetteer, read_jsonl, regions, surnames, themes
 
 #: Capitalised words that end a name: they belong to organisations, places and titles.
 NOT_NAME_PARTS = frozenset(
@@ -179,9 +179,9 @@ _WORD_RE = re.compile(r"\w+")
 
 @cache
 def _parties() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(anchor, pattern) of party names (``resources/parties.jsonl``)."""
+    """(anchor, pattern) of party names in running text (``resources/party_patterns.jsonl``)."""
     return tuple((row["anchor"], re.compile(row["pattern"], re.IGNORECASE))
-                 for row in read_jsonl("extractors.resources", "parties.jsonl"))
+                 for row in read_jsonl("extractors.resources", "party_patterns.jsonl"))
 
 
 def party_spans(text: str) -> list[tuple[int, int]]:

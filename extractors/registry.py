@@ -36,6 +36,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "participants": ("metadata",),
     "regions": ("metadata", "participants"),
     "topics": ("metadata", "participants", "regions"),
+    "checks": ("metadata", "agenda_items", "decisions", "votes", "participants"),
 }
 
 
