@@ -18,6 +18,9 @@ from typing import Any
 
 from pipeline import crossdoc
 from pipeline.analyst import ParquetStream, column_types, write_datapackage, write_parquet
+from pipeline.corrections import CorrectionRow
+from pipeline.corrections import drop_tables as drop_corrections_tables
+from pipeline.corrections import read as read_corrections
 from pipeline.models import TABLES, DocumentResult, DocumentRow, MeetingRow, RegionRow, SourceFile, as_tuple, columns
 from pipeline.spool import RowSpool
 
@@ -27,7 +30,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEETS_NB = {
     "documents": "Dokumenter", "decisions": "Vedtak", "participants": "Deltakere", "agenda_items": "Saksliste",
     "regions": "Regionomtaler", "topics": "Temaer", "repairs": "Retting", "runs": "Kjøringer", "votes": "Stemmer",
-    "meetings": "Møter", "region_reference": "Regioner",
+    "meetings": "Møter", "region_reference": "Regioner", "corrections": "Rettelser",
 }
 HEADERS_NB = {
     "doc_id": "Dokument-ID", "source_path": "Kildefil", "doc_type": "Dokumenttype", "title": "Tittel",
@@ -45,6 +48,9 @@ HEADERS_NB = {
     "party": "Parti", "proposal": "Forslag", "vote": "Stemme", "meeting_id": "Møte-ID", "date": "Dato",
     "doc_types": "Dokumenttyper", "members": "Medlemmer", "councils": "Regionråd", "valid_from": "Fra år",
     "valid_to": "Til år", "rolled_up_from": "Rullet opp fra",
+    # the corrections table (pipeline.corrections)
+    "file": "Fil", "table": "Tabell", "column": "Kolonne", "extracted": "Uttrukket verdi",
+    "corrected": "Rettet verdi", "message": "Melding",
 }
 
 
@@ -158,6 +164,7 @@ class Exported:
     failed: int
     decisions: int
     participants: int
+    corrections: str = ""  # hand corrections by outcome ("2 applied, 1 invalid"), empty without any
 
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -167,7 +174,8 @@ _DOC_ID, _STATUS = (columns(DocumentRow).index(c) for c in ("doc_id", "status"))
 def export(out: Path, results: Iterable[DocumentResult],
            run_row: dict[str, Any] | Callable[[Exported], dict[str, Any]], rollup: bool = False,
            formats: Iterable[str] = FORMATS, lang: str = "nb", per_region: bool = False,
-           sources: Mapping[str, str | Path | SourceFile] | None = None) -> Exported:
+           sources: Mapping[str, str | Path | SourceFile] | None = None,
+           corrections: Path | None = None) -> Exported:
     """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
     texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
     store). CSV rows, Parquet row groups and the workbook's table sheets are written as they come;
@@ -176,12 +184,18 @@ def export(out: Path, results: Iterable[DocumentResult],
     table, or a function that makes it from the counts once the results are all read (a run exports
     while its workers are still busy). With ``rollup`` municipalities are reported under their
     regional council in the regions and topics tables. Every file is written to a temporary name and
-    moved into place only when it is complete."""
+    moved into place only when it is complete. ``corrections``: a folder of hand corrections
+    (:mod:`pipeline.corrections`), applied to the rows of every format; their outcomes are the
+    ``corrections`` table."""
     remove_stale_temporaries(out)
+    # corrections (issue 20): read and checked, then applied to each result as it streams
+    fixes = read_corrections(corrections, sources, out) if corrections is not None else None
+    if fixes is not None:
+        results = fixes.stream(results)
     wanted = set(formats) | {"csv"}
     spooled = set(TABLES) if "xlsx" in wanted else {"documents", "regions"}  # the rest: CSV and Parquet only
     classes: dict[str, type | None] = {**TABLES, "meetings": MeetingRow, "region_reference": crossdoc.ReferenceRow,
-                                       "runs": None}
+                                       "runs": None, "corrections": CorrectionRow}
     counts = {"documents": 0, "failed": 0, "decisions": 0, "participants": 0}
     with ExitStack() as stack:
         spools = {table: stack.enter_context(RowSpool(folder=str(out))) for table in TABLES if table in spooled}
@@ -190,7 +204,8 @@ def export(out: Path, results: Iterable[DocumentResult],
             from pipeline.workbook import Workbook
 
             book = stack.enter_context(Workbook(out / "minutes.xlsx", {t: columns(c) for t, c in TABLES.items()},
-                                                lang=lang, per_region=per_region, sources=sources))
+                                                lang=lang, per_region=per_region, sources=sources,
+                                                corrected=fixes.notes if fixes is not None else None))
         with ExitStack() as files:  # the CSV and Parquet files are complete when the results are: moved into place
             parquet = {table: files.enter_context(ParquetStream(out / "tables" / f"{table}.parquet", columns(row_class),
                                                                 column_types(row_class, columns(row_class))))
@@ -219,7 +234,7 @@ def export(out: Path, results: Iterable[DocumentResult],
                 counts["decisions"] += len(result.decisions)
                 counts["participants"] += len(result.participants)
         done = Exported(counts["documents"], counts["documents"] - counts["failed"], counts["failed"],
-                        counts["decisions"], counts["participants"])
+                        counts["decisions"], counts["participants"], fixes.summary() if fixes is not None else "")
         run = run_row(done) if callable(run_row) else run_row
         kept: dict[str, Sequence[tuple[Any, ...]]] = {table: spool.rows() for table, spool in spools.items()}
         documents = (DocumentRow(*row) for row in kept["documents"])
@@ -231,6 +246,11 @@ def export(out: Path, results: Iterable[DocumentResult],
             "region_reference": (columns(crossdoc.ReferenceRow),
                                  [as_tuple(r) for r in crossdoc.region_reference(regions)]),
             "runs": (list(run), [tuple(run.values())])}
+        if fixes is not None:  # corrections (issue 20): their outcomes, and the corrected rows as extracted
+            derived["corrections"] = (columns(CorrectionRow), fixes.report())
+            fixes.save(out)
+        else:
+            drop_corrections_tables(out)
         for table, (header, body) in derived.items():
             write_csv(out / "tables" / f"{table}.csv", header, body)
         remove_stale_texts(out, {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"})

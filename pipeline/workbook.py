@@ -88,6 +88,7 @@ _WRAP = {"title", "text", "error", "evidence", "before", "after", "label", "orga
 _DATES = DATE_COLUMNS
 _STATUS_COLOURS = {"adopted": "#E2EFDA", "proposed": "#FFF2CC"}
 _LINK_COLOUR = "#0563C1"
+_CORRECTED_COLOUR = "#FCE4D6"  # cells corrected by hand
 _TABLE_STYLE = "TableStyleMedium2"
 
 THEMES_NB = {
@@ -110,6 +111,7 @@ SHEETS_EN = {
     "documents": "Documents", "decisions": "Decisions", "participants": "Participants",
     "agenda_items": "Agenda", "regions": "Region mentions", "topics": "Themes", "repairs": "Repairs",
     "runs": "Runs", "votes": "Votes", "meetings": "Meetings", "region_reference": "Regions",
+    "corrections": "Corrections",
 }
 HEADERS_EN = {
     "doc_id": "Document ID", "source_path": "Source file", "doc_type": "Document type",
@@ -120,6 +122,7 @@ HEADERS_EN = {
     "votes_for": "For", "votes_against": "Against", "votes_blank": "Blank", "meeting_id": "Meeting ID",
     "doc_types": "Document types", "councils": "Regional councils", "valid_from": "From year",
     "valid_to": "To year", "rolled_up_from": "Rolled up from",
+    "extracted": "Extracted value", "corrected": "Corrected value",
 }
 TEXT = {
     "nb": {
@@ -134,6 +137,8 @@ TEXT = {
         "more": "… {n} rader til, se arket {sheet}", "region_title": "Region: {region}",
         "grid": "Tallene under temaene er dokumenter med temaet for regionen.",
         "time": "norsk tid", "yes": "ja", "no": "nei", "table": "Tabell",
+        "corrected": "Rettet for hånd. Uttrukket verdi: {was}", "added": "Raden er lagt til for hånd.",
+        "empty": "(tom)",
     },
     "en": {
         "overview": "Overview", "errors": "Errors", "source": "Source",
@@ -148,6 +153,8 @@ TEXT = {
         "more": "… {n} more rows, see sheet {sheet}", "region_title": "Region: {region}",
         "grid": "The numbers under the themes count documents with the theme.",
         "time": "Norwegian time", "yes": "yes", "no": "no", "table": "Table",
+        "corrected": "Corrected by hand. Extracted value: {was}", "added": "Row added by hand.",
+        "empty": "(empty)",
     },
 }
 #: Columns of the per-region sheets (those present in the tables are used).
@@ -422,6 +429,8 @@ class _Book:
     #: sheet -> its hyperlinks: one per run of rows with one source
     links: dict[str, _Links] = field(default_factory=lambda: defaultdict(_Links))
     _formats: dict[tuple[tuple[str, Any], ...], Any] = field(default_factory=dict)
+    #: hand corrections: (table, row id) -> column -> extracted value (None: an added row)
+    corrected: Callable[[str, Any], Mapping[str, str | None]] | None = None
 
     def fmt(self, **props: Any) -> Any:
         key = tuple(sorted(props.items()))
@@ -469,6 +478,7 @@ class _RowWriter:
         self.source = source  # None (no Kilde), "doc" (doc_id), "documents" (space-separated ids)
         self.doc_col = idx.get("documents" if source == "documents" else "doc_id", -1)
         self.page_col, self.line_col = idx.get("page", -1), idx.get("line", -1)
+        self.id_col = idx.get("id", -1) if book.corrected is not None else -1  # corrections (issue 20)
         self.wrap_cols: list[tuple[int, int]] = []  # (column, characters per line), set by fit()
         self.plain, self.quoted = [], []
         for col in self.cols:
@@ -553,6 +563,7 @@ class _RowWriter:
         kilde_col = c0 + len(self.cols)
         illegal, long_text, starts = _ILLEGAL_RE.search, MAX_CHARS // 2, FORMULA_START
         add_link = self.book.links[ws.get_name()].add
+        corrected, id_col, table = self.book.corrected, self.id_col, self.table
         r = r0
         for row in rows:
             lines = 1
@@ -599,8 +610,38 @@ class _RowWriter:
                     write_string(r, kilde_col, label, link_fmt if target else source_fmt)
                     if target:
                         add_link(r, kilde_col, target)
+            if id_col >= 0 and corrected is not None and (notes := corrected(table, row[id_col])):
+                self.mark_corrected(ws, r, c0, row, notes)  # corrections (issue 20)
             r += 1
         return r
+
+
+    def mark_corrected(self, ws: Any, r: int, c0: int, row: Sequence[Any], notes: Mapping[str, str | None]) -> None:
+        """Hand-corrected cells of a row written again, coloured, with a note of the extracted value
+        (corrections, issue 20)."""
+        text, added_noted = self.book.text, False
+        for k, col in enumerate(self.cols):
+            if col.name not in notes:
+                continue
+            was = notes[col.name]
+            fmt = self.book.fmt(valign="top", text_wrap=col.wrap, bg_color=_CORRECTED_COLOUR, font_color="#7F3F00",
+                                **({"num_format": "yyyy-mm-dd"} if col.kind == "date" else {}))
+            v = row[k]
+            day = _as_date(v) if col.kind == "date" else None
+            if day is not None:
+                ws.write_datetime(r, c0 + k, day, fmt)
+            elif isinstance(v, bool):
+                ws.write_string(r, c0 + k, text["yes"] if v else text["no"], fmt)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, c0 + k, v, fmt)
+            else:
+                ws.write_string(r, c0 + k, clean_text("" if v is None else str(v), self.marker), fmt)
+            if was is not None:
+                note = text["corrected"].format(was=was or text["empty"])
+                ws.write_comment(r, c0 + k, clean_text(note)[:2000], {"author": "minutes"})
+            elif not added_noted:  # an added row: one note on its first cell
+                ws.write_comment(r, c0 + k, text["added"], {"author": "minutes"})
+                added_noted = True
 
 
 def _chars_per_line(width: float) -> int:
@@ -1307,7 +1348,8 @@ class Workbook:
     shows file and place but does not link."""
 
     def __init__(self, path: Path, streamed: Mapping[str, Sequence[str]] | None = None, *, lang: str = "nb",
-                 per_region: bool = False, sources: Mapping[str, str | Path | SourceFile] | None = None) -> None:
+                 per_region: bool = False, sources: Mapping[str, str | Path | SourceFile] | None = None,
+                 corrected: Callable[[str, Any], Mapping[str, str | None]] | None = None) -> None:
         self.sheets, self.headers, self.text, self.themes = _names(lang)
         self.path, self.per_region = Path(path), per_region
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -1319,7 +1361,8 @@ class Workbook:
             "strings_to_urls": False, "default_date_format": "yyyy-mm-dd",
         })
         self.wb.set_properties({"title": self.text["title"]})
-        self.book = _Book(self.wb, lang, self.text, _Sources({}, sources, self.path.parent, self.text))
+        self.book = _Book(self.wb, lang, self.text, _Sources({}, sources, self.path.parent, self.text),
+                          corrected=corrected)  # corrections (issue 20): the cells to mark
         self.overview = self.book.sheet(self.text["overview"])  # the first sheet, written last
         self.streams = {table: _TableStream(self.book, table, header, self.sheets.get(table, table), self.headers,
                                             first=self.book.sheet(self.sheets.get(table, table)))
