@@ -99,9 +99,6 @@ class Corrections:
         self.outcomes.append(CorrectionRow(file, line, table, row_id, column, "", value, "invalid", message))
         log.warning("corrections: %s%s: %s", file, f" line {line}" if line else "", message)
 
-    def __bool__(self) -> bool:
-        return bool(self.outcomes) or any(self.corrections.values())
-
     def apply(self, table: str, rows: Iterable[Any]) -> tuple[Any, ...]:
         """``rows`` (row objects of ``table``) with their corrections applied, deleted ones left out."""
         fixes = self.corrections.get(table)

@@ -624,8 +624,9 @@ class _RowWriter:
             if col.name not in notes:
                 continue
             was = notes[col.name]
-            fmt = self.book.fmt(valign="top", text_wrap=col.wrap, bg_color=_CORRECTED_COLOUR, font_color="#7F3F00",
-                                **({"num_format": "yyyy-mm-dd"} if col.kind == "date" else {}))
+            fmt_props = {"valign": "top", "text_wrap": col.wrap, "bg_color": _CORRECTED_COLOUR, "font_color": "#7F3F00",
+                         **({"num_format": "yyyy-mm-dd"} if col.kind == "date" else {})}
+            fmt = self.book.fmt(**fmt_props)
             v = row[k]
             day = _as_date(v) if col.kind == "date" else None
             if day is not None:
@@ -635,7 +636,9 @@ class _RowWriter:
             elif isinstance(v, (int, float)):
                 ws.write_number(r, c0 + k, v, fmt)
             else:
-                ws.write_string(r, c0 + k, clean_text("" if v is None else str(v), self.marker), fmt)
+                v = clean_text("" if v is None else str(v), self.marker)
+                ws.write_string(r, c0 + k, v, self.book.fmt(**fmt_props, quote_prefix=True)
+                                if v.startswith(FORMULA_START) else fmt)
             if was is not None:
                 note = text["corrected"].format(was=was or text["empty"])
                 ws.write_comment(r, c0 + k, clean_text(note)[:2000], {"author": "minutes"})

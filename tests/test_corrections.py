@@ -270,3 +270,20 @@ def test_evaluate_shows_the_figures_with_and_without_the_corrections(
     assert line in second  # the tables as extracted score as before the corrections
     corrected = next(x for x in first.splitlines() if x.startswith("participants"))
     assert corrected != line and int(corrected.split()[4]) == int(line.split()[4]) - 3  # 3 fewer found
+
+
+def test_a_corrected_cell_is_marked_with_its_extracted_value_and_stays_text(tmp_path: Path) -> None:
+    from pipeline.models import ParticipantRow, as_tuple, columns
+    from pipeline.workbook import Workbook
+
+    rows_ = [as_tuple(ParticipantRow("m1", "=1+1", "leder", id="p-1")), as_tuple(ParticipantRow("m1", "Per", id="p-2"))]
+    marks = {("participants", "p-1"): {"name": "Kari", "role": ""}, ("participants", "p-2"): {"name": None}}
+    with Workbook(tmp_path / "b.xlsx", lang="en", corrected=lambda t, i: marks.get((t, i), {})) as book:
+        book.close({"participants": (columns(ParticipantRow), rows_)}, {})
+    sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")["Participants"]
+    name, role = sheet["B2"], sheet["C2"]
+    assert (name.value, name.data_type, role.value) == ("=1+1", "s", "leder")
+    assert name.comment.text == "Corrected by hand. Extracted value: Kari"
+    assert role.comment.text == "Corrected by hand. Extracted value: (empty)"
+    assert sheet["B3"].comment.text == "Row added by hand." and sheet["B3"].fill.fgColor.rgb.endswith("FCE4D6")
+    assert sheet["A2"].comment is None and not sheet["A2"].fill.fgColor.rgb.endswith("FCE4D6")
