@@ -224,32 +224,38 @@ def read_folder(folder: Path, documents: Collection[str] | None = None) -> Found
 
 
 def _read_file(fixes: Found, name: str, table: str, text: str, documents: Collection[str] | None) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     headers = _header_names(table)
-    line = 1
     try:
         header = next(reader, None)
-        if header is None:
-            return
-        columns: list[str | None] = []
-        for cell in header:
-            name_ = cell.strip().strip("\ufeff")
-            column = headers.get(name_.casefold())
-            if column is None and name_ and name_.casefold() not in _IGNORED:
-                fixes.problem(name, 1, table, f"unknown column {name_!r} (ignored)", column=name_)
-            columns.append(column if column != "id" or "id" not in columns else None)
-        if "id" not in columns:
-            fixes.problem(name, 1, table, "no id column: every correction names the id of its row")
-            return
-        seen: dict[str, int] = {}
-        while True:
-            line = reader.line_num + 1
-            cells = next(reader, None)
-            if cells is None:
-                break
-            _read_row(fixes, name, line, table, columns, cells, seen, documents)
     except csv.Error as exc:
-        fixes.problem(name, line, table, f"the file does not parse from here on: {exc}")
+        fixes.problem(name, 1, table, f"the header does not parse: {exc}")
+        return
+    if header is None:
+        return
+    columns: list[str | None] = []
+    for cell in header:
+        name_ = cell.strip().strip("\ufeff")
+        column = headers.get(name_.casefold())
+        if column is None and name_ and name_.casefold() not in _IGNORED:
+            fixes.problem(name, 1, table, f"unknown column {name_!r} (ignored)", column=name_)
+        columns.append(column if column != "id" or "id" not in columns else None)
+    if "id" not in columns:
+        fixes.problem(name, 1, table, "no id column: every correction names the id of its row")
+        return
+    seen: dict[str, int] = {}
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:  # a quote out of place: this line is left out, the next ones are read
+            fixes.problem(name, line, table, f"the line does not parse ({exc}): a quote out of place?")
+            if reader.line_num < line:
+                break
+            continue
+        if cells is None:
+            break
+        _read_row(fixes, name, line, table, columns, cells, seen, documents)
 
 
 def _read_row(fixes: Found, name: str, line: int, table: str, columns: list[str | None], cells: list[str],

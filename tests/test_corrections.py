@@ -176,7 +176,8 @@ def test_invalid_files_and_values_are_reported_with_file_and_line_and_the_valid_
                                     f"{people[0]['id']},,,absent\n")
     write(fix / "motions.csv", "id,text\nm-1,x\n")
     (fix / "votes.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
-    write(fix / "topics.csv", 'id,theme\nt-1,"energi\n')  # a quote that never closes
+    topic = rows(out, "topics")[0]
+    write(fix / "topics.csv", f'id,evidence\nt-1,"ener"gi"\n{topic["id"]},rettet belegg\nt-2,"energi\n')  # bad quotes
     assert run(raw, out, "--corrections", str(fix)) == 0
 
     found = [(r["file"], r["line"], r["column"], r["outcome"]) for r in rows(out, "corrections")]
@@ -186,7 +187,8 @@ def test_invalid_files_and_values_are_reported_with_file_and_line_and_the_valid_
                        ("decisions.csv", "3", "meeting_date"), ("decisions.csv", "4", ""),
                        ("participants.csv", "2", ""), ("participants.csv", "3", "doc_id"),
                        ("motions.csv", "0", ""), ("votes.csv", "0", "")}
-    assert any(f == "topics.csv" and o == "invalid" for f, _, _, o in found)
+    assert ("topics.csv", "2", "", "invalid") in found and ("topics.csv", "4", "", "invalid") in found
+    assert {r["id"]: r for r in rows(out, "topics")}[topic["id"]]["evidence"] == "rettet belegg"  # read on after line 2
     messages = " ".join(r["message"] for r in rows(out, "corrections"))
     assert "'vedtatt' is not one of adopted, proposed" in messages and "not a whole number" in messages
     assert "unknown column 'colour'" in messages and "no id" in messages
