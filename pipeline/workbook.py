@@ -615,7 +615,6 @@ class _RowWriter:
             r += 1
         return r
 
-
     def mark_corrected(self, ws: Any, r: int, c0: int, row: Sequence[Any], notes: Mapping[str, str | None]) -> None:
         """Hand-corrected cells of a row written again, coloured, with a note of the extracted value
         (corrections, issue 20)."""
