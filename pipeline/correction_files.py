@@ -243,7 +243,6 @@ def _read_file(fixes: Found, name: str, table: str, text: str, documents: Collec
     if "id" not in columns:
         fixes.problem(name, 1, table, "no id column: every correction names the id of its row")
         return
-    seen: dict[str, int] = {}
     while True:
         line = reader.line_num + 1
         try:
@@ -255,11 +254,11 @@ def _read_file(fixes: Found, name: str, table: str, text: str, documents: Collec
             continue
         if cells is None:
             break
-        _read_row(fixes, name, line, table, columns, cells, seen, documents)
+        _read_row(fixes, name, line, table, columns, cells, documents)
 
 
 def _read_row(fixes: Found, name: str, line: int, table: str, columns: list[str | None], cells: list[str],
-              seen: dict[str, int], documents: Collection[str] | None) -> None:
+              documents: Collection[str] | None) -> None:
     if not any(c.strip() for c in cells):
         return
     if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
@@ -269,10 +268,9 @@ def _read_row(fixes: Found, name: str, line: int, table: str, columns: list[str 
     if not row_id:
         fixes.problem(name, line, table, "no id: give the id of the row to correct (a new one to add a row)")
         return
-    if row_id in seen:
-        fixes.problem(name, line, table, f"id {row_id} is corrected on line {seen[row_id]} already", row_id)
+    if (first := fixes.corrections[table].get(row_id)) is not None:
+        fixes.problem(name, line, table, f"{row_id} is corrected in {first.file} line {first.line} already", row_id)
         return
-    seen[row_id] = line
     delete = given.pop("delete", "").casefold()
     if delete and delete not in DELETE_YES + DELETE_NO:
         fixes.problem(name, line, table, f"delete {delete!r}: write yes or ja to delete the row", row_id, "delete")

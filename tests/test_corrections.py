@@ -5,6 +5,7 @@ file and line while the valid ones apply."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -82,6 +83,9 @@ def _assert_corrections_hold(out: Path, decision: dict[str, str], person: dict[s
     assert row[status_col].fill.fgColor.rgb.endswith("FCE4D6")
     names = [r[1] for r in book["Deltakere"].iter_rows(min_row=2, values_only=True)]
     assert "Kari Nordmann" in names and person["name"] not in names
+    package = {r["name"]: r for r in json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    assert {f["name"]: f["type"] for f in package["corrections"]["schema"]["fields"]}["line"] == "integer"
+    assert pq.read_table(out / "tables" / "corrections.parquet").column("line").type == "int64"
     listed = list(book["Rettelser"].iter_rows(values_only=True))
     assert listed[0][:8] == ("Fil", "Linje", "Tabell", "id", "Kolonne", "Uttrukket verdi", "Rettet verdi", "Utfall")
     assert {r[7] for r in listed[1:]} == {"applied", "deleted", "added"}
@@ -218,6 +222,11 @@ def test_a_workbook_sheet_saved_by_excel_in_a_norwegian_locale_is_read(tmp_path:
     assert by_id["p-ba9876543210"].delete
     assert found.corrections["decisions"]["d-0123456789ab"].values == {
         "doc_id": "m1", "status": "proposed", "kind": "forslag til vedtak"}
+    write(fix / "participants.csv", "id,role\np-0123456789ab,nestleder\n")  # the same row once more
+    again = read_folder(fix, documents={"m1"})
+    assert again.corrections["participants"]["p-0123456789ab"].values["role"] == "leder"
+    assert ("participants.csv", 2, "p-0123456789ab is corrected in Deltakere.csv line 2 already") in [
+        (p.file, p.line, p.message) for p in again.problems]
 
 
 def test_the_default_folder_is_data_corrections_of_the_current_folder(
@@ -289,3 +298,15 @@ def test_a_corrected_cell_is_marked_with_its_extracted_value_and_stays_text(tmp_
     assert role.comment.text == "Corrected by hand. Extracted value: (empty)"
     assert sheet["B3"].comment.text == "Row added by hand." and sheet["B3"].fill.fgColor.rgb.endswith("FCE4D6")
     assert sheet["A2"].comment is None and not sheet["A2"].fill.fgColor.rgb.endswith("FCE4D6")
+
+
+def test_the_sheet_and_its_headers_are_english_with_lang_en(dev: tuple[Path, Path, Path]) -> None:
+    raw, out, fix = dev
+    decision, _ = _targets(out)
+    write(fix / "Decisions.csv", f"Id,Status\n{decision['id']},adopted\n")  # the English sheet saved as CSV
+    assert run(raw, out, "--corrections", str(fix), "--lang", "en") == 0
+    sheet = openpyxl.load_workbook(out / "minutes.xlsx")["Corrections"]
+    listed = list(sheet.iter_rows(values_only=True))
+    assert listed[0] == ("File", "Line", "Table", "Id", "Column", "Extracted value", "Corrected value", "Outcome",
+                         "Message")
+    assert listed[1][:8] == ("Decisions.csv", 2, "decisions", decision["id"], "status", "proposed", "adopted", "applied")
