@@ -2,7 +2,8 @@
 ``datapackage.json``, written in one pass over the results (which may stream from the state store).
 It is fed typed rows only: the per-document results, and the cross-document summary
 (:mod:`pipeline.summary`: meetings, the region reference, region statistics, the rollup) made from
-them; it decides nothing about what a row says.
+them; it decides nothing about what a row says, except where the user's hand corrections
+(:mod:`pipeline.export.corrections`) say otherwise.
 """
 from __future__ import annotations
 
