@@ -17,6 +17,14 @@ DOC_TYPES = ("minutes", "protocol", "case", "agreement", "presentation", "other"
 DECISION_KINDS = ("vedtak", "forslag til vedtak", "innstilling", "konklusjon", "other")
 DECISION_STATUSES = ("adopted", "proposed")
 ATTENDANCE = ("present", "remote", "absent", "mentioned")
+VOTES = ("for", "against", "blank")
+DOCUMENT_STATUSES = ("ok", "error")
+#: (table, column) -> the values the column may hold (hand corrections are checked against them)
+ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("documents", "doc_type"): DOC_TYPES, ("documents", "status"): DOCUMENT_STATUSES,
+    ("decisions", "kind"): DECISION_KINDS, ("decisions", "status"): DECISION_STATUSES,
+    ("participants", "attendance"): ATTENDANCE, ("votes", "vote"): VOTES,
+}
 
 
 # --------------------------------------------------------------------------- input

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
-from pipeline.fingerprint import export_fingerprint, fingerprint
+from pipeline.fingerprint import corrections_fingerprint, export_fingerprint, fingerprint
 from pipeline.models import DocumentResult, SourceFile
 from pipeline.state import StateStore
 
@@ -40,6 +40,7 @@ class RunOptions:
     lang: str = "nb"
     per_region: bool = False
     scheduler: str = ""  # a Dask scheduler address (tcp://host:port): run the documents there
+    corrections: Path | None = None  # a folder of hand corrections (pipeline.export.corrections)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Summary:
     seconds: float
     counts: dict[str, int] | None = None  # new, changed, outdated, unchanged, removed
     processed: int = 0
+    corrections: str = ""  # hand corrections by outcome
 
     def line(self, out: Path) -> str:
         """The closing summary printed on the terminal."""
@@ -60,8 +62,9 @@ class Summary:
                         if counts.get(k))
         made = (f"{self.decisions} decisions, {self.participants} participants" if self.decisions is not None
                 else "nothing changed, tables kept")
+        fixed = f"; corrections: {self.corrections}" if self.corrections else ""
         return (f"{self.documents} documents ({how or 'none'}; {self.processed} processed): {self.ok} ok, "
-                f"{self.failed} failed; {made}; "
+                f"{self.failed} failed; {made}{fixed}; "
                 f"{self.seconds:.1f} s -> {out}")
 
 
@@ -215,11 +218,15 @@ def run(options: RunOptions) -> Summary:
         probe.unlink()
     except OSError as exc:
         raise RunError(f"cannot write to output folder {options.out}: {exc.strerror}") from exc
+    if options.corrections is not None and not options.corrections.is_dir():
+        raise RunError(f"no corrections folder {options.corrections}")
     with StateStore(options.out, fingerprint({"debug": options.debug})) as store:
         counts, todo, removed = store.prepare(sources, full=options.full)  # todo empties as they are done
         store.remove(removed)
         export_key = json.dumps({"rollup": options.rollup, "version": __version__, "formats": sorted(options.formats),
-                                 "lang": options.lang, "per_region": options.per_region, "code": export_fingerprint()})
+                                 "lang": options.lang, "per_region": options.per_region, "code": export_fingerprint(),
+                                 # a changed correction file: export again
+                                 "corrections": corrections_fingerprint(options.corrections)})
         if not todo and not removed and store.is_exported(export_key) \
                 and (options.out / "tables" / "documents.csv").exists():
             statuses = store.statuses()
@@ -245,9 +252,9 @@ def run(options: RunOptions) -> Summary:
             done = export(options.out, in_order(sources, todo, store, options, progress), run_row,
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
                           per_region=options.per_region, sources={s.doc_id: s for s in sources},
-                          manifest=store.folder / "texts.json")
+                          manifest=store.folder / "texts.json", corrections=options.corrections)
         finally:
             progress.close()
         store.mark_exported(export_key)
     return Summary(done.documents, done.ok, done.failed, done.decisions, done.participants,
-                   time.perf_counter() - t0, counts, processed)
+                   time.perf_counter() - t0, counts, processed, done.corrections)

@@ -2,7 +2,8 @@
 ``datapackage.json``, written in one pass over the results (which may stream from the state store).
 It is fed typed rows only: the per-document results, and the cross-document summary
 (:mod:`pipeline.summary`: meetings, the region reference, region statistics, the rollup) made from
-them; it decides nothing about what a row says.
+them; it decides nothing about what a row says, except where the user's hand corrections
+(:mod:`pipeline.export.corrections`) say otherwise.
 """
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import summary
+from pipeline.export.corrections import CorrectionRow
+from pipeline.export.corrections import drop_tables as drop_corrections_tables
+from pipeline.export.corrections import read as read_corrections
 from pipeline.export.datapackage import write_datapackage
 from pipeline.export.files import (
     atomic_path,
@@ -37,6 +41,7 @@ class Exported:
     failed: int
     decisions: int
     participants: int
+    corrections: str = ""  # hand corrections by outcome ("2 applied, 1 invalid"), empty without any
 
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -46,7 +51,8 @@ _DOC_ID, _STATUS = (columns(DocumentRow).index(c) for c in ("doc_id", "status"))
 def export(out: Path, results: Iterable[DocumentResult],
            run_row: dict[str, Any] | Callable[[Exported], dict[str, Any]], rollup: bool = False,
            formats: Iterable[str] = FORMATS, lang: str = "nb", per_region: bool = False,
-           sources: Mapping[str, str | Path | SourceFile] | None = None, manifest: Path | None = None) -> Exported:
+           sources: Mapping[str, str | Path | SourceFile] | None = None, manifest: Path | None = None,
+           corrections: Path | None = None) -> Exported:
     """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
     texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
     store). CSV rows, Parquet row groups and the workbook's table sheets are written as they come;
@@ -60,12 +66,19 @@ def export(out: Path, results: Iterable[DocumentResult],
     ``manifest``: the file that records the texts the export wrote in ``text/`` (the run keeps it in
     its state folder); the texts of documents no longer among the results are removed only when an
     earlier export recorded them there, so a file of the user's in ``text/`` is never touched.
-    Without it, no text is removed."""
+    Without it, no text is removed.
+
+    ``corrections``: a folder of hand corrections (:mod:`pipeline.export.corrections`), applied to
+    the rows of every format; their outcomes are the ``corrections`` table."""
     remove_stale_temporaries(out, *([manifest.parent] if manifest is not None else []))
     written = read_manifest(manifest)
+    # corrections (issue 20): read and checked, then applied to each result as it streams
+    fixes = read_corrections(corrections, sources, out) if corrections is not None else None
+    if fixes is not None:
+        results = fixes.stream(results)
     wanted = set(formats) | {"csv"}
     spooled = set(TABLES) if "xlsx" in wanted else {"documents", "regions"}  # the rest: CSV and Parquet only
-    classes: dict[str, type | None] = {**TABLES, **summary.TABLES, "runs": None}
+    classes: dict[str, type | None] = {**TABLES, **summary.TABLES, "runs": None, "corrections": CorrectionRow}
     counts = {"documents": 0, "failed": 0, "decisions": 0, "participants": 0}
     with ExitStack() as stack:
         spools = {table: stack.enter_context(RowSpool(folder=str(out))) for table in TABLES if table in spooled}
@@ -74,7 +87,8 @@ def export(out: Path, results: Iterable[DocumentResult],
             from pipeline.export.xlsx import Workbook
 
             book = stack.enter_context(Workbook(out / "minutes.xlsx", {t: columns(c) for t, c in TABLES.items()},
-                                                lang=lang, per_region=per_region, sources=sources))
+                                                lang=lang, per_region=per_region, sources=sources,
+                                                corrected=fixes.notes if fixes is not None else None))
         with ExitStack() as files:  # the CSV and Parquet files are complete when the results are: moved into place
             parquet = {table: files.enter_context(ParquetStream(out / "tables" / f"{table}.parquet", columns(row_class),
                                                                 column_types(row_class, columns(row_class))))
@@ -100,7 +114,7 @@ def export(out: Path, results: Iterable[DocumentResult],
                 counts["decisions"] += len(result.decisions)
                 counts["participants"] += len(result.participants)
         done = Exported(counts["documents"], counts["documents"] - counts["failed"], counts["failed"],
-                        counts["decisions"], counts["participants"])
+                        counts["decisions"], counts["participants"], fixes.summary() if fixes is not None else "")
         run = run_row(done) if callable(run_row) else run_row
         kept: dict[str, Sequence[tuple[Any, ...]]] = {table: spool.rows() for table, spool in spools.items()}
         documents = (DocumentRow(*row) for row in kept["documents"])
@@ -109,6 +123,11 @@ def export(out: Path, results: Iterable[DocumentResult],
         derived: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
             **summary.tables(documents, regions, meetings),
             "runs": (list(run), [tuple(run.values())])}
+        if fixes is not None:  # corrections (issue 20): their outcomes, and the corrected rows as extracted
+            derived["corrections"] = (columns(CorrectionRow), fixes.report())
+            fixes.save(out)
+        else:
+            drop_corrections_tables(out)
         for table, (header, body) in derived.items():
             write_csv(out / "tables" / f"{table}.csv", header, body)
         texts = {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"}
