@@ -7,7 +7,7 @@ at the last occurrence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.context import DocContext
 from pipeline.models import AgendaItemRow
@@ -75,5 +75,17 @@ def extract(ctx: DocContext) -> list[AgendaItemRow]:
     rows: dict[str, AgendaItemRow] = {}
     for i in _candidates(ctx):
         b = ctx.blocks[i]
-        rows.setdefault(b.number, AgendaItemRow(ctx.doc_id, b.number, b.text, b.page, b.line))
+        row = rows.get(b.number)
+        if row is None or _completes(row.title, b.text):
+            rows[b.number] = AgendaItemRow(ctx.doc_id, b.number, b.text, b.page, b.line) if row is None else \
+                replace(row, title=b.text)
     return list(rows.values())
+
+
+def _completes(title: str, other: str) -> bool:
+    """A later occurrence of an item completes a title that a line break cut short in the saksliste.
+
+    >>> _completes("Interkommunal", "Interkommunal PP-teneste"), _completes("Budsjett 2025", "Budsjett")
+    (True, False)
+    """
+    return len(other) > len(title) and other.startswith(title + " ")

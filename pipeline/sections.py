@@ -26,19 +26,24 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from pipeline.cases import Series, case_cuts, case_series, clean_title, prefix_pattern, series_prefixes
 from pipeline.models import Line
 
 _MARKDOWN_RE = re.compile(r"^\s*#{1,6}\s+|\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _BULLET_RE = re.compile(r"^(?P<indent>\s*)(?P<mark>[•●▪■◦‣➢➤►▶∙·*–-]|o(?=\s))\s+")
-_ITEM_RE = re.compile(
-    r"^\s*(?:[-*•]\s+)?(?:\*\*)?"
-    r"(?:(?P<prefix>sak|saksnr\.?|sak nr\.?|ps|rs|ds|os|fs|us|ms|utvalgssak|utvalssak|orienteringssak|referatsak)\s*)?"
-    r"(?P<num>\d{1,4}\s?/\s?\d{2,4}|\d{1,3})(?P<sep>[.):]|\s[-–])?\s+(?P<title>\S.*?)\s*(?:\*\*)?\s*$",
-    re.IGNORECASE,
-)
-#: Case series other than the political cases (PS): referatsaker, delegerte saker, orienteringssaker ...
-SERIES_PREFIXES = {"RS", "DS", "OS", "FS", "US", "MS"}
+
+
+@cache
+def _item_re() -> re.Pattern[str]:
+    return re.compile(
+        r"^\s*(?:[-*•]\s+)?(?:\*\*)?"
+        rf"(?:(?P<prefix>{prefix_pattern()})\s*:?\s*)?"
+        r"(?P<num>\d{1,4}\s?/\s?\d{2,4}|\d{1,3})(?P<sep>[.):]|\s[-–])?\s+(?P<title>\S.*?)\s*(?:\*\*)?\s*$",
+        re.IGNORECASE,
+    )
+
+
 _NUMBERED_RE = re.compile(r"^\s*(?P<num>\d{1,2}|[a-zæøå])[.)]\s+(?P<text>\S.*)$")
 _HEADING_MAX_WORDS = 10
 
@@ -53,6 +58,7 @@ class Label:
     kind: str = ""
     status: str = ""
     attendance: str = ""
+    run_in: bool = False  # a section heading that starts a new part even in the middle of run-in text
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,8 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
     if not m:
         return _attendance_by_keyword(head, rest) if colon else None
     owner = m.group("owner").strip()
+    if re.match(r"\d{1,4}\s?/\s?\d{2,4}\s+\S", owner):  # "88/2016 Endeleg vedtak: planstrategi" is an item
+        return None
     if owner and (not _is_owner(owner) or not colon and re.fullmatch(r"[\d./-]+", owner.split()[-1])):
         # "6. Neste møte" is an agenda item, "FSK- 22/22 Vedtak:" a label; "Rådmenn til stades:" still
         # speaks of attendance
@@ -224,29 +232,36 @@ def _match_item(raw: str) -> tuple[str, str] | None:
 
     >>> _match_item("- 3. Runde rundt bordet – Hva er nytt i delregionene?**")
     ('3', 'Runde rundt bordet – Hva er nytt i delregionene?')
-    >>> _match_item("PS 12/24 Budsjett 2025")
-    ('12/24', 'Budsjett 2025')
+    >>> _match_item("PS 12/24 Budsjett 2025"), _match_item("FO 2/26 Interpellasjon fra Kari Dahl - Vedlikehold.")
+    (('12/24', 'Budsjett 2025'), ('FO 2/26', 'Interpellasjon fra Kari Dahl - Vedlikehold.'))
+    >>> _match_item("Sak nr.: 37/13 GODKJENNING AV SAKSLISTE...2"), _match_item("96/12 12/752 PLANSTRATEGI")
+    (('37/13', 'GODKJENNING AV SAKSLISTE'), ('96/12', 'PLANSTRATEGI'))
     >>> _match_item("1. Fylkesrådet godkjenner avtalens generelle del slik den fremkommer i vedlegget.") is None
     True
     >>> _match_item("1 Partnerskapsavtale generell del") is None
     True
     """
-    m = _ITEM_RE.match(raw)
+    m = _item_re().match(raw)
     if not m:
         return None
-    title = clean(m.group("title"))
+    title = clean_title(clean(m.group("title")))
     number = re.sub(r"\s", "", m.group("num"))
     prefix = m.group("prefix")
+    cased = bool(prefix) or "/" in number  # "PS 8/26 Søknad om fritak.", "015/12 Godkjenning av møtebok"
     if not prefix and not m.group("sep") and "/" not in number:
         return None
-    if prefix and prefix.upper() in SERIES_PREFIXES:
+    if prefix and prefix.upper() in series_prefixes():
         number = f"{prefix.upper()} {number}"  # "RS 3/24" and "PS 3/24" are different items
+    if "/" in number:  # the archive number of a saksliste's second column: "96/12 12/752 PLANSTRATEGI"
+        title = re.sub(r"^\d{1,4}/\d{1,6}\s+(?=\S)", "", title)
     if not prefix and "/" not in number and int(number) > 60:
         return None
     if not title or not (title[0].isupper() or title[0].isdigit() or title[0] in "«\"'"):
         return None
     words = title.split()
-    if title.endswith(".") and not re.search(r"\b[a-zæøå]{1,4}\.$", title) or len(words) > 16:
+    if len(words) > 16:
+        return None
+    if title.endswith(".") and not cased and not re.search(r"\b[a-zæøå]{1,4}\.$", title):
         return None
     if title.endswith(":") and len(words) > 6:  # "1. Fylkestinget fordeler midlene slik:" opens a list
         return None
@@ -269,34 +284,64 @@ def _is_heading(raw: str, text: str) -> bool:
 
 @cache
 def _run_in_re() -> re.Pattern[str]:
-    phrases = sorted((p for p, e in labels().items() if (e.category in ("decision", "attendance", "meta")
-                      or p in RUN_IN_SECTIONS) and len(p) > 3), key=len, reverse=True)
-    alternatives = "|".join(re.escape(p[0].upper() + p[1:]).replace(r"\ ", r"\s+") for p in phrases)
+    phrases = sorted((p for p, e in labels().items() if (e.category in ("decision", "attendance", "meta") or e.run_in)
+                      and len(p) > 3), key=len, reverse=True)
+    forms = [form for p in phrases for form in (p[0].upper() + p[1:], p.upper())]  # "Vedtak:", "VEDTAK:"
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(forms, key=len, reverse=True))
     return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:)")
 
 
-#: Section headings that start a new part even in the middle of a line of run-in text.
-RUN_IN_SECTIONS = frozenset({"behandling", "handsaming", "votering", "røysting", "saksopplysninger", "vurdering"})
-
-
-def split_run_in(line: Line) -> list[Line]:
-    """Split a line where a label starts in the middle of it, as in text extracted without line
-    structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
+def split_run_in(line: Line, series: Series = Series()) -> list[Line]:
+    """Split a line where a label or an agenda item starts in the middle of it, as in text extracted
+    without line structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
 
     >>> line = Line(1, 1, "Sak 3/06 Handlingsplan Framlegg til vedtak: Rådet godkjenner. Vedtak: Som framlegg.")
     >>> [x.text for x in split_run_in(line)]
     ['Sak 3/06 Handlingsplan', 'Framlegg til vedtak: Rådet godkjenner.', 'Vedtak: Som framlegg.']
+    >>> line = Line(1, 1, "Saksliste 12/25 Godkjenning av møtebok 13/25 Budsjett 2026 14/25 Eventuelt")
+    >>> [x.text for x in split_run_in(line, case_series([line.text]))]
+    ['Saksliste', '12/25 Godkjenning av møtebok', '13/25 Budsjett 2026', '14/25 Eventuelt']
     """
     text = line.text
     if len(text) < 40 or "\t" in text:
         return [line]
-    cuts = [m.start() for m in _run_in_re().finditer(text) if m.start() > 0]
+    cuts = sorted({m.start() for m in _run_in_re().finditer(text) if m.start() > 0} | set(case_cuts(text, series)))
     if not cuts:
         return [line]
     parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
     return [Line(line.page, line.number, part) for part in parts if part]
 
 
+@cache
+def _number_end_re() -> re.Pattern[str]:
+    """A line that ends with a case number, or with a case prefix whose number begins the next line."""
+    return re.compile(rf"(?:(?:^|\s)(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}\s*:?"
+                      rf"|(?<=\s)(?-i:(?=[A-ZÆØÅ]))(?:{prefix_pattern()}))\s*$", re.IGNORECASE)
+
+
+def join_number_lines(lines: list[Line]) -> list[Line]:
+    """A line that ends with a case number (or its prefix) is joined with the next line, which holds
+    the item's title (or the number): "92/20" / "Godkjenning av protokoll".
+
+    >>> [x.text for x in join_number_lines([Line(1, 1, "TR-sak 3/2005:"), Line(1, 2, "Forventninger til Stortinget")])]
+    ['TR-sak 3/2005: Forventninger til Stortinget']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "SAKLISTE: Sak 1/06 Innkalling Sak"), Line(1, 2, "2/06 Protokoll")])]
+    ['SAKLISTE: Sak 1/06 Innkalling Sak 2/06 Protokoll']
+    """
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.text.strip() and line.text.strip()[:1].isalnum() and (line.text.strip()[:1].isupper()
+                or line.text.strip()[:1].isdigit()) and ("/" in prev.text or len(prev.text) > 20)
+                and _number_end_re().search(prev.text) and "\t" not in prev.text + line.text):
+            out[-1] = Line(prev.page, prev.number, f"{prev.text.rstrip()} {line.text.strip()}")
+            continue
+        out.append(line)
+    return out
+
+
 def segment(lines: Iterable[Line]) -> list[Block]:
-    """Classify every line (see the module docstring), after splitting run-in labels."""
-    return [classify(part) for line in lines for part in split_run_in(line)]
+    """Classify every line (see the module docstring), after splitting run-in labels and agenda items."""
+    lines = join_number_lines(list(lines))
+    series = case_series(line.text for line in lines)
+    return [classify(part) for line in lines for part in split_run_in(line, series)]
