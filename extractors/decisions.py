@@ -12,9 +12,12 @@ from dataclasses import dataclass, replace
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
+from extractors.decision_rules import follows_decision, is_narrative
 from extractors.outcomes import add_outcomes
+from extractors.votes import VOTE_LIST_RE
 from pipeline.models import DecisionRow
-from pipeline.sections import Block, decision_phrase_re
+from pipeline.cases import starts_with_case
+from pipeline.sections import Block, decision_phrase_re, starts_section
 
 _QUOTE_RE = re.compile(r"\b(?:slikt|slik|følgende|følgjande|sålydende|sålydande|dette)\s+vedtak\s*:?\s*$", re.IGNORECASE)
 #: "Olav Hansen (Sp) fremmet følgende alternative forslag:" - a proposal made in the meeting.
@@ -30,39 +33,69 @@ _OUTCOME_RE = re.compile(
     r"|^(?:vedtatt|vedteke|vedtaket|forslaget|innstillingen|innstillinga|framlegget)\s+(?:ble|vart|var|er|blei)\b.*"
     r"\b(?:stemmer|røyster|enstemmig|samrøystes|einstemmig|vedtatt|vedteke|falt|fall)\b.*$"
     r"|^(?:vedtatt|vedteke)\b.*\b(?:stemmer|røyster|enstemmig|samrøystes|einstemmig)\b.*$"
-    r"|^(?:votering|røysting|avstemning)\s*:.*$",
+    r"|^(?:votering|røysting|avstemning|voteringsresultat)\b[^:]{0,20}:.*$"
+    r"|^dermed\s+(?:ble|vart|blei)\b.*$",
     re.IGNORECASE)
 _LIST = ("numbered", "bullet")
 _MAX_UNLABELLED = 300
 
 
-def collect(ctx: DocContext, start: int, after_rest: bool = False) -> tuple[list[Block], int]:
-    """The decision text's blocks from ``start`` on, and the index after them. After a label with
-    its text on the same line (``Konklusjon: Godkjent.``) only lines that follow at once belong."""
+def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool = True,
+            proposal: bool = False) -> tuple[list[Block], int]:
+    """The decision text's blocks from ``start`` on, and the index after them.
+
+    The decision is all of its paragraphs and points, across blank lines and page breaks, up to
+    what follows a decision: the next item, a label or section heading (Saksopplysninger,
+    Behandling, Vedlegg), a vote list or outcome ("Enstemmig vedtatt"), a proposal made in the
+    meeting, a date line. A proposal made in the meeting keeps its own sub-labels
+    ("Endringsforslag:") and ends at its vote. With ``whole`` false (a short unlabelled conclusion) it ends at the
+    first blank line unless a list goes on. After a label with its text on the same line
+    (``Konklusjon: Godkjent.``) only lines that follow at once belong.
+    """
     blocks = ctx.blocks
+    starts = {s.start for s in ctx.found.get("_sections", [])}
     taken: list[Block] = []
     i = start
-    while i < len(blocks) and blocks[i].kind == "blank" and not after_rest:
+    while i < len(blocks) and (blocks[i].kind == "blank" or _is_page_number(blocks[i])) and not after_rest:
         i += 1
     while i < len(blocks):
         b = blocks[i]
-        if b.kind == "blank":
+        if b.kind == "blank" or _is_page_number(b):
             j = i
-            while j < len(blocks) and blocks[j].kind == "blank":
+            while j < len(blocks) and (blocks[j].kind == "blank" or _is_page_number(blocks[j])):
                 j += 1
-            if j < len(blocks) and taken and _list_goes_on(taken, blocks[j]):
+            nxt = blocks[j] if j < len(blocks) else None
+            if nxt is not None and proposal and nxt.kind == "label" and nxt.label and nxt.label.kind == "other":
+                nxt = replace(nxt, kind="para")
+            goes_on = (whole and not after_rest and not _ends(nxt, j, starts, taken)
+                       and not (nxt.kind == "para" and is_narrative(nxt.text))) if nxt is not None else False
+            if nxt is not None and taken and (goes_on or _list_goes_on(taken, nxt)):
                 i = j
                 continue
             break
-        if b.kind == "item" and _point_of_list(taken, b):
+        if b.kind == "item" and (_point_of_list(taken, b) or whole and i not in starts and "/" not in b.number):
             b = replace(b, kind="numbered", text=f"{b.number}. {b.text}")
-        if b.kind not in _CONTENT or (taken and _DATE_LINE_RE.match(b.text)) or _is_page_number(b):
-            break
-        if taken and _OUTCOME_RE.match(b.text):
+        if proposal and b.kind == "label" and b.label and b.label.category == "decision" and b.label.kind == "other":
+            b = replace(b, kind="para")  # "Endringsforslag:" inside a member's proposal
+        if _ends(b, i, starts, taken):
             break
         taken.append(b)
         i += 1
     return taken, i
+
+
+def _ends(b: Block, i: int, starts: set[int], taken: list[Block]) -> bool:
+    """The block is not part of the decision before it."""
+    if b.kind not in _CONTENT or i in starts or _is_page_number(b):
+        return True
+    text = b.raw.strip() or b.text
+    if starts_with_case(b.text) or b.kind == "heading" and starts_section(b.text):
+        return True
+    if taken and follows_decision(b.text):
+        return True
+    return bool(taken) and (bool(_DATE_LINE_RE.match(b.text)) or bool(_OUTCOME_RE.match(b.text))
+                            or bool(VOTE_LIST_RE.match(b.text)) or bool(_PROPOSAL_RE.search(text))
+                            or bool(_QUOTE_RE.search(text)))
 
 
 def _point_of_list(taken: list[Block], b: Block) -> bool:
@@ -118,6 +151,7 @@ class _Start:
     quoted: bool
     label: str
     rest: str = ""  # the decision's first words, on the label's own line
+    label_kind: str = ""  # "proposal" for a proposal made in the meeting
 
 
 def _start(ctx: DocContext, i: int, b: Block) -> _Start | None:
@@ -125,12 +159,13 @@ def _start(ctx: DocContext, i: int, b: Block) -> _Start | None:
     section = section_of(ctx, i)
     item = section.number if section else ""
     if b.kind == "label" and b.label and b.label.category == "decision":
-        return _Start(item, b.label.kind, _status(b.label.kind, b.label.status, ctx.doc_type), False, b.text, b.rest)
+        rest = "" if _is_page_number(replace(b, text=b.rest)) else b.rest  # "Vedtak: 5": a page number ran in
+        return _Start(item, b.label.kind, _status(b.label.kind, b.label.status, ctx.doc_type), False, b.text, rest)
     if b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.raw.strip()):
         case = _CASE_NO_RE.search(b.text)
         return _Start(case.group(1) if case else "", "vedtak", "adopted", True, _quote_label(b.text))
     if b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.raw.strip()):
-        return _Start(item, "other", "proposed", False, _quote_label(b.text))
+        return _Start(item, "other", "proposed", False, _quote_label(b.text), label_kind="proposal")
     return None
 
 
@@ -141,7 +176,8 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
         start = None if i in covered else _start(ctx, i, b)
         if start is None:
             continue
-        taken, end = collect(ctx, i + 1, after_rest=bool(start.rest) and not start.rest.endswith(":"))
+        taken, end = collect(ctx, i + 1, after_rest=bool(start.rest) and not start.rest.endswith(":"),
+                             whole=not start.quoted, proposal=start.label_kind == "proposal")
         text = unquote(join(taken, start.rest))
         if text:
             rows.append(DecisionRow(ctx.doc_id, start.item, start.kind, start.status, text, start.quoted,
@@ -175,7 +211,7 @@ def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
         first = next(((i, b) for i, b in ctx.nonblank(section.start + 1) if i < section.end), None)
         if first is None or first[0] in covered or first[1].kind not in ("para", "heading"):
             continue
-        taken, _ = collect(ctx, first[0])
+        taken, _ = collect(ctx, first[0], whole=False)
         text = join(taken)
         first_sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
         if text and len(text) <= _MAX_UNLABELLED and decision_phrase_re().search(first_sentence):

@@ -176,3 +176,19 @@ def case_cuts(text: str, series: Series) -> list[int]:
             continue
         cuts.append(start)
     return cuts
+
+
+@cache
+def _case_start_re() -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}(?:\s*[:.]\s*|\s+)[«\"A-ZÆØÅ]",
+                      re.IGNORECASE)
+
+
+def starts_with_case(text: str) -> bool:
+    """The line begins with a case number and a title, as the next item does.
+
+    >>> starts_with_case("Sak 3/06 Handlingsplan 2006 Dagleg leiar la fram utkast."), starts_with_case("12/24 ble vedteke")
+    (True, False)
+    """
+    m = _case_start_re().match(text)
+    return bool(m) and m.group(0)[-1].isupper() or bool(m) and m.group(0)[-1] in "«\""

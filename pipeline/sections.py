@@ -110,6 +110,23 @@ def _label_re() -> re.Pattern[str]:
     )
 
 
+@cache
+def _section_start_re() -> re.Pattern[str]:
+    phrases = sorted((p for p, e in labels().items() if e.category in ("section", "attendance")), key=len, reverse=True)
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"^(?:\S+s\s+)?(?:{alternatives})(?![\wæøå-])", re.IGNORECASE)
+
+
+def starts_section(text: str) -> bool:
+    """A heading that opens a part of the document: "Behandling i Formannskapet - 06.04.2022",
+    "Møteprotokoll – Formannskapet 12.02.2026", "Rådmannens vurdering".
+
+    >>> starts_section("Behandling i Formannskapet - 06.04.2022"), starts_section("Behandlingen av saken")
+    (True, False)
+    """
+    return bool(_section_start_re().match(text))
+
+
 def clean(text: str) -> str:
     """Strip markdown emphasis, heading marks and links; collapse whitespace.
 
