@@ -30,7 +30,7 @@ def _narrative_re() -> re.Pattern[str]:
 
 @cache
 def _after_re() -> re.Pattern[str]:
-    return re.compile(r"^\W*(?:" + "|".join(_patterns("after_decision")) + r")\b", re.IGNORECASE)
+    return re.compile(r"^\W*?(?:" + "|".join(_patterns("after_decision")) + r")(?:\b|$)", re.IGNORECASE)
 
 
 def is_narrative(text: str) -> bool:

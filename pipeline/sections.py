@@ -127,6 +127,17 @@ def starts_section(text: str) -> bool:
     return bool(_section_start_re().match(text))
 
 
+@cache
+def _label_lead_re() -> re.Pattern[str]:
+    """A decision label of several words that runs into its text without a colon, as in transcripts:
+    "Rådmannens forslag til vedtak Protokollen godkjennes."."""
+    phrases = sorted((p for p, e in labels().items() if e.category == "decision" and len(p.split()) >= 3),
+                     key=len, reverse=True)
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"^(?P<owner>(?:\S+\s+){{0,2}}?)(?P<label>{alternatives})\s*\.?\s*(?P<rest>(?-i:[A-ZÆØÅ«\"]|\d+\.\s).*)$",
+                      re.IGNORECASE)
+
+
 def clean(text: str) -> str:
     """Strip markdown emphasis, heading marks and links; collapse whitespace.
 
@@ -155,6 +166,10 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
     True
     """
     text = clean(_BULLET_RE.sub("", text, count=1))
+    lead = _label_lead_re().match(text)
+    if lead and (not lead.group("owner").strip() or _is_owner(lead.group("owner").strip())):
+        label = labels()[re.sub(r"\s+", " ", lead.group("label").casefold())]
+        return label, lead.group("owner").strip(), lead.group("rest").strip()
     head, colon, rest = text.partition(":")
     head = head.strip()
     if not colon and len(text) > 70:
@@ -203,6 +218,7 @@ def _is_owner(owner: str) -> bool:
     last = words[-1].casefold()
     return (
         last.endswith("s")
+        or len(words) == 1 and words[0][:1].isupper() and last.endswith("et")  # "Formannskapet vedtak/innstilling"
         or last in {"sitt", "sin", "sine", "si", "enstemmig", "endelig", "endeleg", "nytt", "felles"}
         or bool(re.fullmatch(r"[\d./-]+", last))  # a date or a case number: "FSK- 22/22 Vedtak:"
     )
@@ -305,7 +321,9 @@ def _run_in_re() -> re.Pattern[str]:
                       and len(p) > 3), key=len, reverse=True)
     forms = [form for p in phrases for form in (p[0].upper() + p[1:], p.upper())]  # "Vedtak:", "VEDTAK:"
     alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:)")
+    lower = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:"
+                      rf"|[A-ZÆØÅ][\wæøå]+(?:s|\s+sitt|\s+si|\s+sine)\s+(?:{lower})\s*:)")
 
 
 def split_run_in(line: Line, series: Series = Series()) -> list[Line]:
