@@ -50,3 +50,51 @@ def follows_decision(text: str) -> bool:
     (True, False)
     """
     return bool(_after_re().match(text))
+
+
+_ELECTION_RE = re.compile(r"\b(?:valgt|vald|valt|velges|veljast|vert vald)\b", re.IGNORECASE)
+
+
+@cache
+def _sentence_cut_re() -> re.Pattern[str]:
+    """Where a sentence starts: after . ! ? or, in text without full stops, at a capitalised word
+    followed by a verb of the meeting's record ("... 2021 Kommunene orienterte kort ...")."""
+    return re.compile(r"(?<=[.!?])\s+(?=[«\"A-ZÆØÅ0-9])|\s+(?=[A-ZÆØÅ][\wæøå]+\s+(?:" + "|".join(_patterns("narrative"))
+                      + r")\b)")
+
+
+def records_meeting(sentence: str) -> bool:
+    """A sentence that tells what happened rather than what was decided: a verb of the record among
+    its first words ("Kommunene orienterte kort ...", "Rådmannen si tilråding blei samrøystes vedteke.");
+    an election ("Som leiar vart vald ...") is a decision.
+
+    >>> records_meeting("Kommunene orienterte kort om budsjettet."), records_meeting("Som leiar vart vald Kari Dahl.")
+    (True, False)
+    >>> records_meeting("Handlingsplanen vedtas slik den ble lagt fram, med endringer fra møtet.")
+    False
+    """
+    head = " ".join(sentence.split()[:4])
+    return bool(_narrative_re().search(head)) and not _ELECTION_RE.search(sentence)
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, for trimming what follows a decision in run-in text.
+
+    >>> sentences("Rådet godkjenner referatet den 5. november 2021 Kommunene orienterte kort. Ok.")
+    ['Rådet godkjenner referatet den 5. november 2021', 'Kommunene orienterte kort.', 'Ok.']
+    """
+    return [s for s in _sentence_cut_re().split(text) if s.strip()]
+
+
+@cache
+def _decision_sentence_re() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(_patterns("decision_sentence")) + r")\b", re.IGNORECASE)
+
+
+def decision_sentence(sentence: str) -> bool:
+    """A sentence that states a body's decision wherever it stands in a paragraph of minutes.
+
+    >>> decision_sentence("Regionrådet ga sin tilslutning til avtalen."), decision_sentence("Planen ble drøftet.")
+    (True, False)
+    """
+    return bool(_decision_sentence_re().search(sentence))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
-from extractors.decision_rules import follows_decision, is_narrative
+from extractors.decision_rules import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
 from pipeline.models import DecisionRow
@@ -64,24 +64,29 @@ def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool =
             j = i
             while j < len(blocks) and (blocks[j].kind == "blank" or _is_page_number(blocks[j])):
                 j += 1
-            nxt = blocks[j] if j < len(blocks) else None
-            if nxt is not None and proposal and nxt.kind == "label" and nxt.label and nxt.label.kind == "other":
-                nxt = replace(nxt, kind="para")
+            nxt = _as_content(blocks[j], j in starts, taken, whole, proposal) if j < len(blocks) else None
             goes_on = (whole and not after_rest and not _ends(nxt, j, starts, taken)
                        and not (nxt.kind == "para" and is_narrative(nxt.text))) if nxt is not None else False
             if nxt is not None and taken and (goes_on or _list_goes_on(taken, nxt)):
                 i = j
                 continue
             break
-        if b.kind == "item" and (_point_of_list(taken, b) or whole and i not in starts and "/" not in b.number):
-            b = replace(b, kind="numbered", text=f"{b.number}. {b.text}")
-        if proposal and b.kind == "label" and b.label and b.label.category == "decision" and b.label.kind == "other":
-            b = replace(b, kind="para")  # "Endringsforslag:" inside a member's proposal
+        b = _as_content(b, i in starts, taken, whole, proposal)
         if _ends(b, i, starts, taken):
             break
         taken.append(b)
         i += 1
     return taken, i
+
+
+def _as_content(b: Block, starts_item: bool, taken: list[Block], whole: bool, proposal: bool) -> Block:
+    """A numbered heading inside a decision ("1. Til konkrete enkeltforslag") and a proposal's own
+    sub-label ("Endringsforslag:") are part of its text."""
+    if b.kind == "item" and (_point_of_list(taken, b) or whole and not starts_item and "/" not in b.number):
+        return replace(b, kind="numbered", text=f"{b.number}. {b.text}")
+    if proposal and b.kind == "label" and b.label and b.label.category == "decision" and b.label.kind == "other":
+        return replace(b, kind="para")
+    return b
 
 
 def _ends(b: Block, i: int, starts: set[int], taken: list[Block]) -> bool:
@@ -179,12 +184,29 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
         taken, end = collect(ctx, i + 1, after_rest=bool(start.rest) and not start.rest.endswith(":"),
                              whole=not start.quoted, proposal=start.label_kind == "proposal")
         text = unquote(join(taken, start.rest))
+        text = text if start.quoted else trim_record(text)
         if text:
             rows.append(DecisionRow(ctx.doc_id, start.item, start.kind, start.status, text, start.quoted,
                                     start.label, page=b.page, line=b.line))
             covered.update(range(i, end))
     rows += _unlabelled(ctx, covered)
     return add_outcomes(ctx, sorted(rows, key=lambda r: (r.page, r.line)))
+
+
+def trim_record(text: str) -> str:
+    """A decision's text without what follows it on the same line in run-in text: a sentence that
+    records the meeting or gives the vote's outcome, and everything after it.
+
+    >>> trim_record("Møteboka blir godkjent. Rådmannen si tilråding blei samrøystes vedteke.")
+    'Møteboka blir godkjent.'
+    >>> trim_record("Rådet godkjenner referatet 5. november 2021 Kommunene orienterte kort. Vedtaket ble enstemmig vedtatt.")
+    'Rådet godkjenner referatet 5. november 2021'
+    """
+    parts = sentences(text)
+    for k, sentence in enumerate(parts[1:], start=1):
+        if records_meeting(sentence) or _OUTCOME_RE.match(sentence.strip()):
+            return " ".join(parts[:k]).strip()
+    return text
 
 
 def unquote(text: str) -> str:
@@ -213,8 +235,16 @@ def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
             continue
         taken, _ = collect(ctx, first[0], whole=False)
         text = join(taken)
-        first_sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-        if text and len(text) <= _MAX_UNLABELLED and decision_phrase_re().search(first_sentence):
-            b = first[1]
-            rows.append(DecisionRow(ctx.doc_id, section.number, "konklusjon", "adopted", text, page=b.page, line=b.line))
+        if not text or len(text) > _MAX_UNLABELLED:
+            continue
+        parts = sentences(text)
+        if decision_phrase_re().search(parts[0]):
+            text = trim_record(text)
+        else:  # "Utkast er sendt ut. Regionrådet ga sin tilslutning til avtalen."
+            k = next((k for k, p in enumerate(parts) if decision_sentence(p)), None)
+            if k is None:
+                continue
+            text = trim_record(" ".join(parts[k:]))
+        b = first[1]
+        rows.append(DecisionRow(ctx.doc_id, section.number, "konklusjon", "adopted", text, page=b.page, line=b.line))
     return rows

@@ -134,8 +134,10 @@ def _label_lead_re() -> re.Pattern[str]:
     phrases = sorted((p for p, e in labels().items() if e.category == "decision" and len(p.split()) >= 3),
                      key=len, reverse=True)
     alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-    return re.compile(rf"^(?P<owner>(?:\S+\s+){{0,2}}?)(?P<label>{alternatives})\s*\.?\s*(?P<rest>(?-i:[A-ZÆØÅ«\"]|\d+\.\s).*)$",
-                      re.IGNORECASE)
+    caps = "|".join(re.escape(p.upper()).replace(r"\ ", r"\s+")
+                    for p, e in labels().items() if e.category == "decision" and len(p) > 3)
+    return re.compile(rf"^(?:(?P<owner>(?:\S+\s+){{0,2}}?)(?P<label>{alternatives})|(?P<capsowner>(?-i:[A-ZÆØÅ]{{3,}}S?\s+)?)"
+                      rf"(?P<capslabel>(?-i:{caps})))\s*\.?\s*(?P<rest>(?-i:[A-ZÆØÅ«\"]|\d+\.\s).*)$", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -167,9 +169,10 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
     """
     text = clean(_BULLET_RE.sub("", text, count=1))
     lead = _label_lead_re().match(text)
-    if lead and (not lead.group("owner").strip() or _is_owner(lead.group("owner").strip())):
-        label = labels()[re.sub(r"\s+", " ", lead.group("label").casefold())]
-        return label, lead.group("owner").strip(), lead.group("rest").strip()
+    owner = (lead.group("owner") or lead.group("capsowner") or "").strip() if lead else ""
+    if lead and (not owner or _is_owner(owner) or bool(lead.group("capslabel"))):
+        label = labels()[re.sub(r"\s+", " ", (lead.group("label") or lead.group("capslabel")).casefold())]
+        return label, owner, lead.group("rest").strip()
     head, colon, rest = text.partition(":")
     head = head.strip()
     if not colon and len(text) > 70:
@@ -322,8 +325,10 @@ def _run_in_re() -> re.Pattern[str]:
     forms = [form for p in phrases for form in (p[0].upper() + p[1:], p.upper())]  # "Vedtak:", "VEDTAK:"
     alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(forms, key=len, reverse=True))
     lower = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    caps = "|".join(re.escape(p.upper()).replace(r"\ ", r"\s+") for p in phrases if labels()[p].category == "decision")
     return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:"
-                      rf"|[A-ZÆØÅ][\wæøå]+(?:s|\s+sitt|\s+si|\s+sine)\s+(?:{lower})\s*:)")
+                      rf"|[A-ZÆØÅ][\wæøå]+(?:s|\s+sitt|\s+si|\s+sine)\s+(?:{lower})\s*:"
+                      rf"|(?:[A-ZÆØÅ]{{3,}}S?\s+)?(?:{caps})\s+[A-ZÆØÅ][a-zæøå])")  # "RÅDMANNEN TILRÅR Møteboka ..."
 
 
 def split_run_in(line: Line, series: Series = Series()) -> list[Line]:
@@ -340,9 +345,14 @@ def split_run_in(line: Line, series: Series = Series()) -> list[Line]:
     text = line.text
     if len(text) < 40 or "\t" in text:
         return [line]
-    cuts = sorted({m.start() for m in _run_in_re().finditer(text) if m.start() > 0} | set(case_cuts(text, series)))
-    if not cuts:
+    found = sorted({m.start() for m in _run_in_re().finditer(text) if m.start() > 0} | set(case_cuts(text, series)))
+    if not found:
         return [line]
+    cuts: list[int] = []
+    for cut in found:  # "RÅDMANNEN TILRÅR": the owner and its label stay together
+        if cuts and re.fullmatch(r"[A-ZÆØÅ]{3,}\s+", text[cuts[-1]:cut]):
+            continue
+        cuts.append(cut)
     parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
     return [Line(line.page, line.number, part) for part in parts if part]
 
