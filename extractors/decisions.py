@@ -66,11 +66,16 @@ def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool =
                 j += 1
             nxt = _as_content(blocks[j], j in starts, taken, whole, proposal) if j < len(blocks) else None
             goes_on = (whole and not after_rest and not _ends(nxt, j, starts, taken)
-                       and not (nxt.kind == "para" and is_narrative(nxt.text))) if nxt is not None else False
+                       and not (nxt.kind in ("para", "heading") and is_narrative(nxt.text))
+                       and not (nxt.kind == "heading" and re.match(r"[A-ZÆØÅ]{3,}\s+[a-zæøå]", nxt.text))  # "SVAR fra ordfører"
+                       ) if nxt is not None else False
             if nxt is not None and taken and (goes_on or _list_goes_on(taken, nxt)):
                 i = j
                 continue
             break
+        if proposal and not taken and b.kind == "label" and b.label and b.label.kind == "other" and not b.rest:
+            i += 1  # "OVERSENDELSESFORSLAG" over the proposal's text names it
+            continue
         b = _as_content(b, i in starts, taken, whole, proposal)
         if _ends(b, i, starts, taken):
             break

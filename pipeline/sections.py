@@ -215,13 +215,17 @@ def _attendance_by_keyword(head: str, rest: str) -> tuple[Label, str, str] | Non
     return None
 
 
+#: Endings of the names of bodies that own a decision label without a genitive: Formannskapet, Bystyret, Regionrådet.
+_BODY_ENDINGS = ("styret", "skapet", "rådet", "utvalget", "utvalet", "tinget", "nemnda", "nemnden")
+
+
 def _is_owner(owner: str) -> bool:
     """Words that may stand before a label: a genitive ("Rådmannens"), "X sitt", "Enstemmig", a date."""
     words = owner.split()
     last = words[-1].casefold()
     return (
         last.endswith("s")
-        or len(words) == 1 and words[0][:1].isupper() and last.endswith("et")  # "Formannskapet vedtak/innstilling"
+        or len(words) == 1 and words[0][:1].isupper() and last.endswith(_BODY_ENDINGS)  # "Formannskapet vedtak/innstilling"
         or last in {"sitt", "sin", "sine", "si", "enstemmig", "endelig", "endeleg", "nytt", "felles"}
         or bool(re.fullmatch(r"[\d./-]+", last))  # a date or a case number: "FSK- 22/22 Vedtak:"
     )
