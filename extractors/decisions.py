@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
-from extractors.decision_rules import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
+from pipeline.record import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
 from pipeline.models import DecisionRow

@@ -14,35 +14,18 @@ starts a title.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-
-@dataclass(frozen=True)
-class Entry:
-    """An entry of ``agenda.jsonl``: ``pattern`` is a phrase, or a regular expression when ``regex``."""
-
-    id: str  # case_prefix, series_prefix, agenda_intro, title_outcome, title_leader
-    pattern: str
-    regex: bool = False
-    note: str = ""
-
-
-@cache
-def entries() -> tuple[Entry, ...]:
-    text = resources.files("pipeline.resources").joinpath("agenda.jsonl").read_text(encoding="utf-8")
-    return tuple(Entry(**json.loads(raw)) for raw in text.splitlines() if raw.strip())
+from pipeline import rules
 
 
 def patterns(kind: str) -> list[str]:
-    """The regular expressions of one kind, longest first."""
-    found = [e.pattern if e.regex else re.escape(e.pattern).replace(r"\ ", r"\s+") for e in entries() if e.id == kind]
-    return sorted(found, key=len, reverse=True)
+    """The regular expressions of one kind in ``agenda.jsonl``, longest first."""
+    return list(rules.patterns("agenda.jsonl", kind))
 
 
 @cache
@@ -54,7 +37,7 @@ def prefix_pattern() -> str:
 @cache
 def series_prefixes() -> frozenset[str]:
     """Prefixes of case series that stay part of the number ("RS 3/24")."""
-    return frozenset(e.pattern.upper() for e in entries() if e.id == "series_prefix")
+    return frozenset(p.upper() for p in patterns("series_prefix"))
 
 
 @cache

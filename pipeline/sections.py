@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.cases import Series, case_cuts, case_series, clean_title, prefix_pattern, series_prefixes
+from pipeline.cases import Series, case_cuts, case_series, clean_title, prefix_pattern, series_prefixes, starts_with_case
 from pipeline.models import Line
+from pipeline.record import records_meeting, sentences, title_end
 
 _MARKDOWN_RE = re.compile(r"^\s*#{1,6}\s+|\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -358,7 +359,29 @@ def split_run_in(line: Line, series: Series = Series()) -> list[Line]:
             continue
         cuts.append(cut)
     parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
-    return [Line(line.page, line.number, part) for part in parts if part]
+    return [Line(line.page, line.number, piece) for part in parts for piece in _split_item_record(part) if piece]
+
+
+def _split_item_record(part: str) -> list[str]:
+    """An item's line that runs on into the record of its treatment ("47/14 Godkjenning av
+    saksliste Saksliste vart godkjent utan merknader. Kari Dahl viste til ...") becomes the item,
+    its first sentence, and the rest."""
+    m = _item_head_re().match(part) if starts_with_case(part) else None
+    if not m:
+        return [part]
+    end = title_end(part[m.end():])
+    if end is None:
+        return [part]
+    head, tail = part[:m.end() + end].strip(), part[m.end() + end:].strip()
+    said = sentences(tail)
+    if len(said) > 1 and records_meeting(said[1]):
+        return [head, said[0], " ".join(said[1:])]
+    return [head, tail]
+
+
+@cache
+def _item_head_re() -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}\s*[:.]?\s*", re.IGNORECASE)
 
 
 @cache

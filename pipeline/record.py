@@ -1,26 +1,17 @@
-"""The vocabulary of decisions, read from ``pipeline/resources/decisions.jsonl``: what ends a
+"""What a decision is not: the vocabulary (``resources/decisions.jsonl``) of what ends a
 decision's text (a paragraph in the past tense that records the meeting, the first words of what
 follows a decision: "Møtet hevet", "Rett utskrift", "Vedlegg").
 """
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib import resources
+
+from pipeline import rules
 
 
-@cache
 def _patterns(kind: str) -> tuple[str, ...]:
-    text = resources.files("pipeline.resources").joinpath("decisions.jsonl").read_text(encoding="utf-8")
-    found = []
-    for raw in text.splitlines():
-        if raw.strip():
-            entry = json.loads(raw)
-            if entry["id"] == kind:
-                pattern = entry["pattern"]
-                found.append(pattern if entry.get("regex") else re.escape(pattern).replace(r"\ ", r"\s+"))
-    return tuple(sorted(found, key=len, reverse=True))
+    return rules.patterns("decisions.jsonl", kind)
 
 
 @cache
@@ -98,3 +89,33 @@ def decision_sentence(sentence: str) -> bool:
     (True, False)
     """
     return bool(_decision_sentence_re().search(sentence))
+
+
+def title_end(title: str) -> int | None:
+    """Where an agenda item's title ends when a transcript runs the record of its treatment into
+    the same line: at a word that starts a sentence (capitalised, or repeating words of the title)
+    whose first words are a verb of the record.
+
+    >>> t = "Godkjenning, møteinnkalling og saksliste Møteinnkalling og saksliste vart godkjent utan merknadar."
+    >>> t[:title_end(t)]
+    'Godkjenning, møteinnkalling og saksliste '
+    >>> t = "Godkjenning av innkalling og dagsorden innkalling og dagsorden ble godkjent."
+    >>> t[:title_end(t)]
+    'Godkjenning av innkalling og dagsorden '
+    >>> title_end("Orientering om SKREI, ved Jens-Henrik Andersen") is None
+    True
+    """
+    spans = [(m.start(), m.group()) for m in re.finditer(r"\S+", title)]
+    words = [w.casefold() for _, w in spans]
+    bigrams = set()
+    for k in range(len(spans)):
+        if k >= 2:
+            start, word = spans[k]
+            repeats = k + 1 < len(words) and (words[k], words[k + 1]) in bigrams
+            capital = word[:1].isupper() and not spans[k - 1][1].endswith((":", "-", "–", ","))
+            head = " ".join(w for _, w in spans[k:k + 4])
+            if (capital or repeats) and _narrative_re().search(head) and not _ELECTION_RE.search(head):
+                return start
+        if k >= 1:
+            bigrams.add((words[k - 1], words[k]))
+    return None
