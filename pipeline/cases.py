@@ -155,10 +155,17 @@ def case_cuts(text: str, series: Series) -> list[int]:
         if prefix and ours and len(prefix.strip(" :")) > 4 and prefix.isupper():
             start = m.start("a")  # "... MIDT-TROMS MUSEUM ORIENTERINGSSAK 23/12 OPPNEVNING": the word ends a title
         before = text[:start].split()
-        if before and before[-1].casefold() in _REFERRING:
+        if a and before and before[-1].casefold().rstrip(":,") in _REFERRING:
             continue
         cuts.append(start)
-    return cuts
+    cuts += [m.start() for m in list_heading_re().finditer(text) if m.start() > 0]
+    return sorted(set(cuts))
+
+
+@cache
+def list_heading_re() -> re.Pattern[str]:
+    """A heading inside a saksliste that groups its items: "Saker frå Formannskapet :"."""
+    return re.compile(r"(?<=\s)(?:" + "|".join(patterns("list_heading")) + r")", re.IGNORECASE)
 
 
 @cache

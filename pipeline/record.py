@@ -113,7 +113,7 @@ def title_end(title: str) -> int | None:
             start, word = spans[k]
             repeats = k + 1 < len(words) and (words[k], words[k + 1]) in bigrams
             capital = word[:1].isupper() and not spans[k - 1][1].endswith((":", "-", "–", ","))
-            head = " ".join(w for _, w in spans[k:k + 4])
+            head = " ".join(w for _, w in spans[k:k + 6])
             if (capital or repeats) and _narrative_re().search(head) and not _ELECTION_RE.search(head):
                 return start
         if k >= 1:
