@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from extractors.context import DocContext
+from pipeline.cases import agenda_intro_re
 from pipeline.models import AgendaItemRow
 
 
@@ -26,11 +27,31 @@ def _candidates(ctx: DocContext) -> list[int]:
     items = [i for i, b in enumerate(ctx.blocks) if b.kind == "item"]
     if ctx.doc_type not in ("minutes", "protocol"):
         prefixed = [i for i in items if "/" in ctx.blocks[i].number or not ctx.blocks[i].raw.lstrip()[:1].isdigit()]
-        return prefixed if len(prefixed) >= 2 else []
+        return prefixed if len(prefixed) >= 2 else _introduced(ctx, items)
     simple = [i for i in items if "/" not in ctx.blocks[i].number]
     if simple and len(simple) < len(items):
         items = [i for i in items if "/" in ctx.blocks[i].number] or simple
     return _in_sequence(ctx, items)
+
+
+def _introduced(ctx: DocContext, items: list[int]) -> list[int]:
+    """A numbered list that a line announces as the agenda ("Åtte saker på sakskartet:", "Saksliste"),
+    on a notice or a web page: 1, 2, 3 ... from the first item after the announcement."""
+    out: list[int] = []
+    for i in items:
+        number = ctx.blocks[i].number
+        if not number.isdigit():
+            continue
+        if out and int(number) == int(ctx.blocks[out[-1]].number) + 1:
+            out.append(i)
+        elif not out and number == "1" and _announced(ctx, i):
+            out.append(i)
+    return out if len(out) >= 2 else []
+
+
+def _announced(ctx: DocContext, i: int) -> bool:
+    before = [b for _, b in zip(range(3), (ctx.blocks[j] for j in range(i - 1, -1, -1) if ctx.blocks[j].kind != "blank"))]
+    return any(agenda_intro_re().search(b.text) for b in before[:2])
 
 
 def _in_sequence(ctx: DocContext, items: list[int]) -> list[int]:
