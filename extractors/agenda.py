@@ -26,12 +26,17 @@ class Section:
 def _candidates(ctx: DocContext) -> list[int]:
     items = [i for i, b in enumerate(ctx.blocks) if b.kind == "item"]
     if ctx.doc_type not in ("minutes", "protocol"):
-        prefixed = [i for i in items if "/" in ctx.blocks[i].number or not ctx.blocks[i].raw.lstrip()[:1].isdigit()]
+        prefixed = [i for i in items if _cased(ctx.blocks[i].number) or not ctx.blocks[i].raw.lstrip()[:1].isdigit()]
         return prefixed if len(prefixed) >= 2 else _introduced(ctx, items)
-    simple = [i for i in items if "/" not in ctx.blocks[i].number]
+    simple = [i for i in items if not _cased(ctx.blocks[i].number)]
     if simple and len(simple) < len(items):
-        items = [i for i in items if "/" in ctx.blocks[i].number] or simple
+        items = [i for i in items if _cased(ctx.blocks[i].number)] or simple
     return _in_sequence(ctx, items)
+
+
+def _cased(number: str) -> bool:
+    """A case number with its year ("12/24", "3-24"), not a plain list number."""
+    return "/" in number or "-" in number
 
 
 def _introduced(ctx: DocContext, items: list[int]) -> list[int]:
@@ -60,7 +65,7 @@ def _in_sequence(ctx: DocContext, items: list[int]) -> list[int]:
     last = 0
     for i in items:
         number = ctx.blocks[i].number
-        if "/" in number or not number.isdigit():  # "12/24", or a series number such as "OS 1"
+        if _cased(number) or not number.isdigit():  # "12/24", "3-24", or a series number such as "OS 1"
             out.append(i)
             continue
         value = int(number)

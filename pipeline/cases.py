@@ -182,3 +182,36 @@ def starts_with_case(text: str) -> bool:
     """
     m = _case_start_re().match(text)
     return bool(m) and m.group(0)[-1].isupper() or bool(m) and m.group(0)[-1] in "«\""
+
+
+_DASH_RE = re.compile(r"^\s*(?P<num>\d{1,3}(?:\s+og\s+\d{1,3})?)-(?P<year>\d{2})\s+(?P<title>[«\"A-ZÆØÅ].*?)\s*$")
+
+
+def dash_year(texts: Iterable[str]) -> str:
+    """The year of items numbered with a dash ("3-24 Godkjenning av protokoll"), when at least three
+    lines of the document start with such numbers of one year; else "".
+
+    >>> dash_year(["3-24 Protokoll", "4-24 Lofotrådet siden sist", "5-24 Innkjøp", "10.00-11.00 Lunsj"])
+    '24'
+    >>> dash_year(["1-2 Kaffe", "Møte 5-2023"])
+    ''
+    """
+    years: dict[str, set[str]] = defaultdict(set)
+    for text in texts:
+        m = _DASH_RE.match(text)
+        if m:
+            years[m.group("year")].add(m.group("num"))
+    year, numbers = max(years.items(), key=lambda kv: len(kv[1]), default=("", set()))
+    return year if len(numbers) >= 3 else ""
+
+
+def match_dash_item(text: str, year: str) -> tuple[str, str] | None:
+    """(number, title) of an item numbered with a dash in a document whose items are so numbered.
+
+    >>> match_dash_item("1 og 2-24 Godkjenning av innkalling og saksliste", "24")
+    ('1 og 2-24', 'Godkjenning av innkalling og saksliste')
+    """
+    m = _DASH_RE.match(text) if year else None
+    if not m or m.group("year") != year:
+        return None
+    return f"{m.group('num')}-{year}", clean_title(m.group("title"))

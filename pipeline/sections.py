@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.cases import Series, case_cuts, case_series, clean_title, prefix_pattern, series_prefixes, starts_with_case
+from pipeline.cases import (Series, case_cuts, case_series, clean_title, dash_year, match_dash_item, prefix_pattern,
+                            series_prefixes, starts_with_case)
 from pipeline.models import Line
 from pipeline.record import records_meeting, sentences, title_end
 
@@ -232,10 +233,14 @@ def _is_owner(owner: str) -> bool:
     )
 
 
-def classify(line: Line) -> Block:
+def classify(line: Line, dashed: str = "") -> Block:
+    """The line as a block; ``dashed`` is the year of a document whose items are numbered "3-24"."""
     raw = line.text
     if not raw.strip():
         return Block("blank", "", line.page, line.number, raw=raw)
+    dash = match_dash_item(raw, dashed)
+    if dash:
+        return Block("item", dash[1], line.page, line.number, number=dash[0], raw=raw)
     item = _match_item(raw.replace("\t", " ")) if "\t" in raw.strip() else None
     if item and re.match(r"^\s*(?:(?:sak|ps|rs|ds|os|saksnr)\b|\d{1,4}/\d{2,4}\b)", raw, re.IGNORECASE):
         return Block("item", item[1], line.page, line.number, number=item[0], raw=raw)
@@ -416,4 +421,5 @@ def segment(lines: Iterable[Line]) -> list[Block]:
     """Classify every line (see the module docstring), after splitting run-in labels and agenda items."""
     lines = join_number_lines(list(lines))
     series = case_series(line.text for line in lines)
-    return [classify(part) for line in lines for part in split_run_in(line, series)]
+    dashed = dash_year(line.text for line in lines)
+    return [classify(part, dashed) for line in lines for part in split_run_in(line, series)]
