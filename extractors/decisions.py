@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
-from pipeline.record import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
-from pipeline.models import DecisionRow
 from pipeline.cases import starts_with_case
+from pipeline.models import DecisionRow
+from pipeline.record import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
 from pipeline.sections import Block, decision_phrase_re, starts_section
 
 _QUOTE_RE = re.compile(r"\b(?:slikt|slik|følgende|følgjande|sålydende|sålydande|dette)\s+vedtak\s*:?\s*$", re.IGNORECASE)

@@ -87,6 +87,9 @@ class Series:
         return year == self.year and int(serial) in self.serials
 
 
+NO_SERIES = Series()
+
+
 def case_series(texts: Iterable[str]) -> Series:
     """The longest run of case numbers sharing their year part.
 
@@ -181,7 +184,7 @@ def starts_with_case(text: str) -> bool:
     (True, False)
     """
     m = _case_start_re().match(text)
-    return bool(m) and m.group(0)[-1].isupper() or bool(m) and m.group(0)[-1] in "«\""
+    return m is not None and (m.group(0)[-1].isupper() or m.group(0)[-1] in "«\"")
 
 
 _DASH_RE = re.compile(r"^\s*(?P<num>\d{1,3}(?:\s+og\s+\d{1,3})?)-(?P<year>\d{2})\s+(?P<title>[«\"A-ZÆØÅ].*?)\s*$")

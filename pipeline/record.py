@@ -46,12 +46,14 @@ def follows_decision(text: str) -> bool:
 _ELECTION_RE = re.compile(r"\b(?:valgt|vald|valt|velges|veljast|vert vald)\b", re.IGNORECASE)
 
 
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[«\"A-ZÆØÅ0-9])")
+
+
 @cache
-def _sentence_cut_re() -> re.Pattern[str]:
-    """Where a sentence starts: after . ! ? or, in text without full stops, at a capitalised word
-    followed by a verb of the meeting's record ("... 2021 Kommunene orienterte kort ...")."""
-    return re.compile(r"(?<=[.!?])\s+(?=[«\"A-ZÆØÅ0-9])|\s+(?=[A-ZÆØÅ][\wæøå]+\s+(?:" + "|".join(_patterns("narrative"))
-                      + r")\b)")
+def _record_start_re() -> re.Pattern[str]:
+    """A sentence of the record that starts without a full stop before it: one to three capitalised
+    words and a verb of the record ("... 2021 Kommunene orienterte kort ...", "Ola Vik viste til")."""
+    return re.compile(r"(?<=\s)(?:[A-ZÆØÅ][\wæøå-]+\s+){1,3}(?:" + "|".join(_patterns("narrative")) + r")\b")
 
 
 def records_meeting(sentence: str) -> bool:
@@ -73,8 +75,12 @@ def sentences(text: str) -> list[str]:
 
     >>> sentences("Rådet godkjenner referatet den 5. november 2021 Kommunene orienterte kort. Ok.")
     ['Rådet godkjenner referatet den 5. november 2021', 'Kommunene orienterte kort.', 'Ok.']
+    >>> sentences("Protokollen vart godkjent. Ola Vik viste til møtet.")
+    ['Protokollen vart godkjent.', 'Ola Vik viste til møtet.']
     """
-    return [s for s in _sentence_cut_re().split(text) if s.strip()]
+    cuts = {m.end() for m in _SENTENCE_END_RE.finditer(text)} | {m.start() for m in _record_start_re().finditer(text)}
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(text)), len(text)]
+    return [part.strip() for a, b in zip(bounds, bounds[1:]) if (part := text[a:b]).strip()]
 
 
 @cache

@@ -26,8 +26,18 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pipeline.cases import (Series, case_cuts, case_series, clean_title, dash_year, match_dash_item, prefix_pattern,
-                            series_prefixes, starts_with_case)
+from pipeline.cases import (
+    NO_SERIES,
+    Series,
+    case_cuts,
+    case_series,
+    clean_title,
+    dash_year,
+    match_dash_item,
+    prefix_pattern,
+    series_prefixes,
+    starts_with_case,
+)
 from pipeline.models import Line
 from pipeline.record import records_meeting, sentences, title_end
 
@@ -341,7 +351,7 @@ def _run_in_re() -> re.Pattern[str]:
                       rf"|(?:[A-ZÆØÅ]{{3,}}S?\s+)?(?:{caps})\s+[A-ZÆØÅ][a-zæøå])")  # "RÅDMANNEN TILRÅR Møteboka ..."
 
 
-def split_run_in(line: Line, series: Series = Series()) -> list[Line]:
+def split_run_in(line: Line, series: Series = NO_SERIES) -> list[Line]:
     """Split a line where a label or an agenda item starts in the middle of it, as in text extracted
     without line structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
 
