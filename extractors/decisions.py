@@ -2,8 +2,9 @@
 quoted decisions of earlier meetings (``... med slikt vedtak:``), and in minutes the short
 unlabelled conclusion under an agenda item (``Godkjennes.``).
 
-A decision's text is the first paragraph after its label, continued while a numbered or
-bulleted list runs on (numbered points of one decision stay together, in order).
+A decision's text is all of what follows its label up to what follows a decision (see
+:func:`collect`). The vocabulary is data: labels in ``pipeline/resources/labels.jsonl``, the
+phrases of quotes, proposals, outcome lines and the meeting's record in ``decisions.jsonl``.
 """
 from __future__ import annotations
 
@@ -14,28 +15,20 @@ from extractors.agenda import section_of
 from extractors.context import DocContext
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
-from pipeline.cases import starts_with_case
+from pipeline import rules
+from pipeline.cases import prefix_pattern, starts_with_case
 from pipeline.models import DecisionRow
 from pipeline.record import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
 from pipeline.sections import Block, decision_phrase_re, starts_section
 
-_QUOTE_RE = re.compile(r"\b(?:slikt|slik|følgende|følgjande|sålydende|sålydande|dette)\s+vedtak\s*:?\s*$", re.IGNORECASE)
+_QUOTE_RE = re.compile("|".join(rules.patterns("decisions.jsonl", "quote_intro")), re.IGNORECASE)
 #: "Olav Hansen (Sp) fremmet følgende alternative forslag:" - a proposal made in the meeting.
-_PROPOSAL_RE = re.compile(
-    r"\b(?:fremmet|fremma|sette fram|satte fram|la fram|foreslo)\b[^:]{0,60}\b(?:forslag|framlegg|tilleggsforslag|"
-    r"tilleggsframlegg|endringsforslag|alternativt? forslag|alternative forslag)\b[^:]{0,80}:\s*$", re.IGNORECASE)
-_CASE_NO_RE = re.compile(r"\b(?:sak|saksnr\.?|ps|sak nr\.?)\s*(\d{1,4}/\d{2,4})", re.IGNORECASE)
+_PROPOSAL_RE = re.compile("|".join(rules.patterns("decisions.jsonl", "proposal_intro")), re.IGNORECASE)
+_CASE_NO_RE = re.compile(rf"\b(?:{prefix_pattern()})\s*:?\s*(\d{{1,4}}/\d{{2,4}})", re.IGNORECASE)
 _DATE_LINE_RE = re.compile(r"^[\w\s,.]*\d{1,2}\.\s?(?:\d{1,2}\.|\w+)\s?\d{2,4}\s*$")
 _CONTENT = ("para", "numbered", "bullet", "heading", "row")
 #: A vote outcome after the decision text is not part of it ("Enstemmig vedtatt.", "Vedtatt mot 2 stemmer").
-_OUTCOME_RE = re.compile(
-    r"^(?:enstemmig|samrøystes|einstemmig)\b[\w\s.,]*$"
-    r"|^(?:vedtatt|vedteke|vedtaket|forslaget|innstillingen|innstillinga|framlegget)\s+(?:ble|vart|var|er|blei)\b.*"
-    r"\b(?:stemmer|røyster|enstemmig|samrøystes|einstemmig|vedtatt|vedteke|falt|fall)\b.*$"
-    r"|^(?:vedtatt|vedteke)\b.*\b(?:stemmer|røyster|enstemmig|samrøystes|einstemmig)\b.*$"
-    r"|^(?:votering|røysting|avstemning|voteringsresultat)\b[^:]{0,20}:.*$"
-    r"|^dermed\s+(?:ble|vart|blei)\b.*$",
-    re.IGNORECASE)
+_OUTCOME_RE = re.compile("|".join(f"^(?:{p})" for p in rules.patterns("decisions.jsonl", "outcome_line")), re.IGNORECASE)
 _LIST = ("numbered", "bullet")
 _MAX_UNLABELLED = 300
 
