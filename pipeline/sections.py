@@ -200,8 +200,8 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
         # speaks of attendance
         return _attendance_by_keyword(head, rest) if colon else None
     label = labels()[re.sub(r"\s+", " ", m.group("label").casefold())]
-    if m.group("tail") and label.category != "decision" and not colon:
-        return None
+    if m.group("tail") and not colon and (label.category != "decision" or re.match(r"\s*(?:fra|frå)\s+møte", m.group("tail"))):
+        return None  # "Behandling i formannskapet 12.05.2024", "Vedtak fra møte i fylkestinget 15. desember": titles
     return label, owner, rest.strip()
 
 
@@ -414,17 +414,26 @@ def join_number_lines(lines: list[Line]) -> list[Line]:
     ['TR-sak 3/2005: Forventninger til Stortinget']
     >>> [x.text for x in join_number_lines([Line(1, 1, "SAKLISTE: Sak 1/06 Innkalling Sak"), Line(1, 2, "2/06 Protokoll")])]
     ['SAKLISTE: Sak 1/06 Innkalling Sak 2/06 Protokoll']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "Behandlet i møte 2.5.2024, sak 45/24"), Line(1, 2, "Innstilling")])]
+    ['Behandlet i møte 2.5.2024, sak 45/24', 'Innstilling']
     """
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if (prev is not None and prev.text.strip() and line.text.strip()[:1].isalnum() and (line.text.strip()[:1].isupper()
-                or line.text.strip()[:1].isdigit()) and ("/" in prev.text or len(prev.text) > 20)
-                and _number_end_re().search(prev.text) and "\t" not in prev.text + line.text):
+        first = line.text.strip()[:1]
+        end = _number_end_re().search(prev.text) if prev is not None and (first.isupper() or first.isdigit()) else None
+        if prev is not None and end is not None and "\t" not in prev.text + line.text and _starts_item(prev.text, end):
             out[-1] = Line(prev.page, prev.number, f"{prev.text.rstrip()} {line.text.strip()}")
             continue
         out.append(line)
     return out
+
+
+def _starts_item(text: str, end: re.Match[str]) -> bool:
+    """The case number (or prefix) that ends the line begins an item: alone on its line, or after a
+    capitalised prefix ("Sak 3/06"), not a reference in a sentence ("i sak 45/24")."""
+    found = end.group().strip()
+    return end.start() == 0 or found[:1].isupper()
 
 
 def segment(lines: Iterable[Line]) -> list[Block]:
