@@ -99,8 +99,9 @@ def decision_sentence(sentence: str) -> bool:
 
 def title_end(title: str) -> int | None:
     """Where an agenda item's title ends when a transcript runs the record of its treatment into
-    the same line: at a word that starts a sentence (capitalised, or repeating words of the title)
-    whose first words are a verb of the record.
+    the same line: before the verb of the record ("orienterte", "vart godkjent"), at the nearest word
+    that starts its sentence (a capitalised word, with the names before it, or words repeating the
+    title), at most five words back.
 
     >>> t = "Godkjenning, møteinnkalling og saksliste Møteinnkalling og saksliste vart godkjent utan merknadar."
     >>> t[:title_end(t)]
@@ -108,20 +109,25 @@ def title_end(title: str) -> int | None:
     >>> t = "Godkjenning av innkalling og dagsorden innkalling og dagsorden ble godkjent."
     >>> t[:title_end(t)]
     'Godkjenning av innkalling og dagsorden '
+    >>> t = "Budsjett for Nordland fylke Fylkesrådet la fram forslaget."
+    >>> t[:title_end(t)]
+    'Budsjett for Nordland fylke '
     >>> title_end("Orientering om SKREI, ved Jens-Henrik Andersen") is None
     True
     """
     spans = [(m.start(), m.group()) for m in re.finditer(r"\S+", title)]
     words = [w.casefold() for _, w in spans]
-    bigrams = set()
-    for k in range(len(spans)):
-        if k >= 2:
-            start, word = spans[k]
-            repeats = k + 1 < len(words) and (words[k], words[k + 1]) in bigrams
-            capital = word[:1].isupper() and not spans[k - 1][1].endswith((":", "-", "–", ","))
-            head = " ".join(w for _, w in spans[k:k + 6])
-            if (capital or repeats) and _narrative_re().search(head) and not _ELECTION_RE.search(head):
-                return start
-        if k >= 1:
-            bigrams.add((words[k - 1], words[k]))
-    return None
+    verb = next((k for k in range(3, len(spans)) if _narrative_re().match(" ".join(w for _, w in spans[k:k + 3]))
+                 and not _ELECTION_RE.search(" ".join(w for _, w in spans[k:k + 4]))), None)
+    if verb is None:
+        return None
+    window = range(verb - 1, max(1, verb - 6), -1)
+    start = next((k for k in window if spans[k][1][:1].isupper() and not spans[k - 1][1].endswith((":", "-", "–"))), None)
+    if start is not None:
+        while start > 2 and spans[start - 1][1][:1].isupper() and not spans[start - 2][1].endswith((",", ":", "-", "–")) \
+                and verb - start < 3:
+            start -= 1  # "Ola Vik viste til": the name is one subject
+        return spans[start][0]
+    start = min((k for k in window if k + 1 < verb and (words[k], words[k + 1]) in
+                 {(words[j], words[j + 1]) for j in range(k - 1)}), default=None)  # the title's words again
+    return spans[start][0] if start is not None else None
