@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import takewhile
 
 from extractors.agenda import section_of
+from extractors.lexicons import first_names
 from extractors.context import DocContext
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
@@ -61,7 +63,7 @@ def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool =
             goes_on = (whole and not after_rest and not _ends(nxt, j, starts, taken)
                        and not (nxt.kind in ("para", "heading") and is_narrative(nxt.text))
                        and not (nxt.kind == "heading" and re.match(r"[A-ZÆØÅ]{3,}\s+[a-zæøå]", nxt.text))  # "SVAR fra ordfører"
-                       ) if nxt is not None else False
+                       and not _names_only(nxt.text)) if nxt is not None else False
             if nxt is not None and taken and (goes_on or _list_goes_on(taken, nxt)):
                 i = j
                 continue
@@ -75,6 +77,21 @@ def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool =
         taken.append(b)
         i += 1
     return taken, i
+
+
+def _names_only(text: str) -> bool:
+    """A line of names, as the signatures under a protocol: "Kari Dahl    Ola Vik", with their
+    roles after them ("ordfører sekretær").
+
+    >>> _names_only("Kari Dahl Ola Vik ordfører sekretær"), _names_only("Enhet Årsak")
+    (True, False)
+    >>> _names_only("Eva Berg rykker opp som fast medlem for Høyre.")
+    False
+    """
+    words = text.split()
+    names = len(list(takewhile(lambda w: w[:1].isupper() and w.strip(".-").isalpha(), words)))
+    return (2 <= names and len(words) - names <= 3 and len(words) <= 10 and words[0] in first_names()
+            and not text.endswith(".") and all(w.isalpha() for w in words[names:]))
 
 
 def _as_content(b: Block, starts_item: bool, taken: list[Block], whole: bool, proposal: bool) -> Block:
