@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from itertools import takewhile
 
 from extractors.agenda import section_of
-from extractors.lexicons import first_names
 from extractors.context import DocContext
+from extractors.lexicons import first_names
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
 from pipeline import rules
