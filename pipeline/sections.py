@@ -149,7 +149,7 @@ def _label_lead_re() -> re.Pattern[str]:
     caps = "|".join(re.escape(p.upper()).replace(r"\ ", r"\s+")
                     for p, e in labels().items() if e.category == "decision" and len(p) > 3)
     return re.compile(rf"^(?:(?P<owner>(?:\S+\s+){{0,2}}?)(?P<label>{alternatives})|(?P<capsowner>(?-i:[A-ZÆØÅ]{{3,}}S?\s+)?)"
-                      rf"(?P<capslabel>(?-i:{caps})))\s*\.?\s*(?P<rest>(?-i:[A-ZÆØÅ«\"]|\d+\.\s).*)$", re.IGNORECASE)
+                      rf"(?P<capslabel>(?-i:{caps})))\s*\.?\s*(?P<rest>(?-i:[A-ZÆØÅ][a-zæøå]|[«\"]|\d+\.\s).*)$", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
