@@ -63,7 +63,8 @@ def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool =
             goes_on = (whole and not after_rest and not _ends(nxt, j, starts, taken)
                        and not (nxt.kind in ("para", "heading") and is_narrative(nxt.text))
                        and not (nxt.kind == "heading" and re.match(r"[A-ZÆØÅ]{3,}\s+[a-zæøå]", nxt.text))  # "SVAR fra ordfører"
-                       and not _names_only(nxt.text)) if nxt is not None else False
+                       and not _names_only(nxt.text)
+                       and not _part_heading(nxt, taken)) if nxt is not None else False
             if nxt is not None and taken and (goes_on or _list_goes_on(taken, nxt)):
                 i = j
                 continue
@@ -77,6 +78,14 @@ def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool =
         taken.append(b)
         i += 1
     return taken, i
+
+
+def _part_heading(b: Block, taken: list[Block]) -> bool:
+    """A short heading with a colon after a blank line opens the next part of the document
+    ("Hva saken gjelder:"), unless the decision's last line introduced it."""
+    raw = b.raw.strip()
+    return (b.kind == "heading" and raw.endswith(":") and len(raw.split()) <= 6 and not re.search(r"\d", raw)
+            and not taken[-1].text.endswith(":"))
 
 
 def _names_only(text: str) -> bool:
