@@ -173,7 +173,7 @@ def list_heading_re() -> re.Pattern[str]:
 
 @cache
 def _case_start_re() -> re.Pattern[str]:
-    return re.compile(rf"^\s*(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}(?:\s*[:.]\s*|\s+)[«\"A-ZÆØÅ]",
+    return re.compile(rf"^\s*(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}(?:\s*[:.]\s*|\s+)[«\"A-ZÆØÅ0-9]",
                       re.IGNORECASE)
 
 
@@ -182,9 +182,11 @@ def starts_with_case(text: str) -> bool:
 
     >>> starts_with_case("Sak 3/06 Handlingsplan 2006 Dagleg leiar la fram utkast."), starts_with_case("12/24 ble vedteke")
     (True, False)
+    >>> starts_with_case("3/2015 4G-dekning i regionen")
+    True
     """
     m = _case_start_re().match(text)
-    return m is not None and (m.group(0)[-1].isupper() or m.group(0)[-1] in "«\"")
+    return m is not None and (m.group(0)[-1].isupper() or m.group(0)[-1] in "«\"" or m.group(0)[-1].isdigit())
 
 
 _DASH_RE = re.compile(r"^\s*(?P<num>\d{1,3}(?:\s+og\s+\d{1,3})?)-(?P<year>\d{2})\s+(?P<title>[«\"A-ZÆØÅ].*?)\s*$")

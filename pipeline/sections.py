@@ -315,7 +315,7 @@ def _match_item(raw: str) -> tuple[str, str] | None:
     if not title or not (title[0].isupper() or title[0].isdigit() or title[0] in "«\"'"):
         return None
     words = title.split()
-    if len(words) > 16:
+    if len(words) > (24 if cased else 16):
         return None
     if title.endswith(".") and not cased and not re.search(r"\b[a-zæøå]{1,4}\.$", title):
         return None
