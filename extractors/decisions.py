@@ -186,7 +186,7 @@ class _Start:
 def _start(ctx: DocContext, i: int, b: Block) -> _Start | None:
     """A labelled decision, a quoted decision of an earlier meeting, or a proposal made in the meeting."""
     section = section_of(ctx, i)
-    item = section.number if section else ""
+    item = section.number if section else _treated_case(ctx, i)
     if b.kind == "label" and b.label and b.label.category == "decision":
         rest = "" if _is_page_number(replace(b, text=b.rest)) else b.rest  # "Vedtak: 5": a page number ran in
         return _Start(item, b.label.kind, _status(b.label.kind, b.label.status, ctx.doc_type), False, b.text, rest)
@@ -196,6 +196,18 @@ def _start(ctx: DocContext, i: int, b: Block) -> _Start | None:
     if b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.raw.strip()):
         return _Start(item, "other", "proposed", False, _quote_label(b.text), label_kind="proposal")
     return None
+
+
+_TREATMENT_RE = re.compile("|".join(rules.patterns("agenda.jsonl", "treatment_case")), re.IGNORECASE)
+
+
+def _treated_case(ctx: DocContext, i: int) -> str:
+    """Outside agenda items: the case whose treatment the text records, from the last line before
+    ``i`` that names it ("Kommunestyrets behandling av sak 33/2026 i møte den 24.06.2026:")."""
+    if "_treated" not in ctx.found:
+        found = ((j, _TREATMENT_RE.search(b.text)) for j, b in enumerate(ctx.blocks) if b.kind != "blank")
+        ctx.found["_treated"] = [(j, next(g for g in m.groups() if g)) for j, m in found if m]
+    return next((number for j, number in reversed(ctx.found["_treated"]) if j < i), "")
 
 
 def extract(ctx: DocContext) -> list[DecisionRow]:
