@@ -270,6 +270,7 @@ def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
         if first is None or first[0] in covered or first[1].kind not in ("para", "heading"):
             continue
         taken, _ = collect(ctx, first[0], whole=False)
+        taken = taken[:next((k for k, t in enumerate(taken) if k and records_meeting(t.text)), len(taken))]
         text = join(taken)
         if not text or len(text) > _MAX_UNLABELLED:
             continue

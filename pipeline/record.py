@@ -65,9 +65,13 @@ def records_meeting(sentence: str) -> bool:
     (True, False)
     >>> records_meeting("Handlingsplanen vedtas slik den ble lagt fram, med endringer fra møtet.")
     False
+    >>> records_meeting("Nils Marton Aadland viste til møtet i september.")
+    True
     """
     head = " ".join(sentence.split()[:4])
-    return bool(_narrative_re().search(head)) and not _ELECTION_RE.search(sentence)
+    named = re.match(r"(?:[A-ZÆØÅ][\wæøå.-]*\s+){1,4}(?=\S)", sentence)  # "Nils Marton Aadland viste til ..."
+    after_name = bool(named) and bool(_narrative_re().match(sentence[named.end():])) if named else False
+    return (bool(_narrative_re().search(head)) or after_name) and not _ELECTION_RE.search(sentence)
 
 
 def sentences(text: str) -> list[str]:
