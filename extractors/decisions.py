@@ -261,7 +261,8 @@ def _quote_label(text: str) -> str:
 
 
 def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
-    """In minutes and protocols: the first short paragraph under an item that says what was decided."""
+    """In minutes and protocols: the first short paragraph under an item that says what was decided
+    (a ``vedtak`` in a protocol, a ``konklusjon`` in minutes)."""
     if ctx.doc_type not in ("minutes", "protocol"):
         return []
     rows = []
@@ -283,5 +284,6 @@ def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
                 continue
             text = trim_record(" ".join(parts[k:]))
         b = first[1]
-        rows.append(DecisionRow(ctx.doc_id, section.number, "konklusjon", "adopted", text, page=b.page, line=b.line))
+        kind = "vedtak" if ctx.doc_type == "protocol" else "konklusjon"  # a protocol records the body's vedtak
+        rows.append(DecisionRow(ctx.doc_id, section.number, kind, "adopted", text, page=b.page, line=b.line))
     return rows
