@@ -43,6 +43,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check pipeline extractors tests
 	$(BIN)/mypy pipeline extractors
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) data/out

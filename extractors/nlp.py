@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.lexicons import Region, first_names, gazetteer, read_jsonl, regions, surnames
+from extractors.lexicons import Region, first_names, gazetteer, regions, surnames, themes
 
 #: Capitalised words that end a name: they belong to organisations, places and titles.
 NOT_NAME_PARTS = frozenset(
@@ -139,7 +139,7 @@ def theme_lexicon() -> ThemeLexicon:
     prefixes: dict[str, set[str]] = {}
     infixes: list[tuple[str, str]] = []
     phrases: list[tuple[str, str, re.Pattern[str]]] = []
-    for row in read_jsonl("extractors.resources", "themes.jsonl"):
+    for row in themes():
         theme, pattern, match = row["id"], row["pattern"].casefold(), row.get("match", "prefix")
         simple = re.fullmatch(r"\w+", pattern) is not None
         if match == "word" and simple:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from extractors import agenda, decisions, metadata, participants, regions, topics, votes
+from extractors import agenda, checks, decisions, metadata, participants, regions, topics, votes
 from extractors.context import DocContext, build_context
 
 #: name -> extractor, in the order they run.
@@ -21,6 +21,7 @@ EXTRACTORS: dict[str, Callable[[DocContext], Any]] = {
     "participants": participants.extract,
     "regions": regions.extract,
     "topics": topics.extract,
+    "checks": checks.extract,  # what looks wrong in what the others found (documents.checks)
 }
 
 

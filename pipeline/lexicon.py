@@ -5,7 +5,7 @@
   under a second, where the plain Ordbank JSON takes seconds and ~190 MB);
 * ``resources/lexicon/languages.json``: Nynorsk and Bokmål marker words (language detection) and
   common Nynorsk forms (kept as they are, and offered as repairs, in Nynorsk text);
-* names and places: ``resources/names/*.tsv`` (SSB) and the gazetteer in ``extractors/resources``.
+* names and places: the name lists (SSB) and the gazetteer of :mod:`pipeline.reference`.
 
 Everything is read once per process (:func:`load_lexicon`) and is read-only afterwards.
 
@@ -28,13 +28,12 @@ from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
 
+from pipeline import reference
 from pipeline.cache import cached
 
 RESOURCES = Path(__file__).parent / "resources"
 WORDS_FILE = RESOURCES / "lexicon" / "nb_words.tsv.gz"
 LANGUAGES_FILE = RESOURCES / "lexicon" / "languages.json"
-NAMES_DIR = RESOURCES / "names"
-GAZETTEER = Path(__file__).parent.parent / "extractors" / "resources" / "gazetteer.jsonl"
 
 #: Zipf frequency given to a word the lexicon knows (Ordbank) but wordfreq has never counted.
 FLOOR_ZIPF = 1.0
@@ -116,17 +115,8 @@ def parse_words(lines: Iterable[str]) -> tuple[dict[str, int], frozenset[str]]:
 
 
 def _read_names() -> set[str]:
-    names: set[str] = set()
-    for file in ("first_names.tsv", "surnames.tsv"):
-        path = NAMES_DIR / file
-        if path.exists():
-            rows = path.read_text(encoding="utf-8").splitlines()[1:]
-            for row in rows:
-                names.update(_NAME_PART.findall(row.split("\t", 1)[0]))
-    if GAZETTEER.exists():
-        for row in GAZETTEER.read_text(encoding="utf-8").splitlines():
-            pattern = json.loads(row).get("pattern", "")
-            names.update(p for p in _NAME_PART.findall(pattern) if p[:1].isupper())
+    names = {part for name in reference.names() for part in _NAME_PART.findall(name)}
+    names.update(p for row in reference.gazetteer() for p in _NAME_PART.findall(row.get("pattern", "")) if p[:1].isupper())
     return names
 
 
@@ -147,8 +137,7 @@ def load_lexicon() -> Lexicon:
         lexicon = replace(languages, zipf=zipf, proper=proper, names=frozenset(_read_names()))
         return zipf, proper, lexicon.names, _index(lexicon)
 
-    sources = [WORDS_FILE, LANGUAGES_FILE, CONFUSIONS_FILE, GAZETTEER, Path(__file__),
-               *sorted(NAMES_DIR.glob("*.tsv"))]
+    sources = [WORDS_FILE, LANGUAGES_FILE, CONFUSIONS_FILE, reference.GAZETTEER, Path(__file__), *reference.name_files()]
     zipf, proper, names, by_shape = cached("lexicon", sources, build)
     return replace(languages, zipf=zipf, proper=proper, names=names, by_shape=by_shape)
 

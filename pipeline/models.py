@@ -113,6 +113,7 @@ class DocumentRow:
     language: str = ""
     characters: int = 0
     repairs: int = 0  # words repaired (OCR damage); each is a row of the repairs table
+    checks: str = ""  # what looks wrong in what was read (extractors.checks), "; "-separated
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,13 @@ class DecisionRow:
     votes_blank: int | None = None
     page: int = 0
     line: int = 0
+    # so that a row reads on its own: the document's owner region, meeting date, body and title
+    region: str = ""
+    meeting_date: str = ""
+    body: str = ""
+    title: str = ""
+    themes: str = ""  # theme ids of the decision's case (its agenda item and text), space-separated
+    id: str = ""  # stable row id (pipeline.rowids)
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,7 @@ class ParticipantRow:
     party: str = ""  # party abbreviation as written ("Ap", "H", "SV")
     page: int = 0
     line: int = 0
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,8 @@ class VoteRow:
     vote: str  # for, against, blank
     page: int = 0
     line: int = 0
+    id: str = ""
+    decision_id: str = ""  # the decision voted on (decisions.id), empty when it is not known
 
 
 @dataclass(frozen=True)
@@ -175,6 +186,7 @@ class AgendaItemRow:
     title: str
     page: int = 0
     line: int = 0
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,7 @@ class RegionRow:
     page: int = 0
     line: int = 0
     rolled_up_from: str = ""  # with --rollup: the municipality reported under its council
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,6 +212,7 @@ class TopicRow:
     page: int = 0
     line: int = 0
     rolled_up_from: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -258,7 +272,7 @@ def as_tuple(row: Any) -> tuple[Any, ...]:
     are plain values), many times faster.
 
     >>> as_tuple(AgendaItemRow("d", "1/26", "Budsjett", 2, 14))
-    ('d', '1/26', 'Budsjett', 2, 14)
+    ('d', '1/26', 'Budsjett', 2, 14, '')
     """
     return _access(type(row))[1](row)
 
@@ -273,6 +287,6 @@ def columns(row_class: type) -> list[str]:
     """The CSV columns of a row class, in order.
 
     >>> columns(AgendaItemRow)
-    ['doc_id', 'number', 'title', 'page', 'line']
+    ['doc_id', 'number', 'title', 'page', 'line', 'id']
     """
     return list(_access(row_class)[0])

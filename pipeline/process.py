@@ -15,14 +15,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 
-from extractors.nlp import nlp
+from extractors.nlp import nlp, theme_hits
 from extractors.registry import build_context, run_extractors
 from pipeline.errors import DocumentError, UnreadableDocument
 from pipeline.layout import with_table_rows
-from pipeline.models import DocumentResult, DocumentRow, Line, Page, RawDocument, RepairRow, SourceFile
+from pipeline.models import DecisionRow, DocumentResult, DocumentRow, Line, Page, RawDocument, RepairRow, SourceFile
 from pipeline.normalise import normalise_pages
 from pipeline.readers import read_document
 from pipeline.repair import repair_lines
+from pipeline.rowids import complete
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +54,21 @@ def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
         doc_id=source.doc_id, source_path=source.source_path, doc_type=meta.doc_type, title=meta.title,
         meeting_date=meta.meeting_date, body=meta.body, status="ok", error="", organisation=meta.organisation,
         place=meta.place, format=raw.format, pages=len(raw.pages), text_source=raw.text_source, encoding=raw.encoding,
-        language=meta.language, characters=len(text), repairs=len(changes),
+        language=meta.language, characters=len(text), repairs=len(changes), checks="; ".join(found["checks"]),
     )
-    return DocumentResult(
+    titles = {a.number: a.title for a in found["agenda_items"]}
+
+    def case_themes(d: DecisionRow) -> str:
+        return " ".join(sorted({theme for theme, _, _ in theme_hits(titles.get(d.item, "") + "\n" + d.text)}))
+
+    return complete(DocumentResult(
         document=document, text=text,
         decisions=tuple(found["decisions"]), participants=tuple(found["participants"]),
         agenda_items=tuple(found["agenda_items"]), regions=tuple(found["regions"]), topics=tuple(found["topics"]),
         votes=tuple(found["votes"]),
         repairs=tuple(RepairRow(source.doc_id, c.page, c.line, c.rule, c.before, c.after, round(c.confidence, 3))
                       for c in changes),
-    )
+    ), case_themes)
 
 
 #: A short protocol that :func:`warm` sends through every stage: a clean page, then a page with

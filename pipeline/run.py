@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
+from pipeline.fingerprint import export_fingerprint, fingerprint
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.state import StateStore, fingerprint
+from pipeline.state import StateStore
 
 if TYPE_CHECKING:
     from pipeline.export import Exported
@@ -218,7 +219,7 @@ def run(options: RunOptions) -> Summary:
         counts, todo, removed = store.prepare(sources, full=options.full)  # todo empties as they are done
         store.remove(removed)
         export_key = json.dumps({"rollup": options.rollup, "version": __version__, "formats": sorted(options.formats),
-                                 "lang": options.lang, "per_region": options.per_region})
+                                 "lang": options.lang, "per_region": options.per_region, "code": export_fingerprint()})
         if not todo and not removed and store.is_exported(export_key) \
                 and (options.out / "tables" / "documents.csv").exists():
             statuses = store.statuses()
@@ -243,7 +244,8 @@ def run(options: RunOptions) -> Summary:
         try:
             done = export(options.out, in_order(sources, todo, store, options, progress), run_row,
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
-                          per_region=options.per_region, sources={s.doc_id: s for s in sources})
+                          per_region=options.per_region, sources={s.doc_id: s for s in sources},
+                          manifest=store.folder / "texts.json")
         finally:
             progress.close()
         store.mark_exported(export_key)

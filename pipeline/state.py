@@ -17,7 +17,6 @@ never pickle: the store can be read by any tool and cannot run code when loaded.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import os
@@ -32,7 +31,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from pipeline import __version__
 from pipeline.errors import RunError
 from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile, as_dict
 from pipeline.readers import MAX_FILE_BYTES
@@ -45,7 +43,6 @@ except ImportError:  # pragma: no cover - not POSIX: runs are not locked
 STATE_DIR = ".state"
 SCHEMA_VERSION = 1
 CODEC = "json-zlib/1"
-ROOT = Path(__file__).resolve().parents[1]
 #: A file whose change time is this close to the moment it was hashed may have been written again
 #: within the same clock tick; its stored hash is not trusted without reading it again.
 RACY_NS = 3_000_000_000
@@ -84,46 +81,6 @@ CREATE TEMP TABLE IF NOT EXISTS pending (
 
 class StateError(RunError):
     """The state store cannot be used (locked by another run, unreadable, from a newer version)."""
-
-
-# --------------------------------------------------------------------------- fingerprint
-
-
-def fingerprint(options: Mapping[str, Any] | None = None, *, root: Path = ROOT) -> str:
-    """A hash of everything that decides a document's result: the pipeline version, the rule and
-    lexicon files under ``pipeline/resources`` and ``extractors/resources``, the source of
-    ``pipeline/*.py`` and ``extractors/*.py``, and ``options`` (those that change results).
-    Computed once per process for each set of options.
-
-    >>> fingerprint({"rollup": False}) == fingerprint({"rollup": False}) != fingerprint({"rollup": True})
-    True
-    """
-    return _fingerprint(json.dumps(dict(options or {}), sort_keys=True, default=str), root)
-
-
-@functools.lru_cache(maxsize=16)
-def _fingerprint(options_json: str, root: Path) -> str:
-    digest = hashlib.sha256()
-
-    def add(label: str, data: bytes) -> None:
-        digest.update(f"{label}\0{len(data)}\0".encode())
-        digest.update(data)
-
-    add("version", __version__.encode())
-    add("options", options_json.encode())
-    files: list[Path] = []
-    for package in ("pipeline", "extractors"):
-        files += (root / package).glob("*.py")
-        files += (p for p in (root / package / "resources").rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-    for path in sorted(set(files), key=lambda p: p.relative_to(root).as_posix()):
-        add(path.relative_to(root).as_posix(), path.read_bytes())
-    return digest.hexdigest()
-
-
-def clear_fingerprint_cache() -> None:
-    """Forget the fingerprints computed so far (for tests that change a resource file)."""
-    _fingerprint.cache_clear()
 
 
 # --------------------------------------------------------------------------- (de)serialising

@@ -16,7 +16,7 @@ processes and measures:
   same files (``--baseline-pages``, 1000 by default), both in one process (pages/s per core), the
   best of two runs each (pipeline, pdfplumber, pdfplumber, pipeline), as whole runs and past
   start-up (each also run on the first file alone);
-- 100,000 decision rows written by ``pipeline.workbook.write_workbook`` against xlsxwriter's
+- 100,000 decision rows written by ``pipeline.export.xlsx.write_workbook`` against xlsxwriter's
   ``constant_memory`` mode, each in its own process (time and peak memory);
 - ``--growth 1000,5000`` (the default): peak RSS of a full run on each archive size, and its growth.
 
@@ -281,7 +281,7 @@ def excel_child(writer: str, n: int, path: Path) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
     if writer == "minutes":
-        from pipeline.workbook import write_workbook
+        from pipeline.export.xlsx import write_workbook
 
         run = {"started": "", "finished": "", "version": "bench", "inputs": "", "documents": 0, "ok": 0,
                "failed": 0, "seconds": 0, "workers": 1}

@@ -6,7 +6,7 @@ writes the documents under ``OUT/docs/{pdf,docx,txt}/`` and a list of them in ``
 
 Six templates (a council's minutes, a regional council's notes, a case document, a nynorsk
 meeting book, a board protocol with recorded votes, a notice of meeting) are filled with names
-from ``pipeline/resources/names/``, places and councils from ``extractors/resources/regions.jsonl``,
+from ``pipeline/reference/resources/names/``, places and councils from ``pipeline/reference/resources/regions.jsonl``,
 dates, case numbers, decisions and background text, and written as text PDFs (fpdf2), DOCX
 (python-docx) and TXT (some in Windows-1252); about one in seven has OCR-like damage (ø read as
 o or g, å as a, æ as e). The same ``--docs`` and ``--seed`` give the same files, byte for byte.
@@ -99,13 +99,13 @@ class Pools:
 
 def load_pools() -> Pools:
     def tsv(name: str, weight: str) -> tuple[list[str], list[float]]:
-        with open(ROOT / "pipeline" / "resources" / "names" / name, encoding="utf-8") as f:
+        with open(ROOT / "pipeline" / "reference" / "resources" / "names" / name, encoding="utf-8") as f:
             rows = list(csv.DictReader(f, delimiter="\t"))
         return [r["name"] for r in rows], [float(r[weight]) for r in rows]
 
     first, first_w = tsv("first_names.tsv", "weight")
     last, last_w = tsv("surnames.tsv", "count")
-    regions = [json.loads(line) for line in open(ROOT / "extractors" / "resources" / "regions.jsonl",
+    regions = [json.loads(line) for line in open(ROOT / "pipeline" / "reference" / "resources" / "regions.jsonl",
                                                   encoding="utf-8") if line.strip()]
     munis = sorted({r["name"].removesuffix(" kommune") for r in regions if r["kind"] == "municipality"})
     councils = [r for r in regions if r["kind"] in ("ipr", "regionråd") and len(r["members"]) >= 2]

@@ -4,10 +4,10 @@ Run by a developer; the outputs are committed and the product never reads the ge
 
     python scripts/build_gazetteer.py [GEO_DIR]     # default: ../shared/data/geo from the repo root
 
-Writes ``extractors/resources/regions.jsonl`` (one region entity a line: councils, counties,
-municipalities), ``extractors/resources/gazetteer.jsonl`` (one surface form a line, spaCy
+Writes ``pipeline/reference/resources/regions.jsonl`` (one region entity a line: councils, counties,
+municipalities), ``pipeline/reference/resources/gazetteer.jsonl`` (one surface form a line, spaCy
 pattern-file style), copies the norway-geodata licence and refreshes the "Gazetteer" section of
-``extractors/resources/README.md``. Output is deterministic (sorted, de-duplicated).
+``pipeline/reference/resources/README.md``. Output is deterministic (sorted, de-duplicated).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "extractors" / "resources"
+OUT = ROOT / "pipeline" / "reference" / "resources"
 COUNCIL_KINDS_WITH_STEMS = {"ipr", "regionråd", "samarbeidsråd"}  # "other" bodies get no generated forms
 
 # Stripping these from a council name/short name leaves its district stem ("Regionrådet for X" -> X).

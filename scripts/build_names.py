@@ -5,7 +5,7 @@ Run by a developer; the outputs are committed::
     python scripts/build_names.py [NAMES_JSON_GZ]
 
 The default input is ``norwegian_fake_data/data/names.json.gz`` of the installed package
-(``pip install norwegian-fake-data``). Writes ``pipeline/resources/names/first_names.tsv``
+(``pip install norwegian-fake-data``). Writes ``pipeline/reference/resources/names/first_names.tsv``
 (name, weight summed over years, sex ``f``/``m``/``fm``), ``surnames.tsv`` (name, highest count over
 years) and ``README.md`` with the SSB attribution (CC BY 4.0). Rows are sorted by name.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "pipeline" / "resources" / "names"
+OUT = ROOT / "pipeline" / "reference" / "resources" / "names"
 
 README = """\
 # Name lists

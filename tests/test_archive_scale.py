@@ -17,7 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import analyst, models, run, workbook
+from pipeline import models, run
+from pipeline.export import parquet as analyst
+from pipeline.export.xlsx import links, package, workbook
+from pipeline.export.xlsx import sheets as sheet_module
 from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile
 from pipeline.spool import RowSpool
 from tests.test_workbook import RUN, make_tables
@@ -89,8 +92,8 @@ def _cells(path: Path) -> dict[str, list[tuple]]:
 
 
 def test_a_streamed_workbook_holds_what_a_whole_one_holds(tmp_path, monkeypatch, sources):
-    monkeypatch.setattr(workbook, "STREAM_SAMPLE", 3)  # widths from the first 3 rows, then straight on
-    monkeypatch.setattr(workbook, "_FORGET_EVERY", 2)
+    monkeypatch.setattr(sheet_module, "STREAM_SAMPLE", 3)  # widths from the first 3 rows, then straight on
+    monkeypatch.setattr(sheet_module, "_FORGET_EVERY", 2)
     tables = make_tables()
     workbook.write_workbook(tmp_path / "whole.xlsx", tables, RUN, sources=sources)
     streamed = {t: tables[t][0] for t in TABLES if t in tables}
@@ -113,8 +116,8 @@ def test_a_streamed_workbook_holds_what_a_whole_one_holds(tmp_path, monkeypatch,
 
 
 def test_a_streamed_table_continues_on_another_sheet(tmp_path, monkeypatch, sources):
-    monkeypatch.setattr(workbook, "MAX_ROWS", 4)
-    monkeypatch.setattr(workbook, "STREAM_SAMPLE", 2)
+    monkeypatch.setattr(sheet_module, "MAX_ROWS", 4)
+    monkeypatch.setattr(sheet_module, "STREAM_SAMPLE", 2)
     tables = make_tables()
     header, rows = tables["decisions"]
     with workbook.Workbook(tmp_path / "m.xlsx", {"documents": tables["documents"][0], "decisions": header},
@@ -131,10 +134,10 @@ def test_a_streamed_table_continues_on_another_sheet(tmp_path, monkeypatch, sour
 
 
 def test_hyperlinks_stop_at_excels_limit(tmp_path, monkeypatch, sources):
-    monkeypatch.setattr(workbook, "MAX_LINKS", 1)
+    monkeypatch.setattr(links, "MAX_LINKS", 1)
     workbook.write_workbook(tmp_path / "m.xlsx", make_tables(), RUN, sources=sources)
     with zipfile.ZipFile(tmp_path / "m.xlsx") as z:
-        counts = {sheet: z.read(part).decode().count("<hyperlink ") for sheet, part in workbook._sheet_parts(z).items()}
+        counts = {sheet: z.read(part).decode().count("<hyperlink ") for sheet, part in package.sheet_parts(z).items()}
     assert counts["Vedtak"] == 1 and max(counts.values()) == 1  # two runs of rows in Vedtak without the limit
 
 
@@ -192,7 +195,7 @@ def test_arrays_built_from_buffers_are_what_pyarrow_makes_of_the_values(case):
 
 def test_writing_parquet_does_not_import_pandas(tmp_path):
     """pyarrow's ``pa.array`` imports pandas on its first call; the run's export does without it."""
-    code = ("import sys; from pathlib import Path; from pipeline import analyst; "
+    code = ("import sys; from pathlib import Path; from pipeline.export import parquet as analyst; "
             f"analyst.write_parquet(Path({str(tmp_path / 'd.parquet')!r}), ['s', 'i', 'date', 'b', 'f'], "
             "[('a', 1, '2026-01-02', True, 1.5), ('', None, '', None, None)], "
             "['string', 'integer', 'date', 'boolean', 'number']); print('pandas' in sys.modules)")
@@ -259,7 +262,7 @@ def test_the_pool_gets_a_few_documents_ahead_of_the_export_not_the_whole_archive
 
 def test_the_main_process_of_a_run_does_not_load_spacy():
     """Only the workers analyse text: the process that plans, stores and exports starts quickly."""
-    code = ("import sys, pipeline.cli, pipeline.run, pipeline.export, pipeline.workbook, pipeline.crossdoc; "
+    code = ("import sys, pipeline.cli, pipeline.run, pipeline.export, pipeline.export.xlsx, pipeline.summary; "
             "print('spacy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -126,7 +126,8 @@ def test_a_rerun_does_only_what_changed(inputs: Path, tmp_path: Path, capsys: py
 
 def test_a_second_run_on_the_same_output_is_refused(inputs: Path, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    from pipeline.state import StateStore, fingerprint
+    from pipeline.fingerprint import fingerprint
+    from pipeline.state import StateStore
 
     out = tmp_path / "out"
     with StateStore(out, fingerprint({})):

@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACTOR_RES = ROOT / "extractors" / "resources"
-NAMES = ROOT / "pipeline" / "resources" / "names"
+REFERENCE = ROOT / "pipeline" / "reference" / "resources"
+NAMES = REFERENCE / "names"
 FORMS = {"name", "genitive", "variant", "district", "county", "county_bare",
          "municipality", "municipality_bare"}
 
@@ -27,7 +28,7 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def regions() -> dict[str, dict[str, Any]]:
-    rows = read_jsonl(EXTRACTOR_RES / "regions.jsonl")
+    rows = read_jsonl(REFERENCE / "regions.jsonl")
     by_id = {r["id"]: r for r in rows}
     assert len(by_id) == len(rows), "duplicate region ids"
     return by_id
@@ -35,7 +36,7 @@ def regions() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def gazetteer() -> list[dict[str, Any]]:
-    return read_jsonl(EXTRACTOR_RES / "gazetteer.jsonl")
+    return read_jsonl(REFERENCE / "gazetteer.jsonl")
 
 
 def lookup(gazetteer: list[dict[str, Any]], regions: dict[str, Any], text: str) -> list[dict[str, Any]]:
@@ -138,8 +139,8 @@ def test_surnames() -> None:
 
 
 def test_attribution_shipped() -> None:
-    assert (EXTRACTOR_RES / "LICENSE-norway-geodata").is_file()
-    assert "norway-geodata" in (EXTRACTOR_RES / "README.md").read_text(encoding="utf-8")
+    assert (REFERENCE / "LICENSE-norway-geodata").is_file()
+    assert "norway-geodata" in (REFERENCE / "README.md").read_text(encoding="utf-8")
     readme = (NAMES / "README.md").read_text(encoding="utf-8")
     assert "https://creativecommons.org/licenses/by/4.0/" in readme
     assert "12891" in readme and "10467" in readme

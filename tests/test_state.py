@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -196,35 +195,6 @@ def test_export_is_current_until_a_result_changes(tmp_path: Path) -> None:
         assert store.is_exported("xlsx")
         store.put(full_result("b"), FileStamp("h"))
         assert not store.is_exported("xlsx")
-
-
-def _copy_code(dest: Path) -> Path:
-    for package in ("pipeline", "extractors"):
-        shutil.copytree(REPO / package, dest / package, ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
-
-
-def test_fingerprint_follows_resources_code_and_options(tmp_path: Path) -> None:
-    root = _copy_code(tmp_path)
-    first = state.fingerprint({"rollup": False}, root=root)
-    assert state.fingerprint({"rollup": False}, root=root) == first
-    assert state.fingerprint({"rollup": True}, root=root) != first
-    themes = root / "extractors" / "resources" / "themes.jsonl"
-    original = themes.read_bytes()
-    themes.write_bytes(original + b"\n")
-    state.clear_fingerprint_cache()
-    changed = state.fingerprint({"rollup": False}, root=root)
-    assert changed != first
-    (root / "pipeline" / "resources" / "names" / "extra.tsv").write_text("Ola\n", encoding="utf-8")
-    state.clear_fingerprint_cache()
-    assert state.fingerprint({"rollup": False}, root=root) not in (first, changed)
-    (root / "pipeline" / "resources" / "names" / "extra.tsv").unlink()
-    themes.write_bytes(original)
-    with open(root / "extractors" / "decisions.py", "a", encoding="utf-8") as f:
-        f.write("# a comment\n")
-    state.clear_fingerprint_cache()
-    assert state.fingerprint({"rollup": False}, root=root) != first
-    state.clear_fingerprint_cache()
 
 
 def test_second_run_on_the_same_folder_is_refused(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The workbook (``pipeline.workbook``): what is stored, read back with openpyxl and pandas, and
+"""The workbook (``pipeline.export.xlsx``): what is stored, read back with openpyxl and pandas, and
 rendered by LibreOffice."""
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import workbook
-from pipeline.export import HEADERS_NB, SHEETS_NB
+from pipeline.export.labels import labels
+from pipeline.export.xlsx import cells, links, package, workbook
+from pipeline.export.xlsx import fast as fast_module
+from pipeline.export.xlsx import sheets as sheet_module
 from pipeline.models import (
     AgendaItemRow,
     DecisionRow,
@@ -33,6 +35,8 @@ LONG = "Vedtak. " * 5_000  # 40,000 characters
 TRICKY = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2", "\tinnrykk", "\rretur"]
 RUN = {"started": "2025-03-01T08:00:00+00:00", "finished": "2025-03-01T08:02:30+00:00", "version": "0.1.0",
        "inputs": "data/raw", "documents": 3, "ok": 2, "failed": 1, "seconds": 150.2, "workers": 2}
+
+HEADERS_NB, SHEETS_NB = labels("nb").headers, labels("nb").sheets
 
 
 def _table(row_class: type, rows: list) -> tuple[list[str], list[tuple]]:
@@ -120,7 +124,7 @@ def test_cells_are_stored_as_typed_and_safe(written):
     assert stored[len(TRICKY) - 1].value == "\nretur"  # a CR is a line end in a cell
     assert stored[len(TRICKY)].value == "Linjeskift og null"
     long_cell = stored[len(TRICKY) + 1].value
-    assert len(long_cell) == workbook.MAX_CHARS and long_cell.endswith(workbook.TEXT["nb"]["truncated"])
+    assert len(long_cell) == cells.MAX_CHARS and long_cell.endswith(labels("nb").text["truncated"])
     assert long_cell.startswith(LONG[:1000])
     assert not any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
     assert wb["Dokumenter"]["D3"].value == "=Notat med formelnavn" and wb["Dokumenter"]["D3"].data_type == "s"
@@ -159,7 +163,7 @@ def test_every_row_has_a_kilde_that_links_to_its_source(written, sources):
 
 
 def _part(z: zipfile.ZipFile, sheet: str) -> str:
-    return workbook._sheet_parts(z)[sheet]
+    return package.sheet_parts(z)[sheet]
 
 
 def test_decision_status_colours_errors_and_repairs(written):
@@ -249,7 +253,7 @@ def test_english(tmp_path, sources):
 
 
 def test_a_long_table_continues_on_another_sheet(tmp_path, monkeypatch, sources):
-    monkeypatch.setattr(workbook, "MAX_ROWS", 4)  # a header and three rows per sheet
+    monkeypatch.setattr(sheet_module, "MAX_ROWS", 4)  # a header and three rows per sheet
     tables = make_tables()
     path = tmp_path / "minutes.xlsx"
     workbook.write_workbook(path, tables, RUN, sources=sources)
@@ -289,7 +293,7 @@ def test_an_interrupted_write_leaves_the_old_workbook(tmp_path, monkeypatch, sou
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(workbook, "_finish_package", broken)
+    monkeypatch.setattr(workbook, "finish_package", broken)
     with pytest.raises(KeyboardInterrupt):
         workbook.write_workbook(path, make_tables(), RUN, sources=sources)
     assert path.read_bytes() == before
@@ -299,12 +303,12 @@ def test_an_interrupted_write_leaves_the_old_workbook(tmp_path, monkeypatch, sou
 def test_names_and_text():
     used: set[str] = set()
     asked = ("Vedtak", "VEDTAK", "a" * 40, "a" * 40, "'x'", "History", "")
-    names = [workbook.sheet_name(n, used) for n in asked]
+    names = [cells.sheet_name(n, used) for n in asked]
     assert names == ["Vedtak", "VEDTAK (2)", "a" * 31, "a" * 27 + " (2)", "x", "History (1)", "Ark"]
-    assert workbook.clean_text("a\x00\x1f\ud800b\ufffe") == "ab"
+    assert cells.clean_text("a\x00\x1f\ud800b\ufffe") == "ab"
     emoji = "😀" * 20_000  # 40,000 UTF-16 code units
-    cut = workbook.clean_text(emoji)
-    assert len(cut.encode("utf-16-le")) // 2 <= workbook.MAX_CHARS and cut.endswith("text/]")
+    cut = cells.clean_text(emoji)
+    assert len(cut.encode("utf-16-le")) // 2 <= cells.MAX_CHARS and cut.endswith("text/]")
 
 
 def test_libreoffice_opens_and_renders_it(written, tmp_path):
@@ -335,6 +339,26 @@ def _sheets(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
 
 
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}  # core.xml: the time written
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_speed_up_writes_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch, sources, lang):
+    """Issue 19 item 6: every part of the package (sheets, tables, relationships, styles, chart) is
+    byte-identical with the xlsxwriter speed-up (:mod:`pipeline.export.xlsx.fast`) and without it."""
+    assert fast_module.ENABLED, "the installed xlsxwriter is outside the range pyproject.toml pins"
+    tables = make_tables()
+    workbook.write_workbook(tmp_path / "fast.xlsx", tables, RUN, lang=lang, per_region=True, sources=sources)
+    monkeypatch.setattr(fast_module, "ENABLED", False)
+    workbook.write_workbook(tmp_path / "plain.xlsx", tables, RUN, lang=lang, per_region=True, sources=sources)
+    fast, plain = _parts(tmp_path / "fast.xlsx"), _parts(tmp_path / "plain.xlsx")
+    assert fast.keys() == plain.keys() and sum(n.startswith("xl/worksheets/sheet") for n in fast) >= 10
+    for name in plain:
+        assert fast[name] == plain[name], name
+
+
 def test_fast_rows_write_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
     """The sheets' XML is the same with the fast row writer and with xlsxwriter's own, for every
     kind of text that needs escaping or a whitespace mark."""
@@ -345,7 +369,7 @@ def test_fast_rows_write_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
     tables["decisions"] = (header, [*rows, *(astuple(DecisionRow("mote", str(k), "vedtak", "adopted", text, page=k,
                                                                  line=10**12 + k)) for k, text in enumerate(odd))])
     workbook.write_workbook(tmp_path / "fast.xlsx", tables, RUN)
-    monkeypatch.setattr(workbook._FastRows, "install", classmethod(lambda cls, ws: None))
+    monkeypatch.setattr(fast_module.FastRows, "install", classmethod(lambda cls, ws: None))
     workbook.write_workbook(tmp_path / "plain.xlsx", tables, RUN)
     fast, plain = _sheets(tmp_path / "fast.xlsx"), _sheets(tmp_path / "plain.xlsx")
     assert fast.keys() == plain.keys() and len(fast) >= 8
@@ -359,7 +383,7 @@ def test_sources_link_from_the_workbook_folder_to_each_file(tmp_path):
 
     here, there = tmp_path / "out" / "møte 1.pdf", tmp_path / "raw" / "2021" / "sak #2.docx"
     given = {"a": SourceFile(here, "møte 1.pdf", "a"), "b": SourceFile(there, "2021/sak #2.docx", "b"), "c": here}
-    sources = workbook._Sources({}, given, tmp_path / "out", workbook.TEXT["nb"])
+    sources = links.Sources({}, given, tmp_path / "out", labels("nb").text)
     assert sources.target(sources.label("a")[1]) == "møte%201.pdf"
     assert sources.target(sources.label("b", page=3)[1]) == "..\\raw\\2021\\sak%20%232.docx"
     assert sources.label("b", page=3)[0] == "2021/sak #2.docx, s. 3"  # the run's relative path
@@ -371,5 +395,51 @@ def test_a_link_escapes_each_character_once(tmp_path):
     """A name's "%" and its bytes that are not UTF-8 are escaped once each: the byte 0xF8 of a
     Latin-1 "ø" as %f8, not as an escaped escape (%25f8)."""
     given = {"a": tmp_path / "raw" / "m\udcf8te 100%.pdf"}
-    sources = workbook._Sources({}, given, tmp_path / "out", workbook.TEXT["nb"])
+    sources = links.Sources({}, given, tmp_path / "out", labels("nb").text)
     assert sources.target(sources.label("a")[1]) == "..\\raw\\m%f8te%20100%25.pdf"
+
+
+HOSTILE_NAMES = ["x\\..\\..\\Windows\\System32\\calc.exe", "spørsmål?svar=ja.pdf", "sak #2.docx", "100% ferdig.txt",
+                 "møte 1 .pdf", "c:referat.txt", "a|b.txt"]
+
+
+def _open_as_windows(target: str, folder: str) -> str:
+    """Where a relative link leads when Excel on Windows follows it: split at its separators, each
+    part %-decoded, resolved from the workbook's folder (POSIX separators in the answer)."""
+    from posixpath import normpath
+
+    assert "?" not in target and "#" not in target, target  # no query, no fragment
+    parts = [unquote(p) for p in target.replace("/", "\\").split("\\")]
+    assert not any(":" in p for p in parts[:1]), target  # no drive
+    return normpath("/".join([folder, *parts]))
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_link_leads_to_its_own_file_and_nowhere_else(tmp_path, name):
+    """Issue 18 item 13: backslashes (legal in a Linux file name), "?", "#", "%", spaces and a colon
+    are characters of the name, never a separator, drive, query or fragment."""
+    raw = tmp_path / "raw" / "sub"
+    raw.mkdir(parents=True)
+    path = raw / name
+    path.write_text("x", encoding="utf-8")
+    sources = links.Sources({}, {"a": path}, tmp_path / "out", labels("nb").text)
+    target = sources.target(sources.label("a")[1])
+    assert _open_as_windows(target, "/w/out") == "/w/raw/sub/" + name
+
+
+def test_the_workbook_links_hostile_names_to_their_files(tmp_path):
+    """The same through the whole workbook: each ``Kilde`` hyperlink's relationship target."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    docs = {}
+    for k, name in enumerate(HOSTILE_NAMES):
+        (raw / name).write_text("x", encoding="utf-8")
+        docs[f"d{k}"] = raw / name
+    rows = [astuple(DocumentRow(doc_id, name, "minutes", format="txt")) for doc_id, name in
+            zip(docs, HOSTILE_NAMES)]
+    path = tmp_path / "out" / "minutes.xlsx"
+    workbook.write_workbook(path, {"documents": (columns(DocumentRow), rows)}, RUN, sources=docs)
+    with zipfile.ZipFile(path) as z:
+        rels = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml.rels") and "worksheets" in n).decode()
+    targets = sorted(re.findall(r'Type="[^"]*/hyperlink" Target="([^"]*)"', rels))
+    assert sorted(_open_as_windows(t, "/w/out") for t in targets) == sorted("/w/raw/" + n for n in HOSTILE_NAMES)

@@ -1,7 +1,7 @@
 """Tables across documents: meetings, the region reference, and --rollup."""
 from __future__ import annotations
 
-from pipeline.crossdoc import councils_of, region_reference, rollup
+from pipeline.summary import councils_of, region_reference, rollup
 from tests.helpers import analyse_text
 
 

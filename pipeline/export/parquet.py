@@ -1,5 +1,5 @@
-"""Tables for analysts: typed Parquet files beside the CSV, and a ``datapackage.json``
-(Frictionless Data) describing every table, column and type.
+"""Tables for analysts: typed Parquet files beside the CSV (the column types are also those of
+``datapackage.json``, :mod:`pipeline.export.datapackage`).
 
 Types come from the row classes' annotations: ``int`` columns are integers, ``bool`` columns
 booleans (empty when unknown), ISO dates (``meeting_date``, ``date``) dates, the rest strings.
@@ -8,7 +8,6 @@ Rows keep the order of the CSV, so the same input gives byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import typing
 from array import array
@@ -23,6 +22,8 @@ os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
+
+from pipeline.export.files import atomic_path  # noqa: E402
 
 DATE_COLUMNS = {"meeting_date", "date"}
 _ARROW = {"integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32(), "string": pa.string(),
@@ -81,8 +82,6 @@ class ParquetStream:
     out when it does not."""
 
     def __init__(self, path: Path, header: Sequence[str], types: Sequence[str]) -> None:
-        from pipeline.export import atomic_path  # export imports this module
-
         self.types = list(types)
         self.schema = pa.schema([pa.field(name, _ARROW[kind]) for name, kind in zip(header, types)])
         self._file = atomic_path(path, "wb")
@@ -161,22 +160,3 @@ def _bitmap(bits: list[bool]) -> bytearray:
         if bit:
             out[i >> 3] |= 1 << (i & 7)
     return out
-
-
-def write_datapackage(out: Path, tables: dict[str, tuple[Sequence[str], Sequence[str]]], formats: set[str]) -> None:
-    """``datapackage.json``: one resource per table and format, with its schema."""
-    resources = []
-    for name, (header, types) in tables.items():
-        schema = {"fields": [{"name": column, "type": kind} for column, kind in zip(header, types)]}
-        for fmt in sorted(formats & {"csv", "parquet"}):
-            resources.append({"name": f"{name}-{fmt}" if fmt == "parquet" else name,
-                              "path": f"tables/{name}.{fmt}", "format": fmt,
-                              **({"mediatype": "text/csv", "encoding": "utf-8"} if fmt == "csv" else {}),
-                              "schema": schema})
-    package = {"name": "minutes", "title": "Norwegian meeting documents as tables",
-               "profile": "tabular-data-package" if "csv" in formats else "data-package",
-               "resources": resources}
-    from pipeline.export import atomic_path
-
-    with atomic_path(out / "datapackage.json", "w", encoding="utf-8") as f:
-        f.write(json.dumps(package, ensure_ascii=False, indent=1) + "\n")

@@ -1,0 +1,121 @@
+"""Files of an export: every file is written to a temporary name beside its target and moved into
+place (:func:`atomic_path`), so an interrupted run never leaves a half-written file where a reader
+expects a whole one; the texts of the documents; the clean-up of what a killed export left behind.
+Cells that a spreadsheet would take for a formula are written as text (OWASP CSV injection).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from pipeline.models import DocumentResult
+
+#: What a spreadsheet takes for the start of a formula (OWASP CSV injection advice).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> Any:
+    """A cell value that no spreadsheet will run: formula-like text gets a leading apostrophe.
+
+    >>> print(safe_text('=HYPERLINK("http://x")'), safe_text("-1 stemme"), safe_text(3), safe_text("Vedtak"))
+    '=HYPERLINK("http://x") '-1 stemme 3 Vedtak
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Give a finished temporary file the permissions of a new file and move it into place."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, target)
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike[str], mode: str = "w", **kwargs: Any) -> Iterator[Any]:
+    """Open a temporary file beside ``target``; on success move it into place, readable as any new
+    file of the user would be (``mkstemp`` makes it private). Paths as strings inside: a file per
+    document is written this way, and each ``Path`` interns its parts (CPython 3.11)."""
+    folder, name = os.path.split(os.fspath(target))
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder or os.curdir)
+    os.close(fd)
+    try:
+        with open(tmp, mode, **kwargs) as handle:
+            yield handle
+        publish(tmp, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(out: Path, result: DocumentResult) -> None:
+    """``text/<doc_id>.txt`` of a document that was read (rewritten only when it changed); a failed
+    document has none."""
+    if result.document.status != "ok":
+        return
+    target = os.path.join(out, "text", f"{result.document.doc_id}.txt")
+    try:
+        with open(target, encoding="utf-8", newline="") as f:
+            if f.read() == result.text:
+                return
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    with atomic_path(target, "w", encoding="utf-8", newline="\n") as f:
+        f.write(result.text)
+
+
+#: Temporary files of :func:`atomic_path` (".decisions.csv.k6zb_sru") and of the workbook writer.
+_TEMPORARY_RE = re.compile(r"^\.[^/]+\.(?:csv|parquet|json|txt|xlsx)\.[\w-]{8}(?:\.tmp\.xlsx)?$")
+
+
+def remove_stale_temporaries(out: Path, *more: Path) -> None:
+    """Temporary files a killed export left behind in ``out``, its ``tables`` and ``text`` and the
+    folders ``more`` (a run holds the lock, so none is in use)."""
+    for folder in (out, out / "tables", out / "text", *more):
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if _TEMPORARY_RE.match(path.name) and path.is_file():
+                    path.unlink()
+
+
+def read_manifest(path: Path | None) -> set[str]:
+    """The names of the texts an earlier export wrote in ``text/`` (none when there is no manifest,
+    or it cannot be read: then nothing is taken for the project's own)."""
+    if path is None:
+        return set()
+    try:
+        names = json.loads(path.read_text(encoding="utf-8")).get("texts", [])
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {name for name in names if isinstance(name, str) and "/" not in name and name not in ("", ".", "..")}
+
+
+def write_manifest(path: Path, names: Iterable[str]) -> None:
+    """Record the names of the texts this export left in ``text/`` (all of them its own)."""
+    with atomic_path(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"texts": sorted(names)}, ensure_ascii=False, indent=0) + "\n")
+
+
+def remove_stale_texts(out: Path, keep: set[str], written: set[str]) -> None:
+    """Texts an earlier export wrote (``written``, from its manifest) for documents that are no longer
+    among the inputs go; any other file in ``text/`` is the user's and stays."""
+    folder = out / "text"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted(written - keep):
+        with suppress(FileNotFoundError):
+            (folder / name).unlink()

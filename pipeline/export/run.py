@@ -1,0 +1,127 @@
+"""The export: every table of a run as CSV, Parquet and the workbook, the texts, and
+``datapackage.json``, written in one pass over the results (which may stream from the state store).
+It is fed typed rows only: the per-document results, and the cross-document summary
+(:mod:`pipeline.summary`: meetings, the region reference, region statistics, the rollup) made from
+them; it decides nothing about what a row says.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline import summary
+from pipeline.export.datapackage import write_datapackage
+from pipeline.export.files import (
+    atomic_path,
+    read_manifest,
+    remove_stale_temporaries,
+    remove_stale_texts,
+    write_manifest,
+    write_text,
+)
+from pipeline.export.parquet import ParquetStream, column_types, write_parquet
+from pipeline.export.tables import CsvStream, table_rows, write_csv
+from pipeline.models import TABLES, DocumentResult, DocumentRow, RegionRow, SourceFile, columns
+from pipeline.spool import RowSpool
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote, for the run's summary."""
+
+    documents: int
+    ok: int
+    failed: int
+    decisions: int
+    participants: int
+
+
+FORMATS = ("csv", "parquet", "xlsx")
+_DOC_ID, _STATUS = (columns(DocumentRow).index(c) for c in ("doc_id", "status"))
+
+
+def export(out: Path, results: Iterable[DocumentResult],
+           run_row: dict[str, Any] | Callable[[Exported], dict[str, Any]], rollup: bool = False,
+           formats: Iterable[str] = FORMATS, lang: str = "nb", per_region: bool = False,
+           sources: Mapping[str, str | Path | SourceFile] | None = None, manifest: Path | None = None) -> Exported:
+    """Every table as CSV (always: it is the contract), Parquet and the workbook as asked, the
+    texts, and ``datapackage.json``, in one pass over the results (which may stream from the state
+    store). CSV rows, Parquet row groups and the workbook's table sheets are written as they come;
+    for the workbook's overview the rows also go to spools on disk (:mod:`pipeline.spool`) and are
+    read back from there, so memory does not grow with the archive. ``run_row`` is the row of the ``runs``
+    table, or a function that makes it from the counts once the results are all read (a run exports
+    while its workers are still busy). With ``rollup`` municipalities are reported under their
+    regional council in the regions and topics tables. Every file is written to a temporary name and
+    moved into place only when it is complete.
+
+    ``manifest``: the file that records the texts the export wrote in ``text/`` (the run keeps it in
+    its state folder); the texts of documents no longer among the results are removed only when an
+    earlier export recorded them there, so a file of the user's in ``text/`` is never touched.
+    Without it, no text is removed."""
+    remove_stale_temporaries(out, *([manifest.parent] if manifest is not None else []))
+    written = read_manifest(manifest)
+    wanted = set(formats) | {"csv"}
+    spooled = set(TABLES) if "xlsx" in wanted else {"documents", "regions"}  # the rest: CSV and Parquet only
+    classes: dict[str, type | None] = {**TABLES, **summary.TABLES, "runs": None}
+    counts = {"documents": 0, "failed": 0, "decisions": 0, "participants": 0}
+    with ExitStack() as stack:
+        spools = {table: stack.enter_context(RowSpool(folder=str(out))) for table in TABLES if table in spooled}
+        book = None
+        if "xlsx" in wanted:  # xlsxwriter only when a workbook is asked for
+            from pipeline.export.xlsx import Workbook
+
+            book = stack.enter_context(Workbook(out / "minutes.xlsx", {t: columns(c) for t, c in TABLES.items()},
+                                                lang=lang, per_region=per_region, sources=sources))
+        with ExitStack() as files:  # the CSV and Parquet files are complete when the results are: moved into place
+            parquet = {table: files.enter_context(ParquetStream(out / "tables" / f"{table}.parquet", columns(row_class),
+                                                                column_types(row_class, columns(row_class))))
+                       for table, row_class in TABLES.items()} if "parquet" in wanted else {}
+            writers = {table: CsvStream(files.enter_context(atomic_path(out / "tables" / f"{table}.csv", "w",
+                                                                        encoding="utf-8", newline="")), columns(row_class))
+                       for table, row_class in TABLES.items()}
+            for result in results:
+                write_text(out, result)
+                if rollup:
+                    result = summary.rollup(result)
+                for table in TABLES:
+                    rows = table_rows([result], table)
+                    writers[table].extend(rows)
+                    if table in spooled:
+                        spools[table].extend(rows)
+                    if parquet:
+                        parquet[table].extend(rows)
+                    if book is not None:
+                        book.add(table, rows)
+                counts["documents"] += 1
+                counts["failed"] += result.document.status != "ok"
+                counts["decisions"] += len(result.decisions)
+                counts["participants"] += len(result.participants)
+        done = Exported(counts["documents"], counts["documents"] - counts["failed"], counts["failed"],
+                        counts["decisions"], counts["participants"])
+        run = run_row(done) if callable(run_row) else run_row
+        kept: dict[str, Sequence[tuple[Any, ...]]] = {table: spool.rows() for table, spool in spools.items()}
+        documents = (DocumentRow(*row) for row in kept["documents"])
+        regions = (RegionRow(*row) for row in kept["regions"])
+        meetings = stack.enter_context(RowSpool(folder=str(out)))  # a row per meeting: not held either
+        derived: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
+            **summary.tables(documents, regions, meetings),
+            "runs": (list(run), [tuple(run.values())])}
+        for table, (header, body) in derived.items():
+            write_csv(out / "tables" / f"{table}.csv", header, body)
+        texts = {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"}
+        remove_stale_texts(out, texts, written)
+        if manifest is not None:
+            write_manifest(manifest, texts)
+        tables: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
+            **{t: (columns(c), kept.get(t, ())) for t, c in TABLES.items()}, **derived}
+        types = {t: column_types(classes[t], header, rows[0] if rows else ()) for t, (header, rows) in tables.items()}
+        if "parquet" in wanted:  # the streamed tables are written: these are the derived ones
+            for table, (header, body) in derived.items():
+                write_parquet(out / "tables" / f"{table}.parquet", header, body, types[table])
+        write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
+        if book is not None:
+            book.close(tables, run, summary.region_stats(tables))
+    return done

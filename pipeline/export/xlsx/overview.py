@@ -1,0 +1,155 @@
+"""The ``Oversikt`` sheet: the run (date, version, inputs, documents read and failed), one row per
+region (documents, decisions adopted and proposed, persons, main themes; the rows of
+:func:`pipeline.summary.region_stats`) with a region x theme grid under a colour scale, and a bar
+chart of decisions per region."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pipeline.export.xlsx.cells import chars_per_line, clean_text, run_time, text_lines, unique_headers
+from pipeline.export.xlsx.style import LINE_HEIGHT, STATUS_COLOURS, Book
+from pipeline.summary import NO_REGION, RegionStats
+
+#: Regions shown in the bar chart (the ones with most decisions); the table lists all.
+CHART_REGIONS = 25
+THEME_WIDTH = 42  # the main themes column of the overview
+
+
+class _Cells:
+    """Cells collected in any order and written row by row (constant_memory needs rows in order)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[int, list[tuple[int, str, Any, Any]]] = defaultdict(list)
+        self.heights: dict[int, float] = {}
+
+    def put(self, r: int, c: int, value: Any, fmt: Any = None, kind: str = "") -> None:
+        self.cells[r].append((c, kind, value, fmt))
+
+    def flush(self, ws: Any) -> None:
+        for r in sorted(set(self.cells) | set(self.heights)):
+            if r in self.heights:
+                ws.set_row(r, self.heights[r])
+            for c, kind, value, fmt in sorted(self.cells.get(r, []), key=lambda cell: cell[0]):
+                if kind == "url":
+                    ws.write_url(r, c, value[0], fmt, value[1])
+                elif value is None or value == "":
+                    ws.write_blank(r, c, None, fmt)
+                elif isinstance(value, (int, float)):
+                    ws.write_number(r, c, value, fmt)
+                elif isinstance(value, dt.date):
+                    ws.write_datetime(r, c, value, fmt)
+                else:
+                    ws.write_string(r, c, clean_text(str(value)), fmt)
+
+
+def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mapping[str, Any],
+                   themes_names: Mapping[str, str]) -> None:
+    """The overview on ``ws``: the ``run`` row, and ``stats`` (one a region, in their order)."""
+    text = book.text
+    name = ws.get_name()
+    cells = _Cells()
+    bold = book.fmt(bold=True, valign="top")
+    title = book.fmt(bold=True, font_size=16)
+    value_fmt = book.fmt(align="left", valign="top")
+    when = book.fmt(align="left", valign="top", num_format="yyyy-mm-dd hh:mm")
+    cells.put(0, 0, text["title"], title)
+    cells.heights[0] = 24
+    r = 2
+    for key in ("started", "finished"):
+        moment = run_time(run.get(key, ""))
+        if moment is not None:
+            cells.put(r, 0, f"{text[key]} ({text['time']})", bold)
+            cells.put(r, 1, moment, when)
+            r += 1
+    for key in ("version", "inputs", "documents", "ok", "failed", "seconds", "workers"):
+        if key in run:
+            value = run[key]
+            fmt = value_fmt
+            if key == "failed" and isinstance(value, int) and value > 0:
+                fmt = book.fmt(align="left", valign="top", bold=True, font_color="#C00000")
+            cells.put(r, 0, text[key], bold)
+            cells.put(r, 1, value if isinstance(value, (int, float)) else clean_text(str(value)), fmt)
+            r += 1
+    r += 1
+    cells.put(r, 0, text["colours"], bold)
+    for k, status in enumerate(STATUS_COLOURS):
+        legend = book.fmt(bg_color=STATUS_COLOURS[status], border=1, align="center")
+        cells.put(r, 1 + k, text[status], legend)
+    r += 2
+
+
+    def shown(s: RegionStats) -> str:
+        return s.region if s.region != NO_REGION else text["no_region"]
+
+    order = {t: k for k, t in enumerate(themes_names)}
+    theme_ids = sorted({t for s in stats for t in s.themes}, key=lambda t: (order.get(t, len(order)), t))
+    chart_rows = [s for s in stats if s.region != NO_REGION][:CHART_REGIONS] or stats[:CHART_REGIONS]
+    chart_height = max(300, 18 * len(chart_rows) + 100)
+    top = max(r, 2 + math.ceil(chart_height / 20) + 1)  # the region table starts below the chart
+
+    fixed = [text[k] for k in ("region", "docs", "adopted", "proposed", "persons", "themes")]
+    columns = unique_headers(fixed + [themes_names.get(t, t) for t in theme_ids])
+    head = book.fmt(bold=True, text_wrap=True, valign="bottom")
+    head_rot = book.fmt(bold=True, rotation=90, align="center", valign="bottom")
+    for k, col in enumerate(columns):
+        cells.put(top, k, col, head_rot if k >= 6 else head)
+    if theme_ids:
+        longest = max(len(c) for c in columns[6:])
+        cells.heights[top] = min(200, 7 * longest + 10)
+        cells.put(top - 1, 6, text["grid"], book.fmt(italic=True))
+    number = book.fmt(valign="top")
+    grid_fmt = book.fmt(valign="top", align="center", num_format="0;-0;;@")
+    wrap = book.fmt(valign="top", text_wrap=True)
+    label_width = len(text["started"]) + len(text["time"]) + 3
+    region_width = min(40, max([len(shown(s)) for s in stats] + [label_width, 14]) + 2)
+    for i, s in enumerate(stats, start=top + 1):
+        ranked = sorted(s.themes.items(), key=lambda x: (-x[1], x[0]))[:3]
+        main = ", ".join(themes_names.get(t, t) for t, _ in ranked)
+        lines = max(text_lines(shown(s), chars_per_line(region_width)),
+                    text_lines(main, chars_per_line(THEME_WIDTH)))
+        if lines > 1:
+            cells.heights[i] = LINE_HEIGHT * lines
+        for k, value in enumerate((shown(s), len(s.docs), s.adopted, s.proposed, s.person_count, main)):
+            cells.put(i, k, value, wrap if k in (0, 5) else number)
+        for k, t in enumerate(theme_ids, start=6):
+            cells.put(i, k, s.themes.get(t, 0), grid_fmt)
+    cells.flush(ws)
+    book.add_table(ws, top, 0, len(stats), columns)
+    last = top + max(len(stats), 1)
+    if theme_ids:
+        ws.conditional_format(top + 1, 6, last, 5 + len(theme_ids),
+                              {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})
+
+    ws.set_column(0, 0, region_width)
+    ws.set_column(1, 1, 17)  # also the run's date and time
+    ws.set_column(2, 4, 11)
+    ws.set_column(5, 5, THEME_WIDTH)
+    if theme_ids:
+        ws.set_column(6, 5 + len(theme_ids), 5.5)
+    ws.fit_to_pages(1, 0)
+    ws.hide_gridlines(2)
+    ws.activate()
+
+    if chart_rows:
+        chart = book.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        n = len(chart_rows)
+        for k, status in enumerate(STATUS_COLOURS, start=2):
+            chart.add_series({
+                "name": [name, top, k],
+                "categories": [name, top + 1, 0, top + n, 0],
+                "values": [name, top + 1, k, top + n, k],
+                "fill": {"color": {"adopted": "#70AD47", "proposed": "#FFC000"}[status]},
+                "border": {"none": True},
+                "gap": 60,
+            })
+        chart.set_title({"name": text["chart"], "name_font": {"size": 12}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})  # the category axis of a bar chart
+        chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+                          "num_format": "0", "num_font": {"size": 9}})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 620, "height": chart_height})
+        ws.insert_chart(1, 5, chart, {"x_offset": 10, "y_offset": 5, "object_position": 3})
