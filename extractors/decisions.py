@@ -160,7 +160,8 @@ def _is_page_number(b: Block) -> bool:
 def join(blocks: list[Block], rest: str = "") -> str:
     parts = [rest] if rest else []
     for b in blocks:
-        parts.append(("• " + b.text) if b.kind == "bullet" else b.text)
+        text = b.text + ":" if b.kind == "heading" and b.raw.rstrip().endswith(":") else b.text  # "… endres slik:"
+        parts.append(("• " + text) if b.kind == "bullet" else text)
     return re.sub(r"\s+", " ", " ".join(parts)).strip()
 
 
