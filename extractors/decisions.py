@@ -204,10 +204,12 @@ _TREATMENT_RE = re.compile("|".join(rules.patterns("agenda.jsonl", "treatment_ca
 
 def _treated_case(ctx: DocContext, i: int) -> str:
     """Outside agenda items: the case whose treatment the text records, from the last line before
-    ``i`` that names it ("Kommunestyrets behandling av sak 33/2026 i møte den 24.06.2026:")."""
+    ``i`` that names it ("Kommunestyrets behandling av sak 33/2026 i møte den 24.06.2026:") or the
+    case heading of a case document ("PS 18/24 Budsjettjustering")."""
     if "_treated" not in ctx.found:
-        found = ((j, _TREATMENT_RE.search(b.text)) for j, b in enumerate(ctx.blocks) if b.kind != "blank")
-        ctx.found["_treated"] = [(j, next(g for g in m.groups() if g)) for j, m in found if m]
+        found = ((j, b, _TREATMENT_RE.search(b.text)) for j, b in enumerate(ctx.blocks) if b.kind != "blank")
+        ctx.found["_treated"] = [(j, next(g for g in m.groups() if g) if m else b.number) for j, b, m in found
+                                 if m or b.kind == "item" and "/" in b.number]
     return next((number for j, number in reversed(ctx.found["_treated"]) if j < i), "")
 
 
