@@ -63,11 +63,12 @@ def clean_title(title: str) -> str:
 
 
 _TOKEN_RE = re.compile(r"(?<![\w/.,\-])(?P<a>\d{1,4})\s?/\s?(?P<b>\d{2,4})(?![\w/])")
-#: Lowercase words after which a case number is a reference in a sentence, not an item's start.
-_REFERRING = frozenset({"sak", "saka", "saken", "sakene", "sakane", "sakenr", "i", "og", "til", "av", "jf", "jf.", "jfr",
-                        "jfr.", "se", "fra", "frå", "nr", "nr.", "etter", "mot", "med", "ref", "ref.", "under", "om", "for",
-                        "vedtak", "vedtaket", "ps", "arkivsak", "arkivsaksnr", "arkivsaksnr.", "saksnr", "saksnr.",
-                        "gnr", "gnr.", "bnr", "bnr.", "gbnr", "gbnr."})
+@cache
+def _referring() -> frozenset[str]:
+    """Words after which a case number is a reference in a sentence, not an item's start."""
+    return frozenset(e["pattern"] for e in rules.entries("agenda.jsonl") if e["id"] == "reference_word")
+
+
 _GAP = 10  # items may be skipped (closed cases, digits lost in a transcript)
 
 
@@ -158,7 +159,7 @@ def case_cuts(text: str, series: Series) -> list[int]:
         if prefix and ours and len(prefix.strip(" :")) > 4 and prefix.isupper():
             start = m.start("a")  # "... MIDT-TROMS MUSEUM ORIENTERINGSSAK 23/12 OPPNEVNING": the word ends a title
         before = text[:start].split()
-        if a and before and before[-1].casefold().rstrip(":,") in _REFERRING:
+        if a and before and before[-1].casefold().rstrip(":,") in _referring():
             continue
         cuts.append(start)
     cuts += [m.start() for m in list_heading_re().finditer(text) if m.start() > 0]

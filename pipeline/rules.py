@@ -10,7 +10,8 @@ from importlib import resources
 
 
 @cache
-def _entries(filename: str) -> tuple[dict, ...]:
+def entries(filename: str) -> tuple[dict, ...]:
+    """The rules of a file as written."""
     text = resources.files("pipeline.resources").joinpath(filename).read_text(encoding="utf-8")
     return tuple(json.loads(raw) for raw in text.splitlines() if raw.strip())
 
@@ -23,7 +24,7 @@ def patterns(filename: str, kind: str) -> tuple[str, ...]:
     True
     """
     found = [e["pattern"] if e.get("regex") else re.escape(e["pattern"]).replace(r"\ ", r"\s+")
-             for e in _entries(filename) if e["id"] == kind]
+             for e in entries(filename) if e["id"] == kind]
     return tuple(sorted(found, key=len, reverse=True))
 
 
