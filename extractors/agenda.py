@@ -1,9 +1,11 @@
-"""Agenda items: numbered item headings (``4. Handlingsplan``, ``Sak 06/2021 ...``, ``PS 12/24 ...``).
+"""Agenda items: numbered item headings (``4. Handlingsplan``, ``Sak 06/2021 ...``, ``PS 12/24 ...``,
+``015/12 ...``, ``3-24 ...``).
 
 Only documents that hold meetings have an agenda: minutes and protocols always; other documents
-when they have at least two items written with a case prefix (``PS``, ``Sak``). An item listed
-twice (a sakliste first, the items themselves later) is reported once, and its section starts
-at the last occurrence.
+(a notice, a web page) when they have at least two items written with a case number or prefix,
+or a numbered list that a line announces as the agenda ("Åtte saker på sakskartet:"). An item
+listed twice (a saksliste first, the items themselves later) is reported once, with the fuller
+of its titles, and its section starts at the last occurrence.
 """
 from __future__ import annotations
 

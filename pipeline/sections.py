@@ -5,7 +5,9 @@ Kinds, decided in this order:
 ``blank``     an empty line (kept so that extractors can see paragraph breaks)
 ``row``       a tab-separated table row (``cells`` holds the cells)
 ``item``      a numbered agenda item: ``4. Handlingsplan 2025``, ``Sak 06/2021 Tittel``,
-              ``PS 12/24 Tittel``, markdown remnants ``- 1. Godkjenning av innkalling**``
+              ``PS 12/24 Tittel``, ``Sak nr.: 37/13 TITTEL...2``, ``FO 2/26 Interpellasjon``,
+              ``3-24 Tittel`` (when the document numbers its items so), markdown remnants
+              ``- 1. Godkjenning av innkalling**`` (prefixes in ``resources/agenda.jsonl``)
 ``label``     a labelled block start: ``Vedtak:``, ``Forslag til vedtak``, ``Til stede:``,
               ``Forfall: Kari Hansen`` (``label`` holds the entry from ``resources/labels.jsonl``,
               ``rest`` the text after the colon)
@@ -15,7 +17,9 @@ Kinds, decided in this order:
 ``para``      anything else
 
 The labels are data: one pattern per line in ``resources/labels.jsonl`` with its id,
-category (decision, attendance, meta, section) and attributes.
+category (decision, attendance, meta, section) and attributes. Before classifying, lines are
+split where a label or an agenda item starts inside them (text without line structure), and a
+line that ends with a case number is joined with its title on the next line.
 """
 from __future__ import annotations
 
