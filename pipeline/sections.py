@@ -420,13 +420,16 @@ def join_number_lines(lines: list[Line]) -> list[Line]:
     ['SAKLISTE: Sak 1/06 Innkalling Sak 2/06 Protokoll']
     >>> [x.text for x in join_number_lines([Line(1, 1, "Behandlet i møte 2.5.2024, sak 45/24"), Line(1, 2, "Innstilling")])]
     ['Behandlet i møte 2.5.2024, sak 45/24', 'Innstilling']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "Møtestad: Heradshuset, Os"), Line(1, 2, "1. Opning")])]
+    ['Møtestad: Heradshuset, Os', '1. Opning']
     """
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
         first = line.text.strip()[:1]
         end = _number_end_re().search(prev.text) if prev is not None and (first.isupper() or first.isdigit()) else None
-        if prev is not None and end is not None and "\t" not in prev.text + line.text and _starts_item(prev.text, end):
+        if (prev is not None and end is not None and "\t" not in prev.text + line.text and _starts_item(prev.text, end)
+                and (any(c.isdigit() for c in end.group()) or re.match(r"\s*\d{1,4}\s?/\s?\d{2,4}\b", line.text))):
             out[-1] = Line(prev.page, prev.number, f"{prev.text.rstrip()} {line.text.strip()}")
             continue
         out.append(line)
