@@ -153,7 +153,8 @@ def case_cuts(text: str, series: Series) -> list[int]:
         if a is None and prefix:
             continue
         ours = series.holds(a, b) if a else bool(series.serials) and b == series.year and not series.year_first
-        if prefix and not prefix[0].isupper() or not ours and not prefix:
+        if prefix and not prefix[0].isupper() or not ours and not prefix \
+                or prefix and prefix.strip(" :").upper() in series_prefixes() and not prefix.strip(" :").isupper():
             continue  # "handsame sak 099/16 etter sak 091/16": references in a sentence
         start = m.start()
         if prefix and ours and len(prefix.strip(" :")) > 4 and prefix.isupper():

@@ -311,6 +311,8 @@ def _match_item(raw: str) -> tuple[str, str] | None:
     if not prefix and not m.group("sep") and "/" not in number:
         return None
     if prefix and prefix.upper() in series_prefixes():
+        if not prefix.isupper():
+            return None  # "Os 12/24 ...": a place, not the series OS
         number = f"{prefix.upper()} {number}"  # "RS 3/24" and "PS 3/24" are different items
     if "/" in number:  # the archive number of a saksliste's second column: "96/12 12/752 PLANSTRATEGI"
         title = re.sub(r"^\d{1,4}/\d{1,6}\s+(?=\S)", "", title)
