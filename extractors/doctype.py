@@ -131,8 +131,9 @@ def doc_type(ctx: DocContext, title: str) -> str:
 
 def looks_like_slides(blocks: list[Block]) -> bool:
     """Slide decks: mostly short lines and bullets, few full sentences, and a title first (a web
-    page or a letter opens with a sentence)."""
-    lines = [b for b in blocks if b.kind != "blank"]
+    page or a letter opens with a sentence). Agenda items and labels are the structure of a meeting
+    document, not the shape of slides: they do not count."""
+    lines = [b for b in blocks if b.kind not in ("blank", "item", "label")]
     if len(lines) < 15 or _is_sentence(lines[0].text):
         return False
     short = sum(1 for b in lines if len(b.text) < 70 or b.kind in ("bullet", "heading"))

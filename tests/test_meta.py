@@ -260,3 +260,9 @@ def test_an_agreement_lists_members_to_describe_the_region_not_as_actors() -> No
     result = analyse_text(text)
     assert result.document.doc_type == "agreement"
     assert not {"Gol kommune", "Hol kommune"} & {r.region for r in result.regions}
+
+
+def test_a_long_saksliste_does_not_make_a_notice_slides() -> None:
+    items = "\n".join(f"Sak {n}/2013 Orientering om prosjekt nummer {n}" for n in range(40, 60))
+    text = f"Innkalling til møte i rådet\n\nStad: Rådhuset\nDato: 26. november 2013\n\nSakliste\n{items}\n"
+    assert analyse_text(text).document.doc_type != "presentation"
