@@ -53,7 +53,8 @@ def test_format_csv_after_a_full_run_removes_the_workbook_and_the_parquet(inputs
     assert not (out / "minutes.xlsx").exists() and not list((out / "tables").glob("*.parquet"))
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert all((out / r["path"]).is_file() for r in package["resources"])
-    assert {r["format"] for r in package["resources"]} == {"csv"}
+    assert {r["format"] for r in package["resources"]} == {"csv"} and package["profile"] == "tabular-data-package"
+    _validate(out)
     assert _run(str(inputs), "--out", str(out)) == 0  # and back: every format again
     assert (out / "minutes.xlsx").exists() and (out / "tables" / "decisions.parquet").exists()
 
