@@ -139,17 +139,28 @@ def export(out: Path, results: Iterable[DocumentResult],
         write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
         if book is not None:
             book.close(tables, run, summary.region_stats(tables))
-    outputs = [f"tables/{t}.{fmt}" for t in tables for fmt in ("csv", "parquet") if fmt in wanted]
-    outputs += ["datapackage.json"] + (["minutes.xlsx"] if "xlsx" in wanted else [])
-    before = read_written(manifest)
-    ours = [f"tables/{t}.{fmt}" for t in tables for fmt in ("csv", "parquet")] + ["minutes.xlsx", "datapackage.json"]
-    removed, left = remove_outdated(out, (set(before) | set(ours)) - set(outputs), before)
+    removed, left = leave_only(out, list(tables), wanted, manifest, texts)
+    return replace(done, removed=tuple(removed), left=tuple(left))
+
+
+def leave_only(out: Path, tables: Sequence[str], formats: set[str], manifest: Path | None,
+               texts: set[str]) -> tuple[list[str], list[str]]:
+    """After an export of ``tables`` in ``formats``: remove the outputs of an earlier export that
+    this one did not write (the manifest shows them the project's and unchanged), warn about such
+    files that are not known to be ours, and record what this export wrote. Returns the removed
+    and the left files (relative to ``out``)."""
+    def files(fmts: Iterable[str]) -> list[str]:
+        return [f"tables/{t}.{fmt}" for t in tables for fmt in ("csv", "parquet") if fmt in fmts] + [
+            "datapackage.json"] + (["minutes.xlsx"] if "xlsx" in fmts else [])
+
+    outputs, before = files(formats), read_written(manifest)
+    removed, left = remove_outdated(out, (set(before) | set(files(FORMATS))) - set(outputs), before)
     if left:
         log.warning("left in %s as they are, not known to be written by minutes: %s; they do not describe this run "
                     "(delete them, or ask for their format with --format)", out, ", ".join(left))
     if manifest is not None:
         write_manifest(manifest, texts, stamps(out, outputs))
-    return replace(done, removed=tuple(removed), left=tuple(left))
+    return removed, left
 
 
 def runs_table(rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
