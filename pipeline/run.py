@@ -54,6 +54,8 @@ class Summary:
     counts: dict[str, int] | None = None  # new, changed, outdated, unchanged, removed
     processed: int = 0
     corrections: str = ""  # hand corrections by outcome
+    duplicates: int = 0  # documents with the content of an earlier one: their rows are left out
+    removed_outputs: tuple[str, ...] = ()  # files of an earlier run in a format not asked for, removed
 
     def line(self, out: Path) -> str:
         """The closing summary printed on the terminal."""
@@ -63,9 +65,25 @@ class Summary:
         made = (f"{self.decisions} decisions, {self.participants} participants" if self.decisions is not None
                 else "nothing changed, tables kept")
         fixed = f"; corrections: {self.corrections}" if self.corrections else ""
+        twice = f", {self.duplicates} duplicate{'s' * (self.duplicates != 1)} counted once" if self.duplicates else ""
+        gone = f"; removed {_files(self.removed_outputs)} (not asked for)" if self.removed_outputs else ""
         return (f"{self.documents} documents ({how or 'none'}; {self.processed} processed): {self.ok} ok, "
-                f"{self.failed} failed; {made}{fixed}; "
+                f"{self.failed} failed{twice}; {made}{fixed}{gone}; "
                 f"{self.seconds:.1f} s -> {out}")
+
+
+def _files(names: Sequence[str]) -> str:
+    """Output files named briefly: those of one kind counted when there are more than two.
+
+    >>> _files(["minutes.xlsx", "tables/a.parquet", "tables/b.parquet", "tables/c.parquet"])
+    'minutes.xlsx, 3 Parquet files (tables/*.parquet)'
+    """
+    kinds: dict[str, list[str]] = {}
+    for name in names:
+        kinds.setdefault(Path(name).suffix, []).append(name)
+    return ", ".join(", ".join(group) if len(group) <= 2 else
+                     f"{len(group)} {suffix[1:].capitalize()} files ({Path(group[0]).parent.as_posix()}/*{suffix})"
+                     for suffix, group in kinds.items())
 
 
 def _process_one(args: tuple[SourceFile, bool, float]) -> DocumentResult:
@@ -234,27 +252,33 @@ def run(options: RunOptions) -> Summary:
             return Summary(len(sources), len(sources) - failed, failed, None, None, time.perf_counter() - t0,
                            counts, 0)
 
+        made: list[dict[str, Any]] = []  # the run's row, once made: recorded in the runs history
+
         def run_row(done: Exported) -> dict[str, Any]:
-            return {
+            made.append({
                 "started": started.isoformat(timespec="seconds"),
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
                 "documents": done.documents, "ok": done.ok, "failed": done.failed,
                 "seconds": round(time.perf_counter() - t0, 2), "workers": options.workers,
-            }
+            })
+            return made[-1]
 
         processed = len(todo)
         start_workers(options, processed)
         from pipeline.export import export
+        from pipeline.summary import mark_duplicates
 
         progress = Progress(processed, enabled=options.progress)
         try:
-            done = export(options.out, in_order(sources, todo, store, options, progress), run_row,
+            ordered = mark_duplicates(in_order(sources, todo, store, options, progress), store.content_hash)
+            done = export(options.out, ordered, run_row, history=store.runs(),
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
                           per_region=options.per_region, sources={s.doc_id: s for s in sources},
                           manifest=store.folder / "texts.json", corrections=options.corrections)
         finally:
             progress.close()
+        store.add_run(made[-1])
         store.mark_exported(export_key)
     return Summary(done.documents, done.ok, done.failed, done.decisions, done.participants,
-                   time.perf_counter() - t0, counts, processed, done.corrections)
+                   time.perf_counter() - t0, counts, processed, done.corrections, done.duplicates, done.removed)

@@ -10,6 +10,7 @@ from functools import cache
 
 from pipeline.models import DocumentResult, RegionRow
 from pipeline.reference import Region, regions
+from pipeline.rowids import row_id
 
 COUNCIL_KINDS = ("ipr", "regionråd", "samarbeidsråd")
 
@@ -82,14 +83,16 @@ def rollup(result: DocumentResult) -> DocumentResult:
                 continue
             seen.add(name)
             council = _by_name()[name]
-            new_regions.append(row if name == row.region else replace(
-                row, region=name, region_kind=council.kind, region_code=council.code, rolled_up_from=row.region))
+            new_regions.append(row if name == row.region else replace(  # a row of its own: its own id
+                row, region=name, region_kind=council.kind, region_code=council.code, rolled_up_from=row.region,
+                id=row_id("regions", row.doc_id, (name,)) if row.id else ""))
     new_topics, seen_topics = [], set()
     for topic in result.topics:
         for name in target.get(topic.region, [topic.region]):
             key = (name, topic.theme)
             if key not in seen_topics:
                 seen_topics.add(key)
-                new_topics.append(topic if name == topic.region else replace(topic, region=name,
-                                                                             rolled_up_from=topic.region))
+                new_topics.append(topic if name == topic.region else replace(
+                    topic, region=name, rolled_up_from=topic.region,
+                    id=row_id("topics", topic.doc_id, key) if topic.id else ""))
     return replace(result, regions=tuple(new_regions), topics=tuple(new_topics))

@@ -74,6 +74,7 @@ def region_stats(tables: Tables) -> list[RegionStats]:
         for row in drows:
             doc_id = str(row[didx["doc_id"]])
             ok = "status" not in didx or row[didx["status"]] != "error"
+            ok = ok and not ("duplicate_of" in didx and row[didx["duplicate_of"]])  # counted under its first copy
             if ok and doc_id not in by_doc:
                 s = stats.setdefault(no_region, RegionStats(no_region))
                 s.docs.add(doc_id)
