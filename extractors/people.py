@@ -40,9 +40,14 @@ _RANK = {"present": 3, "remote": 3, "absent": 3, "mentioned": 1}
 
 @cache
 def role_re() -> re.Pattern[str]:
-    phrases = sorted((r["pattern"] for r in read_jsonl("extractors.resources", "roles.jsonl")), key=len, reverse=True)
+    """A role as a whole word: a phrase of ``roles.jsonl``, or a compound ending in one marked
+    ``suffix`` ("Oppvekstsjef", "Helse- og omsorgssjef", "Økonomikonsulent")."""
+    rows = read_jsonl("extractors.resources", "roles.jsonl")
+    phrases = sorted((r["pattern"] for r in rows if not r.get("suffix")), key=len, reverse=True)
+    suffixes = sorted((r["pattern"] for r in rows if r.get("suffix")), key=len, reverse=True)
     alt = "|".join(re.escape(p).replace(r"\ ", r"\s*") for p in phrases)
-    return re.compile(rf"(?<![\w.])(?:{alt})(?![\wæøå])", re.IGNORECASE)
+    tail = "|".join(re.escape(p) for p in suffixes)
+    return re.compile(rf"(?<![\w.])(?:{alt}|[\wæøå]+-?(?:{tail}))(?![\wæøå])", re.IGNORECASE)
 
 
 def role_before(text: str) -> str:
