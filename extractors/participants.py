@@ -18,6 +18,7 @@ import re
 
 from extractors import participant_tables as tables
 from extractors.context import DocContext
+from extractors.inline_lists import inline_lists
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
 from extractors.people import REMOTE_RE, ROLE_LABELS, Found, entries, listed, role_after, role_before, role_re
@@ -42,7 +43,8 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 
 def extract(ctx: DocContext) -> list[ParticipantRow]:
     found = Found(ctx.doc_id)
-    covered = _attendance_sections(ctx, found)
+    covered = inline_lists(ctx, found)
+    covered |= _attendance_sections(ctx, found, covered)
     covered |= tables.header_tables(ctx, found, covered)
     covered |= _lists_in_lines(ctx, found)
     covered |= tables.signature_rows(ctx, found, covered)
@@ -67,11 +69,11 @@ def _section_start(b: Block) -> tuple[str, str, str] | None:
     return None
 
 
-def _attendance_sections(ctx: DocContext, found: Found) -> set[int]:
+def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[int]:
     covered: set[int] = set()
     blocks = ctx.blocks
     for i, b in enumerate(blocks):
-        start = _section_start(b)
+        start = _section_start(b) if i not in read else None
         if start is None:
             continue
         attendance, role, org = start

@@ -14,13 +14,15 @@ from spacy.tokens import Doc, Span
 
 from extractors.lexicons import read_jsonl
 from extractors.nlp import text_of
+from extractors.parties import is_party
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
 
 REMOTE_RE = re.compile(r"\b(?:deltok|møtte|til stede)?\s*(?:på|via|over)\s+(?:teams|zoom|skype|video|nett)\b|\bdigitalt\b|"
                        r"\bfjernmøte\b|\bvideolink\b|\(\s*(?:teams|zoom|skype|video|digital)\s*\)|\balle på teams\b",
                        re.IGNORECASE)
-ABSENT_RE = re.compile(r"\(\s*forfall\s*\)|\bmeldt forfall\b|\bhadde forfall\b", re.IGNORECASE)
+ABSENT_RE = re.compile(r"\(\s*forfall\s*\)|\bmeldt forfall\b|\bhadde forfall\b|\bmøtte ikke\b|\bmøtte ikkje\b",
+                       re.IGNORECASE)
 #: "Per Olsen (H) for Kari Hansen (H)", "..., møtte for ordfører Ole Dahl": the second person was
 #: stood in for, so absent.
 STOOD_IN_FOR = re.compile(r"(?:^|\s)(?:møtte for|møtte i staden for|for|i staden for|i stedet for|istedenfor)"
@@ -109,17 +111,18 @@ class Found:
         if len(name.split()) < 2:
             return
         key = name.casefold()
-        role, org, party = role.strip(" ,"), org.strip(" ,"), party.strip(" ,")
+        role, org, party = role.strip(" ,"), org.strip(" ,"), party.strip(" ,()")
+        if org and is_party(org):  # a party is whom a person represents, never an organisation
+            org, party = "", party or org
         old = self.rows.get(key)
         if old is None:
-            self.rows[key] = ParticipantRow(self.doc_id, name, role, org or party, attendance, party, block.page,
+            self.rows[key] = ParticipantRow(self.doc_id, name, role, org, attendance, party, block.page,
                                             block.line)
             return
         stronger = _RANK[attendance] > _RANK[old.attendance]
         self.rows[key] = replace(
             old, role=old.role or role, party=old.party or party,
-            organisation=org if org and (stronger or not old.organisation or old.organisation == old.party)
-            else old.organisation or party,
+            organisation=org if org and (stronger or not old.organisation) else old.organisation,
             attendance=attendance if stronger else old.attendance,
             page=block.page if stronger else old.page, line=block.line if stronger else old.line)
 
@@ -146,11 +149,14 @@ def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, 
         before = text[spans[k - 1][1] if k else 0:start]
         after = text[stop:end]
         paren = re.match(r"^\s*\(([^)]{1,40})\)", after)
-        party = paren.group(1) if paren and not REMOTE_RE.search(paren.group(1)) else ""
+        inside = paren.group(1) if paren and not REMOTE_RE.search(paren.group(1)) else ""
+        party = inside if is_party(inside) else ""
+        given_org = default_org or ("" if party or not inside or ABSENT_RE.search(paren.group(0)) or role_re().match(inside)
+                                    else inside)  # "Jostein Helle (Fjaler)"
         tail = after[paren.end():] if paren else after
         head_org = ORG_BEFORE_RE.match(role_re().sub("", before)) if k == 0 else None
         role = label_role or role_after(tail) or role_before(before)
-        role, org = split_role(role, default_org or (head_org.group("org") if head_org else "") or org_after(tail))
+        role, org = split_role(role, given_org or (head_org.group("org") if head_org else "") or org_after(tail))
         status = attendance
         if k and STOOD_IN_FOR.search(before):
             status, role = "absent", ""  # the member a substitute met for

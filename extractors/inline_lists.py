@@ -1,0 +1,215 @@
+"""Attendance lists run into one line: a PDF transcribed without its line structure, where a
+whole page of a protocol is one paragraph ("Følgende medlemmer møtte: Navn Funksjon Repr Kari
+Lund Medlem AP Per Moen Ordfører H Følgende medlemmer møtte ikke: ...").
+
+The line is cut at its headings: an attendance heading (a label of
+``pipeline/resources/labels.jsonl`` before a colon, in capitals such as "DISSE MØTTE" or
+"FORFALL", or a phrase such as "Dessuten møtte"), an organisation before a colon ("Alta
+kommune:", "Fra Nordland fylkeskommune:") or any other short heading before a colon, which ends
+the list. Between two names stand the columns of the flattened table: a party or list code
+(``extractors.parties``), a role (``resources/roles.jsonl``) and an organisation; whether they
+belong to the name before or after is read from what stands before the first name.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from extractors.context import DocContext
+from extractors.nlp import nlp, text_of
+from extractors.parties import is_party
+from extractors.people import ABSENT_RE, ROLE_LABELS, STOOD_IN_FOR, Found, org_after, role_re
+from pipeline.sections import Block, labels, match_label
+
+#: Column headings of a flattened table, dropped before the names are read.
+HEADER_RE = re.compile(r"(?<!\w)(?:Navn|Namn|Funksjon|Representerer|Repr\.?|Rep\.|Stilling|Tittel|Rolle|Parti|"
+                       r"Møtte for|Møtte i staden for|Vara for|Varamedlem for)(?!\w)")
+#: Words of an organisation heading ("Alta kommune:", "Sør-Trøndelag fylkeskommune:").
+ORG_WORDS = re.compile(r"\b(?:kommune|kommunes|fylkeskommune|fylke|fylkesmannen|statsforvaltaren|statsforvalteren|"
+                       r"regionråd|regionrådet|råd|iks|as|ks|universitet|høgskole|høgskule)\b", re.IGNORECASE)
+#: Where a list certainly ends: the first agenda item ("01/2015 Godkjenning", "PS 37/15").
+AGENDA_RE = re.compile(r"(?:\b(?:Sak|PS|RS)\s+)?\b\d{1,3}\s?/\s?\d{2,4}\s+[A-ZÆØÅ]")
+#: What makes the person before it absent ("... møtte ikke", "(meldt forfall)").
+NOT_THERE_RE = re.compile(r"\b(?:møtte ikke|møtte ikkje|kunne ikke møte|kunne ikkje møte|meldt forfall|hadde forfall|"
+                          r"forfall)\b", re.IGNORECASE)
+_UPPER_RUN = re.compile(r"(?<![\w-])[A-ZÆØÅ]{4,}(?:\s+[A-ZÆØÅ]{4,})*(?![\w-])")
+_WORD = re.compile(r"\S+")
+
+
+@cache
+def _phrase_re() -> re.Pattern[str]:
+    """Capitalised attendance phrases of two or more words that need no colon ("Dessuten møtte")."""
+    phrases = sorted((p for p, lab in labels().items() if lab.category == "attendance" and " " in p
+                      and p.endswith("møtte")), key=len, reverse=True)
+    alt = "|".join(re.escape(p[0].upper()) + re.escape(p[1:]).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)(?!\s*:)")
+
+
+def _cues(text: str) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, kind, attendance or organisation, role) of each heading in the line; kind is
+    "attendance", "org" or "stop"."""
+    found: list[tuple[int, int, str, str, str]] = []
+    for m in re.finditer(r":", text):
+        window = re.split(r"[.:;!?]\s", text[max(0, m.start() - 90):m.start()])[-1]
+        words = list(_WORD.finditer(window))
+        base = m.start() - len(window)
+        for w in reversed(words[-10:]):
+            if not w.group()[0].isupper():
+                continue
+            phrase = window[w.start():].strip()
+            found.append((base + w.start(), m.end(), *_classify(phrase)))
+            break
+    for m in _UPPER_RUN.finditer(text):
+        if all(is_party(w) for w in m.group().split()):
+            continue
+        label = match_label(m.group().capitalize() + ":")
+        if label and label[0].category == "attendance":
+            found.append((m.start(), m.end(), "attendance", label[0].attendance, _role(label[0].pattern)))
+        elif label:
+            found.append((m.start(), m.end(), "stop", "", ""))
+    for m in _phrase_re().finditer(text):
+        label = match_label(m.group() + ":")
+        if label:
+            found.append((m.start(), m.end(), "attendance", label[0].attendance, ""))
+    found = [f for f in found if f[2] != "ignore"]
+    found.sort()
+    out: list[tuple[int, int, str, str, str]] = []
+    for cue in found:
+        if out and cue[0] < out[-1][1]:
+            continue
+        out.append(cue)
+    return out
+
+
+def _role(pattern: str) -> str:
+    return pattern if pattern in ROLE_LABELS else ""
+
+
+def _classify(phrase: str) -> tuple[str, str, str]:
+    label = match_label(phrase + ":")
+    if label and label[0].category == "attendance" and not label[2]:
+        return "attendance", label[0].attendance, _role(label[0].pattern)
+    words = phrase.split()
+    if len(words) <= 5 and (ORG_WORDS.search(phrase) or re.match(r"(?:Fra|Frå)\s", phrase)
+                            or len(words) == 1 and sum(c.isupper() for c in phrase) >= 2):
+        return "org", re.sub(r"^(?:Fra|Frå)\s+", "", phrase), ""
+    return ("stop", "", "") if len(words) <= 4 or label else ("ignore", "", "")
+
+
+def inline_lists(ctx: DocContext, found: Found) -> set[int]:
+    """Blocks holding an attendance list run into one line; returns the blocks read."""
+    done: set[int] = set()
+    for i, b in enumerate(ctx.blocks):
+        doc = ctx.docs[i]
+        if doc is None or b.kind == "row" or len(b.text) < 120 or len(doc.spans.get("persons", [])) < 2:
+            continue
+        cues = [c for c in _cues(b.text) if c[2] != "ignore"]
+        if not any(c[2] == "attendance" for c in cues) or len(cues) < 2 and b.kind == "label":
+            continue  # a plain "Til stede: ..." line is read as a list by extractors.participants
+        attendance, base, org, role = "", "present", "", ""
+        for k, (_start, end, kind, value, label_role) in enumerate(cues):
+            if kind == "attendance":
+                attendance, org, role = value, "", label_role
+                base = value if value in ("present", "remote") else base
+            elif kind == "org":
+                attendance, org = (base if attendance else ""), value
+            else:
+                attendance = ""
+            stop = cues[k + 1][0] if k + 1 < len(cues) else len(b.text)
+            agenda = AGENDA_RE.search(b.text, end, stop)
+            if attendance:
+                _segment(b.text[end:agenda.start() if agenda else stop], attendance, org, role, b, found)
+                done.add(i)
+            if agenda:
+                attendance = ""
+    return done
+
+
+def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, found: Found) -> None:
+    """The people of one list: each name with the columns around it."""
+    text = HEADER_RE.sub(" ", text)
+    doc = nlp()(text)
+    plain = text_of(doc)
+    spans = _names(doc, plain)
+    if not spans:
+        return
+    lead = plain[:spans[0][0]].strip(" ,;–-")
+    roles_first = bool(lead) and bool(_last_role(lead))
+    orgs_first = bool(lead) and not roles_first and _org_text(lead) != ""
+    pending_role, pending_org = (_last_role(lead), "") if roles_first else ("", _org_text(lead) if orgs_first else "")
+    for k, (start, stop, party_in_name) in enumerate(spans):
+        after = plain[stop:spans[k + 1][0] if k + 1 < len(spans) else len(plain)]
+        before = plain[spans[k - 1][1] if k else 0:start]
+        role, person_org = pending_role, pending_org
+        pending_role, pending_org = "", ""
+        cut = after
+        if roles_first and k + 1 < len(spans):
+            pending_role = _last_role(after)
+            cut = after[:after.rfind(pending_role)] if pending_role else after
+        elif orgs_first and k + 1 < len(spans):
+            pending_org = _org_text(after)
+            cut = after[:after.rfind(pending_org)] if pending_org else after
+        party = party_in_name or next((w.strip("(),") for w in cut.split() if is_party(w)), "")
+        if not roles_first:
+            m = role_re().search(cut)
+            role = role or (m.group() if m else "")
+        if not orgs_first:
+            person_org = _org_text(cut) or org_after(cut)
+        status = attendance
+        if k and STOOD_IN_FOR.search(before):
+            status, role = "absent", ""
+        elif attendance != "absent" and (NOT_THERE_RE.search(cut) or ABSENT_RE.search(cut)
+                                          or re.fullmatch(r"[\sA-ZÆØÅa-z/-]{0,8}\bog\s*", cut)
+                                          and k + 1 < len(spans) and NOT_THERE_RE.match(_after(plain, spans, k + 1))):
+            status = "absent"
+        found.entry(plain[start:stop], role or label_role, person_org or org, status, cut, b, party)
+
+
+def _after(plain: str, spans: list[tuple[int, int, str]], k: int) -> str:
+    return plain[spans[k][1]:spans[k + 1][0] if k + 1 < len(spans) else len(plain)].lstrip(" ,")
+
+
+#: "Høiberg, Arve (AP)": a surname, a comma, given names, a party in brackets.
+SURNAME_FIRST_RE = re.compile(r"(?<![\w-])(?P<name>[A-ZÆØÅ][\wæøå'-]+,\s+[A-ZÆØÅ][\wæøå'-]+"
+                              r"(?:\s+(?:[A-ZÆØÅ][\wæøå'-]+|[A-ZÆØÅ]\.))*)\s*\((?P<party>[^()]{1,12})\)")
+
+
+def _names(doc: object, plain: str) -> list[tuple[int, int, str]]:
+    """(start, end, party) of each name: surname-first entries first, then the name spans."""
+    firsts = [(m.start("name"), m.end("name"), m.group("party")) for m in SURNAME_FIRST_RE.finditer(plain)
+              if is_party(m.group("party")) and not re.search(r"[A-ZÆØÅ][a-zæøå]+\s*$", plain[:m.start()])]
+    spans = list(firsts)
+    for sp in doc.spans.get("persons", []):  # type: ignore[attr-defined]
+        if not any(s < sp.end_char and sp.start_char < e for s, e, _ in firsts):
+            spans.append((sp.start_char, sp.end_char, ""))
+    return sorted(spans)
+
+
+def _last_role(text: str) -> str:
+    """The role that ends ``text`` ("... Fylkesrådmann", "Fungerende rådmann"), from the role word on."""
+    matches = list(role_re().finditer(text))
+    if not matches:
+        return ""
+    start = matches[-1].start()
+    if len(text[start:].split()) > 4:
+        return ""
+    head = text[:start].split()
+    if head and head[-1].casefold().rstrip(".") in _ROLE_QUALIFIERS:
+        start = text.rfind(head[-1], 0, start)
+    return text[start:].strip(" ,;")
+
+
+_ROLE_QUALIFIERS = frozenset({"fungerende", "fungerande", "konstituert", "konst", "kst", "assisterende", "ass",
+                              "daglig", "dagleg"})
+
+
+def _org_text(text: str) -> str:
+    """An organisation written between two names: capitalised words, no role, no party, no verb."""
+    words = [w for w in text.replace(",", " ").split() if not is_party(w) and not role_re().fullmatch(w)]
+    if role_re().search(text):
+        words = [w for w in role_re().sub(" ", text).replace(",", " ").split() if not is_party(w)]
+    if not words or len(words) > 5 or not words[0][0].isupper():
+        return ""
+    if any(w[0].islower() and w not in ("og", "i", "for", "på") for w in words) or any(c.isdigit() for c in "".join(words)):
+        return ""
+    return " ".join(words)
