@@ -46,8 +46,9 @@ def _phrase_re() -> re.Pattern[str]:
 
 
 def _cues(text: str) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, kind, attendance or organisation, role) of each heading in the line; kind is
-    "attendance", "org" or "stop"."""
+    """(start, end, kind, attendance, organisation or role, role) of each heading in the line; kind
+    is "attendance", "org", "role" (a group of people with one title: "Ordførarar:"), "group" (a
+    short heading of another group: "Andre:") or "stop"."""
     found: list[tuple[int, int, str, str, str]] = []
     for m in re.finditer(r":", text):
         window = re.split(r"[.:;!?]\s", text[max(0, m.start() - 90):m.start()])[-1]
@@ -90,10 +91,14 @@ def _classify(phrase: str) -> tuple[str, str, str]:
     if label and label[0].category == "attendance" and not label[2]:
         return "attendance", label[0].attendance, _role(label[0].pattern)
     words = phrase.split()
+    if role_re().fullmatch(phrase):
+        return "role", phrase, ""
     if len(words) <= 5 and (ORG_WORDS.search(phrase) or re.match(r"(?:Fra|Frå)\s", phrase)
                             or len(words) == 1 and sum(c.isupper() for c in phrase) >= 2):
         return "org", re.sub(r"^(?:Fra|Frå)\s+", "", phrase), ""
-    return ("stop", "", "") if len(words) <= 4 or label else ("ignore", "", "")
+    if label:
+        return "stop", "", ""
+    return ("group", "", "") if len(words) <= 2 else ("ignore", "", "")
 
 
 def inline_lists(ctx: DocContext, found: Found) -> set[int]:
@@ -112,7 +117,11 @@ def inline_lists(ctx: DocContext, found: Found) -> set[int]:
                 attendance, org, role = value, "", label_role
                 base = value if value in ("present", "remote") else base
             elif kind == "org":
-                attendance, org = (base if attendance else ""), value
+                attendance, org, role = (base if attendance else ""), value, ""
+            elif kind == "role":
+                attendance, org, role = (base if attendance else ""), "", value
+            elif kind == "group":
+                attendance, org, role = (base if attendance else ""), "", ""
             else:
                 attendance = ""
             stop = cues[k + 1][0] if k + 1 < len(cues) else len(b.text)

@@ -35,7 +35,7 @@ NOT_NAME_PARTS = frozenset(
     utvalg utvalget styret styre skole skule barnehage kirke vei veg gate gata januar februar mars april mai juni
     juli august september oktober november desember mandag tirsdag onsdag torsdag fredag lørdag søndag
     arbeiderparti arbeiderpartiet høyre senterpartiet frp sv krf venstre mdg rødt partiet
-    av og i på for med til fra frå som ved vara forfall følgende følgjande underskrifter møtte navn namn""".split()
+    av og i på for med til fra frå som ved vara forfall følgende følgjande underskrifter møtte navn namn sak""".split()
 )
 #: First names that are also ordinary words at the start of a sentence or heading.
 AMBIGUOUS_FIRST = frozenset(
@@ -121,7 +121,7 @@ def person_spans(doc: Doc) -> list[Span]:
             else:
                 break
         if j - i >= 3 and doc[j - 1].text in firsts and doc[j - 1].text not in lasts \
-                and doc[j - 2].text not in firsts and j < n and doc[j].is_lower:
+                and doc[j - 2].text not in firsts and j < n and (doc[j].is_lower or doc[j].text == ":"):
             j -= 1  # "Hans Seierstad Andre som møtte": the first name belongs to the next words
         last = doc[j - 1].text
         ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
