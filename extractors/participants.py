@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Doc
+
 from extractors import participant_tables as tables
 from extractors.context import DocContext
 from extractors.inline_lists import inline_lists
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
+from extractors.parties import is_party
 from extractors.people import REMOTE_RE, ROLE_LABELS, Found, entries, listed, role_after, role_before, role_re
+from extractors.votes import VOTE_LIST_RE
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
 
@@ -47,6 +51,7 @@ def extract(ctx: DocContext) -> list[ParticipantRow]:
     covered |= _attendance_sections(ctx, found, covered)
     covered |= tables.header_tables(ctx, found, covered)
     covered |= _lists_in_lines(ctx, found)
+    covered |= _vote_lists(ctx, found, covered)
     covered |= tables.signature_rows(ctx, found, covered)
     covered |= _sentences(ctx, found, covered)
     _signatures_and_roles(ctx, found, covered)
@@ -89,6 +94,12 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
                     break
                 j += 1
                 continue
+            kind = _list_line(nb.text, ctx.docs[j]) if nb.kind in ("heading", "para") else ""
+            if kind:  # a column heading or cell of a table written one cell a line, or a group's organisation
+                org = nb.text.strip() if kind == "org" and not start[2] else org
+                covered.add(j)
+                j, blank_run = j + 1, 0
+                continue
             if nb.kind in ("label", "item") or (nb.kind == "heading" and not listed(ctx.docs[j])):  # type: ignore[arg-type]
                 break
             blank_run = 0
@@ -106,6 +117,21 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
             covered.add(j)
             j += 1
     return covered
+
+
+def _list_line(text: str, doc: Doc | None) -> str:
+    """"cell" for a line of a table written one cell a line ("Navn", "Medlem", "AP-V"), "org" for a
+    short line naming the organisation of the people below it ("Frøya", "Fylkesmannen"), else ""."""
+    text = text.strip()
+    if not text or doc is None or listed(doc):
+        return ""
+    if text.casefold() in tables.HEADER_WORDS or role_re().fullmatch(text) or is_party(text):
+        return "cell"
+    words = text.split()
+    if len(words) <= 3 and not re.search(r"[\d:;.,!?]", text) and words[0][0].isupper() \
+            and all(w[0].isupper() or w in ("og", "i") for w in words):
+        return "org"
+    return ""
 
 
 def _lists_in_lines(ctx: DocContext, found: Found) -> set[int]:
@@ -127,6 +153,26 @@ def _lists_in_lines(ctx: DocContext, found: Found) -> set[int]:
         elif b.kind == "row" and tables.label_cells(b, found):
             covered.add(i)
     return covered
+
+
+def _vote_lists(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
+    """A named vote list that runs on over the next lines ("For forslaget stemte 34: Kari Lund (AP),"
+    then "Per Moen (H), Siri-Marie Øvrum" then "Nesgård (AP) ..."): everyone in it was there."""
+    done: set[int] = set()
+    for i, b in enumerate(ctx.blocks):
+        if b.kind != "para" or not VOTE_LIST_RE.match(b.text.strip()) or b.text.rstrip().endswith("."):
+            continue
+        parts, j = [b.text.split(":", 1)[1]], i + 1
+        while j < len(ctx.blocks) and ctx.blocks[j].kind == "para" and j not in covered and len(parts) < 40:
+            parts.append(ctx.blocks[j].text)
+            done.add(j)
+            if ctx.blocks[j].text.rstrip().endswith("."):
+                break
+            j += 1
+        if len(parts) > 1:
+            entries(nlp()(" ".join(parts)), b, "present", "", found)
+            done.add(i)
+    return done
 
 
 def _sentences(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
