@@ -45,7 +45,7 @@ def _phrase_re() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alt})(?!\w)(?!\s*:)")
 
 
-def _cues(text: str) -> list[tuple[int, int, str, str, str]]:
+def cues(text: str) -> list[tuple[int, int, str, str, str]]:
     """(start, end, kind, attendance, organisation or role, role) of each heading in the line; kind
     is "attendance", "org", "role" (a group of people with one title: "Ordførarar:"), "group" (a
     short heading of another group: "Andre:") or "stop"."""
@@ -72,8 +72,7 @@ def _cues(text: str) -> list[tuple[int, int, str, str, str]]:
         label = match_label(m.group() + ":")
         if label:
             found.append((m.start(), m.end(), "attendance", label[0].attendance, ""))
-    found = [f for f in found if f[2] != "ignore"]
-    found.sort()
+    found = sorted(f for f in found if f[2] != "ignore")
     out: list[tuple[int, int, str, str, str]] = []
     for cue in found:
         if out and cue[0] < out[-1][1]:
@@ -108,30 +107,38 @@ def inline_lists(ctx: DocContext, found: Found) -> set[int]:
         doc = ctx.docs[i]
         if doc is None or b.kind == "row" or len(b.text) < 120 or len(doc.spans.get("persons", [])) < 2:
             continue
-        cues = [c for c in _cues(b.text) if c[2] != "ignore"]
-        if not any(c[2] == "attendance" for c in cues) or len(cues) < 2 and b.kind == "label":
+        heads = cues(b.text)
+        if not any(c[2] == "attendance" for c in heads) or len(heads) < 2 and b.kind == "label":
             continue  # a plain "Til stede: ..." line is read as a list by extractors.participants
-        attendance, base, org, role = "", "present", "", ""
-        for k, (_start, end, kind, value, label_role) in enumerate(cues):
-            if kind == "attendance":
-                attendance, org, role = value, "", label_role
-                base = value if value in ("present", "remote") else base
-            elif kind == "org":
-                attendance, org, role = (base if attendance else ""), value, ""
-            elif kind == "role":
-                attendance, org, role = (base if attendance else ""), "", value
-            elif kind == "group":
-                attendance, org, role = (base if attendance else ""), "", ""
-            else:
-                attendance = ""
-            stop = cues[k + 1][0] if k + 1 < len(cues) else len(b.text)
-            agenda = AGENDA_RE.search(b.text, end, stop)
-            if attendance:
-                _segment(b.text[end:agenda.start() if agenda else stop], attendance, org, role, b, found)
-                done.add(i)
-            if agenda:
-                attendance = ""
+        if read_run(b.text, heads, "", "", b, found):
+            done.add(i)
     return done
+
+
+def read_run(text: str, cues: list[tuple[int, int, str, str, str]], attendance: str, role: str, b: Block,
+             found: Found) -> bool:
+    """Read the lists of ``text`` cut at ``cues``; ``attendance`` and ``role`` hold before the first cue.
+    True when a list was read."""
+    base, org, read = attendance or "present", "", False
+    bounds = [(0, 0, "start", attendance, role), *cues]
+    for k, (_start, end, kind, value, label_role) in enumerate(bounds):
+        if kind == "attendance":
+            attendance, org, role = value, "", label_role
+            base = value if value in ("present", "remote") else base
+        elif kind in ("org", "role", "group"):
+            # a role heading of a group ("Ordførere:") also opens a list in a line that holds one
+            attendance = base if attendance or kind == "role" else ""
+            org, role = (value, "") if kind == "org" else ("", value if kind == "role" else "")
+        elif kind == "stop":
+            attendance = ""
+        stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(text)
+        agenda = AGENDA_RE.search(text, end, stop)
+        if attendance and stop > end:
+            _segment(text[end:agenda.start() if agenda else stop], attendance, org, role, b, found)
+            read = True
+        if agenda:
+            attendance = ""
+    return read
 
 
 def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, found: Found) -> None:

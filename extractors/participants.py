@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from extractors import participant_tables as tables
 from extractors.context import DocContext
-from extractors.inline_lists import inline_lists
+from extractors.inline_lists import cues, inline_lists, read_run
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
@@ -82,6 +82,12 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
         if start is None:
             continue
         attendance, role, org = start
+        run = _prose_run(ctx, i) if not b.rest else []
+        if run:
+            text = " ".join(blocks[j].text for j in run)
+            if read_run(text, cues(text), attendance, role, b, found):
+                covered.update(run)
+                continue
         if b.rest:
             entries(nlp()(b.rest), b, attendance, role, found, org)
         columns: dict[int, str] | None = None
@@ -117,6 +123,25 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
             covered.add(j)
             j += 1
     return covered
+
+
+#: "Sak 28 og 29/14 (kl 10-12):", "Fra sak 30/14": who was there for which cases.
+_CASES_RE = re.compile(r"^(?:fra |frå |til |under |i )?(?:sak|sakene|kl\.?)\s*\d", re.IGNORECASE)
+
+
+def _prose_run(ctx: DocContext, i: int) -> list[int]:
+    """The lines after an attendance label when they are running text with headings inside
+    ("Eide kommune: Ole Moen, Kari Lund. Nesset kommune: ..."), broken anywhere, even inside a name."""
+    run: list[int] = []
+    for j, nb in ctx.nonblank(i + 1):
+        if j > (run[-1] if run else i) + 2 or nb.kind not in ("para", "heading"):
+            break
+        if nb.kind == "heading" and not _CASES_RE.match(nb.text) and not listed(ctx.docs[j]):  # type: ignore[arg-type]
+            break
+        run.append(j)
+    text = " ".join(ctx.blocks[j].text for j in run)
+    long_lines = sum(len(ctx.blocks[j].text) >= 60 for j in run)
+    return run if long_lines >= 2 and len(cues(text)) >= 2 else []
 
 
 def _list_line(text: str, doc: Doc | None) -> str:
