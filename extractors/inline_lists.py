@@ -105,10 +105,10 @@ def inline_lists(ctx: DocContext, found: Found) -> set[int]:
     done: set[int] = set()
     for i, b in enumerate(ctx.blocks):
         doc = ctx.docs[i]
-        if doc is None or b.kind == "row" or len(b.text) < 120 or len(doc.spans.get("persons", [])) < 2:
+        if doc is None or b.kind == "row" or len(b.text) < 60 or len(doc.spans.get("persons", [])) < 2:
             continue
         heads = cues(b.text)
-        if not any(c[2] == "attendance" for c in heads) or len(heads) < 2 and b.kind == "label":
+        if not any(c[2] in ("attendance", "role") for c in heads) or len(heads) < 2 and b.kind == "label":
             continue  # a plain "Til stede: ..." line is read as a list by extractors.participants
         if read_run(b.text, heads, "", "", b, found):
             done.add(i)

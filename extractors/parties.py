@@ -6,8 +6,8 @@ with another list ("SL/TVP"). A party is who a person represents, never their or
 
 >>> is_party("KrF"), is_party("FLSP"), is_party("AP-V"), is_party("SL/TVP"), is_party("(Sp)")
 (True, True, True, True, True)
->>> is_party("NAV"), is_party("Frøya"), is_party("IKS"), is_party("Høyre")
-(False, False, False, True)
+>>> is_party("NAV"), is_party("Frøya"), is_party("IKS"), is_party("Høyre"), is_party("ROR")
+(False, False, False, True, False)
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import re
 from functools import cache
 from typing import Any
 
-from extractors.lexicons import read_jsonl
+from extractors.lexicons import gazetteer, read_jsonl
 
 
 @cache
@@ -48,4 +48,10 @@ def is_party(text: str) -> bool:
     if text.casefold() in names:
         return True
     parts = text.split(rule["joint_list_separator"])
-    return all(p and " " not in p and _is_code(p) for p in parts)
+    return all(p and " " not in p and _is_code(p) for p in parts) and text not in _region_short_names()
+
+
+@cache
+def _region_short_names() -> frozenset[str]:
+    """Short names of regions written in capitals ("ROR", "SNR"): a council, not a list code."""
+    return frozenset(g["pattern"] for g in gazetteer() if g["pattern"].isupper())
