@@ -150,21 +150,23 @@ def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, fo
     if not spans:
         return
     lead = plain[:spans[0][0]].strip(" ,;–-")
-    roles_first = bool(lead) and bool(_last_role(lead))
-    orgs_first = bool(lead) and not roles_first and _org_text(lead) != ""
-    pending_role, pending_org = (_last_role(lead), "") if roles_first else ("", _org_text(lead) if orgs_first else "")
+    lead_role = _last_role(lead)
+    roles_first = bool(lead_role) and lead.endswith(lead_role)
+    lead_org = "" if roles_first else _trailing_org(lead)
+    orgs_first = bool(lead_org)
+    pending_role, pending_org = (lead_role, "") if roles_first else ("", lead_org)
     for k, (start, stop, party_in_name) in enumerate(spans):
         after = plain[stop:spans[k + 1][0] if k + 1 < len(spans) else len(plain)]
         before = plain[spans[k - 1][1] if k else 0:start]
         role, person_org = pending_role, pending_org
-        pending_role, pending_org = "", ""
+        pending_role = ""  # an organisation heads a group and holds until the next one
         cut = after
         if roles_first and k + 1 < len(spans):
             pending_role = _last_role(after)
             cut = after[:after.rfind(pending_role)] if pending_role else after
         elif orgs_first and k + 1 < len(spans):
-            pending_org = _org_text(after)
-            cut = after[:after.rfind(pending_org)] if pending_org else after
+            pending_org = _trailing_org(after) or pending_org
+            cut = after[:after.rfind(pending_org)] if pending_org in after else after
         party = party_in_name or next((w.strip("(),") for w in cut.split() if is_party(w)), "")
         if not roles_first:
             m = role_re().search(cut)
@@ -217,6 +219,22 @@ def _last_role(text: str) -> str:
 
 _ROLE_QUALIFIERS = frozenset({"fungerende", "fungerande", "konstituert", "konst", "kst", "assisterende", "ass",
                               "daglig", "dagleg"})
+
+
+def _trailing_org(text: str) -> str:
+    """The organisation that ends ``text``: its last capitalised words that are no role, party or
+    column heading ("Deltaker kommune Rådsmedlem Indre Fosen" -> "Indre Fosen")."""
+    words = text.replace(",", " ").split()
+    tail: list[str] = []
+    while words and len(tail) < 4:
+        w = words[-1]
+        if not (w[:1].isupper() or w.casefold() in ("kommune", "fylkeskommune", "og", "i")) or is_party(w) \
+                or role_re().fullmatch(w) or "/" in w or any(c.isdigit() for c in w):
+            break
+        tail.insert(0, words.pop())
+    while tail and not tail[0][:1].isupper():
+        tail.pop(0)
+    return " ".join(tail)
 
 
 def _org_text(text: str) -> str:

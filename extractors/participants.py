@@ -50,7 +50,7 @@ def extract(ctx: DocContext) -> list[ParticipantRow]:
     covered = inline_lists(ctx, found)
     covered |= _attendance_sections(ctx, found, covered)
     covered |= tables.header_tables(ctx, found, covered)
-    covered |= _lists_in_lines(ctx, found)
+    covered |= _lists_in_lines(ctx, found, covered)
     covered |= _vote_lists(ctx, found, covered)
     covered |= tables.signature_rows(ctx, found, covered)
     covered |= _sentences(ctx, found, covered)
@@ -159,7 +159,7 @@ def _list_line(text: str, doc: Doc | None) -> str:
     return ""
 
 
-def _lists_in_lines(ctx: DocContext, found: Found) -> set[int]:
+def _lists_in_lines(ctx: DocContext, found: Found, read: set[int]) -> set[int]:
     """People in vote lists (they were there), "Fra <organisation>: names" lines, and label cells
     in table rows ("Saksbehandler:\\tKari Nordmann")."""
     voted = {(v.page, v.line) for v in ctx.found.get("votes", [])}
@@ -175,7 +175,7 @@ def _lists_in_lines(ctx: DocContext, found: Found) -> set[int]:
         elif from_org and from_org.group("names") and b.kind != "label":
             entries(nlp()(from_org.group("names")), b, "present", "", found, default_org=from_org.group("org"))
             covered.add(i)
-        elif b.kind == "row" and tables.label_cells(b, found):
+        elif b.kind == "row" and i not in read and tables.label_cells(b, found):
             covered.add(i)
     return covered
 

@@ -119,7 +119,8 @@ class Found:
             self.rows[key] = ParticipantRow(self.doc_id, name, role, org, attendance, party, block.page,
                                             block.line)
             return
-        stronger = _RANK[attendance] > _RANK[old.attendance]
+        # a list entry beats a mention; "Forfall" beats a list of the whole body that names the absent too
+        stronger = _RANK[attendance] > _RANK[old.attendance] or attendance == "absent" and old.attendance == "present"
         self.rows[key] = replace(
             old, role=old.role or role, party=old.party or party,
             organisation=org if org and (stronger or not old.organisation) else old.organisation,
