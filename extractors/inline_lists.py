@@ -42,7 +42,7 @@ def _phrase_re() -> re.Pattern[str]:
     phrases = sorted((p for p, lab in labels().items() if lab.category == "attendance" and " " in p
                       and p.endswith("møtte")), key=len, reverse=True)
     alt = "|".join(re.escape(p[0].upper()) + re.escape(p[1:]).replace(r"\ ", r"\s+") for p in phrases)
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)(?!\s*:)")
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)(?!\s*:)(?!\s+(?:ikke|ikkje)\b)")
 
 
 def cues(text: str) -> list[tuple[int, int, str, str, str]]:
@@ -72,7 +72,7 @@ def cues(text: str) -> list[tuple[int, int, str, str, str]]:
         label = match_label(m.group() + ":")
         if label:
             found.append((m.start(), m.end(), "attendance", label[0].attendance, ""))
-    found = sorted(f for f in found if f[2] != "ignore")
+    found = sorted((f for f in found if f[2] != "ignore"), key=lambda f: (f[0], -f[1]))
     out: list[tuple[int, int, str, str, str]] = []
     for cue in found:
         if out and cue[0] < out[-1][1]:

@@ -37,6 +37,9 @@ NOT_NAME_PARTS = frozenset(
     arbeiderparti arbeiderpartiet høyre senterpartiet frp sv krf venstre mdg rødt partiet
     av og i på for med til fra frå som ved vara forfall følgende følgjande underskrifter møtte navn namn sak""".split()
 )
+#: Words that make the capitalised word before them the name of an organisation.
+_ORG_HEADS = frozenset({"kommune", "kommunes", "fylkeskommune", "fylkeskommunes", "regionråd", "regionrådet", "iks",
+                        "kommunehus", "rådhus", "næringshage", "næringsallianse"})
 #: First names that are also ordinary words at the start of a sentence or heading.
 AMBIGUOUS_FIRST = frozenset(
     """Dag Tor Bo Liv Siv Eli Mai Ask Sol Vår Ida Kai Ole Sverre Hallo Ingen Mange Alle Vi De Den Det Han Hun
@@ -109,8 +112,9 @@ def person_spans(doc: Doc) -> list[Span]:
         j = i + 1
         while j < n and j - i < 5:
             t = doc[j]
-            if j in region_starts or role_word.fullmatch(t.text) or _starts_next_name(doc, i, j, firsts):
-                break
+            if j in region_starts or role_word.fullmatch(t.text) or _starts_next_name(doc, i, j, firsts) \
+                    or j + 1 < n and doc[j + 1].text.casefold() in _ORG_HEADS:
+                break  # "Kari Lund Askim kommune": the place belongs to the organisation
             if t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(doc[j + 1].text):
                 j += 2
             elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _is_name_part(doc[j + 1].text)
