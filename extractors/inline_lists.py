@@ -105,7 +105,7 @@ def inline_lists(ctx: DocContext, found: Found) -> set[int]:
     done: set[int] = set()
     for i, b in enumerate(ctx.blocks):
         doc = ctx.docs[i]
-        if doc is None or b.kind == "row" or len(b.text) < 60 or len(doc.spans.get("persons", [])) < 2:
+        if doc is None or b.kind == "row" or len(b.text) < 40 or len(doc.spans.get("persons", [])) < 2:
             continue
         heads = cues(b.text)
         if not any(c[2] in ("attendance", "role") for c in heads) or len(heads) < 2 and b.kind == "label":
@@ -151,7 +151,7 @@ def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, fo
         return
     lead = plain[:spans[0][0]].strip(" ,;–-")
     lead_role = _last_role(lead)
-    roles_first = bool(lead_role) and lead.endswith(lead_role)
+    roles_first = bool(lead_role) and any(m.end() == len(lead) for m in role_re().finditer(lead))
     lead_org = "" if roles_first else _trailing_org(lead)
     orgs_first = bool(lead_org)
     pending_role, pending_org = (lead_role, "") if roles_first else ("", lead_org)

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from extractors import participant_tables as tables
 from extractors.context import DocContext
-from extractors.inline_lists import cues, inline_lists, read_run
+from extractors.inline_lists import HEADER_RE, cues, inline_lists, read_run
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
@@ -64,7 +64,8 @@ def extract(ctx: DocContext) -> list[ParticipantRow]:
 def _section_start(b: Block) -> tuple[str, str, str] | None:
     """(attendance, role, organisation) when the block starts an attendance list."""
     if b.kind == "label" and b.label and b.label.category == "attendance":
-        attendance = "remote" if b.label.attendance == "present" and REMOTE_RE.search(b.raw) else b.label.attendance
+        heading = b.text[:len(b.text) - len(b.rest)] if b.rest else b.raw  # "Til stede på Teams:", not an entry's "(Teams)"
+        attendance = "remote" if b.label.attendance == "present" and REMOTE_RE.search(heading) else b.label.attendance
         role = b.label.pattern if b.label.id == "mentioned" or b.label.pattern in ROLE_LABELS else ""
         return attendance, role, ""
     from_org = FROM_ORG_RE.match(b.raw.strip()) if b.kind in ("heading", "para") and b.raw.rstrip().endswith(":") \
@@ -88,7 +89,9 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
             if read_run(text, cues(text), attendance, role, b, found):
                 covered.update(run)
                 continue
-        if b.rest:
+        if b.rest and _flattened(b.rest, ctx.docs[i]):
+            read_run(b.rest, cues(b.rest), attendance, role, b, found)
+        elif b.rest:
             entries(nlp()(b.rest), b, attendance, role, found, org)
         columns: dict[int, str] | None = None
         j, blank_run = i + 1, 0
@@ -144,6 +147,14 @@ def _prose_run(ctx: DocContext, i: int) -> list[int]:
     return run if long_lines >= 2 and len(cues(text)) >= 2 else []
 
 
+def _flattened(rest: str, doc: Doc | None) -> bool:
+    """A list after a label that is a flattened table: column headings ("Navn Funksjon Repr"), or
+    several names with no commas or brackets between them ("Kari Lund Medlem AP Per Moen Leder H")."""
+    if HEADER_RE.search(rest):
+        return True
+    return doc is not None and len(doc.spans.get("persons", [])) >= 2 and not re.search(r"[,;()]", rest)
+
+
 def _list_line(text: str, doc: Doc | None) -> str:
     """"cell" for a line of a table written one cell a line ("Navn", "Medlem", "AP-V"), "org" for a
     short line naming the organisation of the people below it ("Frøya", "Fylkesmannen"), else ""."""
@@ -185,10 +196,10 @@ def _vote_lists(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
     then "Per Moen (H), Siri-Marie Øvrum" then "Nesgård (AP) ..."): everyone in it was there."""
     done: set[int] = set()
     for i, b in enumerate(ctx.blocks):
-        if b.kind != "para" or not VOTE_LIST_RE.match(b.text.strip()) or b.text.rstrip().endswith("."):
+        if b.kind not in ("para", "heading") or not VOTE_LIST_RE.match(b.text.strip()) or b.text.rstrip().endswith("."):
             continue
         parts, j = [b.text.split(":", 1)[1]], i + 1
-        while j < len(ctx.blocks) and ctx.blocks[j].kind == "para" and j not in covered and len(parts) < 40:
+        while j < len(ctx.blocks) and ctx.blocks[j].kind in ("para", "heading") and j not in covered and len(parts) < 40:
             parts.append(ctx.blocks[j].text)
             done.add(j)
             if ctx.blocks[j].text.rstrip().endswith("."):

@@ -107,7 +107,9 @@ class Found:
 
     def add(self, name: str, role: str, org: str, attendance: str, block: Block, party: str = "") -> None:
         """Record a person; a list entry beats a mention, and known details are never lost."""
-        name = re.sub(r"\s+", " ", name).strip(" ,.")
+        name = re.sub(r"\s+", " ", name).strip(" ,")
+        if name.endswith(".") and not re.search(r"(?:\b[A-ZÆØÅ]|\bjr)\.$", name):
+            name = name.rstrip(".")  # the full stop of a sentence, not of an initial ("Tom E.")
         if len(name.split()) < 2:
             return
         key = name.casefold()
