@@ -6,7 +6,7 @@ import re
 
 from extractors.context import DocContext
 from extractors.nlp import nlp
-from extractors.people import ROLE_LABELS, Found, person, role_re
+from extractors.people import ROLE_LABELS, Found, person, role_re, surname_first
 from pipeline.sections import Block, match_label
 
 #: Column headings and what their cells hold. "person:<role>" columns hold a person with that role
@@ -48,11 +48,13 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
             if key and c:
                 fields[key] = (fields.get(key, "") + " " + c).strip()
         status = _status(fields.get("status", ""), attendance)
-        name = fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}"
-        span = person(nlp()(name.strip()))
+        name = (fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}").strip()
+        span = person(nlp()(name))
+        backwards = surname_first(name)  # "Sand Øivind"
+        who = name[backwards[0][0]:backwards[0][1]] if backwards else span.text if span is not None else ""
         org = fields.get("org", "")
-        if span is not None:
-            found.entry(span.text, fields.get("role", ""), org, status, " ".join(cells), b, fields.get("party", ""))
+        if who:
+            found.entry(who, fields.get("role", ""), org, status, " ".join(cells), b, fields.get("party", ""))
         vara = person(nlp()(fields.get("vara", "")))
         if vara is not None:
             found.add(vara.text, "varamedlem", org, "present", b, "")

@@ -12,7 +12,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from extractors.lexicons import read_jsonl
+from extractors.lexicons import first_names, read_jsonl, surnames
 from extractors.nlp import text_of
 from extractors.parties import is_party
 from pipeline.models import ParticipantRow
@@ -88,9 +88,35 @@ def split_role(role: str, org: str) -> tuple[str, str]:
     return role, org
 
 
+#: One entry of a list: the text between commas, semicolons, "og" and line ends, with an optional
+#: number before it and a party in brackets after it.
+_ENTRY_RE = re.compile(r"(?:^|(?<=[,;])|(?<=\bog\b))\s*(?:\d{1,3}[.)]\s*)?(?P<name>[^,;()]+?)\s*(?:\([^()]{1,20}\)\s*)?"
+                       r"(?=[,;]|\bog\b|$)")
+_WORD_RE = re.compile(r"^[A-ZÆØÅ][a-zæøåé'-]+$")
+
+
+def surname_first(text: str) -> list[tuple[int, int]]:
+    """Entries written surname first without a comma ("Sand Øivind", "Berg Per Olav"): a surname
+    that is no first name, then one to three known first names; (start, end) of each.
+
+    >>> t = "Sand Øivind, Berg Per Olav (H), Kari Lund"
+    >>> [t[s:e] for s, e in surname_first(t)]
+    ['Sand Øivind', 'Berg Per Olav']
+    """
+    firsts, lasts = first_names(), surnames()
+    out = []
+    for m in _ENTRY_RE.finditer(text):
+        words = m.group("name").split()
+        if 2 <= len(words) <= 4 and all(_WORD_RE.match(w) for w in words) and words[0] in lasts \
+                and words[0] not in firsts and all(w in firsts for w in words[1:]):
+            out.append((m.start("name"), m.end("name")))
+    return out
+
+
 def listed(doc: Doc) -> bool:
     """A line of an attendance list: it names a person, by the name lists or by its shape."""
-    return bool(doc.spans.get("persons")) or bool(ENTRY_BY_SHAPE.search(text_of(doc)))
+    text = text_of(doc)
+    return bool(doc.spans.get("persons")) or bool(ENTRY_BY_SHAPE.search(text)) or bool(surname_first(text))
 
 
 def person(doc: Doc) -> Span | None:
@@ -142,7 +168,9 @@ class Found:
 def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
     """Names in a list line: each name with what follows it up to the next name."""
     text = text_of(doc)
-    spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("persons", [])]
+    backwards = surname_first(text)
+    spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("persons", [])
+             if not any(s < sp.end_char and sp.start_char < e for s, e in backwards)] + backwards
     for m in ENTRY_BY_SHAPE.finditer(text):
         if not any(s < m.end("name") and m.start("name") < e for s, e in spans):
             spans.append((m.start("name"), m.end("name")))
