@@ -93,19 +93,31 @@ def split_role(role: str, org: str) -> tuple[str, str]:
 _ENTRY_RE = re.compile(r"(?:^|(?<=[,;])|(?<=\bog\b))\s*(?:\d{1,3}[.)]\s*)?(?P<name>[^,;()]+?)\s*(?:\([^()]{1,20}\)\s*)?"
                        r"(?=[,;]|\bog\b|$)")
 _WORD_RE = re.compile(r"^[A-ZÆØÅ][a-zæøåé'-]+$")
+#: "Høiberg, Arve" as one entry of a list.
+_COMMA_ENTRY_RE = re.compile(r"(?<![\w-])(?P<last>[A-ZÆØÅ][a-zæøåé'-]+),\s+(?P<given>[A-ZÆØÅ][a-zæøåé'-]+(?:\s+[A-ZÆØÅ][a-zæøåé'-]+){0,2})"
+                             r"(?=\s*(?:\(|[,;]|\bog\b|$))")
 
 
 def surname_first(text: str) -> list[tuple[int, int]]:
-    """Entries written surname first without a comma ("Sand Øivind", "Berg Per Olav"): a surname
+    """Entries written surname first ("Sand Øivind", "Berg Per Olav", "Høiberg, Arve"): a surname
     that is no first name, then one to three known first names; (start, end) of each.
 
-    >>> t = "Sand Øivind, Berg Per Olav (H), Kari Lund"
+    >>> t = "Sand Øivind, Berg Per Olav (H), Kari Lund, Høiberg, Arve"
     >>> [t[s:e] for s, e in surname_first(t)]
-    ['Sand Øivind', 'Berg Per Olav']
+    ['Høiberg, Arve', 'Sand Øivind', 'Berg Per Olav']
     """
     firsts, lasts = first_names(), surnames()
     out = []
+    pos = 0
+    while (m := _COMMA_ENTRY_RE.search(text, pos)) is not None:  # each try is a few words: linear in the line
+        if m.group("last") in lasts and m.group("last") not in firsts and all(w in firsts for w in m.group("given").split()):
+            out.append((m.start(), m.end()))
+            pos = m.end()
+        else:
+            pos = m.start("given")
     for m in _ENTRY_RE.finditer(text):
+        if any(s <= m.start("name") < e for s, e in out):
+            continue
         words = m.group("name").split()
         if 2 <= len(words) <= 4 and all(_WORD_RE.match(w) for w in words) and words[0] in lasts \
                 and words[0] not in firsts and all(w in firsts for w in words[1:]):
