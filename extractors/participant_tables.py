@@ -51,10 +51,10 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
         name = (fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}").strip()
         span = person(nlp()(name))
         backwards = surname_first(name)  # "Sand Øivind"
-        who = name[backwards[0][0]:backwards[0][1]] if backwards else span.text if span is not None else ""
+        member = name[backwards[0][0]:backwards[0][1]] if backwards else span.text if span is not None else ""
         org = fields.get("org", "")
-        if who:
-            found.entry(who, fields.get("role", ""), org, status, " ".join(cells), b, fields.get("party", ""))
+        if member:
+            found.entry(member, fields.get("role", ""), org, status, " ".join(cells), b, fields.get("party", ""))
         vara = person(nlp()(fields.get("vara", "")))
         if vara is not None:
             found.add(vara.text, "varamedlem", org, "present", b, "")

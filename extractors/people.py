@@ -94,8 +94,8 @@ _ENTRY_RE = re.compile(r"(?:^|(?<=[,;])|(?<=\bog\b))\s*(?:\d{1,3}[.)]\s*)?(?P<na
                        r"(?=[,;]|\bog\b|$)")
 _WORD_RE = re.compile(r"^[A-ZÆØÅ][a-zæøåé'-]+$")
 #: "Høiberg, Arve" as one entry of a list.
-_COMMA_ENTRY_RE = re.compile(r"(?<![\w-])(?P<last>[A-ZÆØÅ][a-zæøåé'-]+),\s+(?P<given>[A-ZÆØÅ][a-zæøåé'-]+(?:\s+[A-ZÆØÅ][a-zæøåé'-]+){0,2})"
-                             r"(?=\s*(?:\(|[,;]|\bog\b|$))")
+_COMMA_ENTRY_RE = re.compile(r"(?<![\w-])(?P<last>[A-ZÆØÅ][a-zæøåé'-]+),\s+"
+                             r"(?P<given>[A-ZÆØÅ][a-zæøåé'-]+(?:\s+[A-ZÆØÅ][a-zæøåé'-]+){0,2})(?=\s*(?:\(|[,;]|\bog\b|$))")
 
 
 def surname_first(text: str) -> list[tuple[int, int]]:
@@ -194,7 +194,7 @@ def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, 
         paren = re.match(r"^\s*\(([^)]{1,40})\)", after)
         inside = paren.group(1) if paren and not REMOTE_RE.search(paren.group(1)) else ""
         party = inside if is_party(inside) else ""
-        given_org = default_org or ("" if party or not inside or ABSENT_RE.search(paren.group(0)) or role_re().match(inside)
+        given_org = default_org or ("" if party or not inside or ABSENT_RE.search(f"({inside})") or role_re().match(inside)
                                     else inside)  # "Jostein Helle (Fjaler)"
         tail = after[paren.end():] if paren else after
         head_org = ORG_BEFORE_RE.match(role_re().sub("", before)) if k == 0 else None
