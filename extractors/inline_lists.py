@@ -18,7 +18,7 @@ from functools import cache
 from extractors.context import DocContext
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
-from extractors.people import ABSENT_RE, ROLE_LABELS, STOOD_IN_FOR, Found, org_after, role_re
+from extractors.people import ABSENT_RE, ROLE_LABELS, STOOD_IN_FOR, Found, Taken, org_after, role_re, surname_first_with_party
 from pipeline.sections import Block, labels, match_label
 
 #: Column headings of a flattened table, dropped before the names are read.
@@ -105,7 +105,9 @@ def inline_lists(ctx: DocContext, found: Found) -> set[int]:
     done: set[int] = set()
     for i, b in enumerate(ctx.blocks):
         doc = ctx.docs[i]
-        if doc is None or b.kind == "row" or len(b.text) < 40 or len(doc.spans.get("persons", [])) < 2:
+        if doc is None or b.kind == "row" or len(b.text) < 40:
+            continue
+        if len(doc.spans.get("persons", [])) < 2 and len(surname_first_with_party(b.text)) < 2:
             continue
         heads = cues(b.text)
         if not any(c[2] in ("attendance", "role") for c in heads) or len(heads) < 2 and b.kind == "label":
@@ -187,18 +189,13 @@ def _after(plain: str, spans: list[tuple[int, int, str]], k: int) -> str:
     return plain[spans[k][1]:spans[k + 1][0] if k + 1 < len(spans) else len(plain)].lstrip(" ,")
 
 
-#: "Høiberg, Arve (AP)": a surname, a comma, given names, a party in brackets.
-SURNAME_FIRST_RE = re.compile(r"(?<![\w-])(?P<name>[A-ZÆØÅ][\wæøå'-]+,\s+[A-ZÆØÅ][\wæøå'-]+"
-                              r"(?:\s+(?:[A-ZÆØÅ][\wæøå'-]+|[A-ZÆØÅ]\.))*)\s*\((?P<party>[^()]{1,12})\)")
-
-
 def _names(doc: object, plain: str) -> list[tuple[int, int, str]]:
     """(start, end, party) of each name: surname-first entries first, then the name spans."""
-    firsts = [(m.start("name"), m.end("name"), m.group("party")) for m in SURNAME_FIRST_RE.finditer(plain)
-              if is_party(m.group("party")) and not re.search(r"[A-ZÆØÅ][a-zæøå]+\s*$", plain[:m.start()])]
+    firsts = surname_first_with_party(plain)
     spans = list(firsts)
+    taken = Taken([(s, e) for s, e, _ in firsts])
     for sp in doc.spans.get("persons", []):  # type: ignore[attr-defined]
-        if not any(s < sp.end_char and sp.start_char < e for s, e, _ in firsts):
+        if not taken.overlaps(sp.start_char, sp.end_char):
             spans.append((sp.start_char, sp.end_char, ""))
     return sorted(spans)
 

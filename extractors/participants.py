@@ -91,8 +91,10 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
                 continue
         if b.rest and _flattened(b.rest, ctx.docs[i]):
             read_run(b.rest, cues(b.rest), attendance, role, b, found)
+            covered.add(i)
         elif b.rest:
             entries(nlp()(b.rest), b, attendance, role, found, org)
+            covered.add(i)
         columns: dict[int, str] | None = None
         j, blank_run = i + 1, 0
         while j < len(blocks):
@@ -243,12 +245,12 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
             continue
         text = text_of(doc)
         for span in doc.spans.get("persons", []):
-            before = text[:span.start_char]
-            role = role_before(before)
+            # a role stands within a few words of the name: look no further, a line may hold thousands of names
+            role = role_before(text[max(0, span.start_char - 160):span.start_char])
             if not role and span.start_char == 0 and span.end_char >= len(text.rstrip(" ,")):
                 role = _signature_role(ctx, i)
             if not role:
-                role = role_after(text[span.end_char:])
+                role = role_after(text[span.end_char:span.end_char + 160])
             if role or span[-1].text in lasts:
                 found.add(span.text, role, "", "mentioned", b)
 

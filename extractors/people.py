@@ -6,6 +6,7 @@ brackets): never by knowing the people.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from functools import cache
@@ -115,14 +116,46 @@ def surname_first(text: str) -> list[tuple[int, int]]:
             pos = m.end()
         else:
             pos = m.start("given")
+    taken = Taken(out)
     for m in _ENTRY_RE.finditer(text):
-        if any(s <= m.start("name") < e for s, e in out):
+        if taken.overlaps(m.start("name"), m.start("name") + 1):
             continue
         words = m.group("name").split()
         if 2 <= len(words) <= 4 and all(_WORD_RE.match(w) for w in words) and words[0] in lasts \
                 and words[0] not in firsts and all(w in firsts for w in words[1:]):
             out.append((m.start("name"), m.end("name")))
     return out
+
+
+class Taken:
+    """Character ranges already given to a name, asked in O(log n): a list line may hold thousands."""
+
+    def __init__(self, ranges: list[tuple[int, int]] | None = None) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(ranges or []):
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect.bisect_left(self.starts, start)
+        self.starts.insert(k, start)  # ranges come mostly in order: an append
+        self.ends.insert(k, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end)  # ranges starting before ``end``; they do not overlap
+        return k > 0 and max(self.ends[max(0, k - 2):k]) > start  # one another, so the last two decide
+
+
+#: "Høiberg, Arve (AP)": a surname, a comma, given names, a party in brackets.
+SURNAME_FIRST_RE = re.compile(r"(?<![\w-])(?P<name>[A-ZÆØÅ][\wæøå'-]+,\s+[A-ZÆØÅ][\wæøå'-]+"
+                              r"(?:\s+(?:[A-ZÆØÅ][\wæøå'-]+|[A-ZÆØÅ]\.)){0,3})\s*\((?P<party>[^()]{1,12})\)")
+
+
+def surname_first_with_party(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, party) of "Surname, Given (party)" entries, known names or not; not when a
+    capitalised word stands right before ("... for Kari Skaalheim, Per Moen (H)": two people)."""
+    return [(m.start("name"), m.end("name"), m.group("party")) for m in SURNAME_FIRST_RE.finditer(text)
+            if is_party(m.group("party")) and not re.search(r"[A-ZÆØÅ][a-zæøå]+\s*$", text[max(0, m.start() - 40):m.start()])]
 
 
 def listed(doc: Doc) -> bool:
@@ -180,11 +213,14 @@ class Found:
 def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
     """Names in a list line: each name with what follows it up to the next name."""
     text = text_of(doc)
-    backwards = surname_first(text)
+    backwards = sorted([(s, e) for s, e, _ in surname_first_with_party(text)] + surname_first(text))
+    backwards = [r for k, r in enumerate(backwards) if not k or r[0] >= backwards[k - 1][1]]
+    by_shape = Taken(backwards)
     spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("persons", [])
-             if not any(s < sp.end_char and sp.start_char < e for s, e in backwards)] + backwards
+             if not by_shape.overlaps(sp.start_char, sp.end_char)] + backwards
+    taken = Taken(spans)
     for m in ENTRY_BY_SHAPE.finditer(text):
-        if not any(s < m.end("name") and m.start("name") < e for s, e in spans):
+        if not taken.overlaps(m.start("name"), m.end("name")):
             spans.append((m.start("name"), m.end("name")))
     spans.sort()
     for k, (start, stop) in enumerate(spans):

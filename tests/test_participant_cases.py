@@ -33,3 +33,24 @@ def test_party_codes(code: str) -> None:
 @pytest.mark.parametrize("word", ["NAV", "KS", "IKS", "ROR", "Frøya", "Kommune", "Nordby kommune", "sv", "Kari"])
 def test_not_party_codes(word: str) -> None:
     assert not is_party(word)
+
+
+def _many_names(n: int) -> list[str]:
+    firsts, lasts = ["Kari", "Per", "Ola", "Anne", "Nils"], ["Nordli", "Strand", "Berge", "Lunde", "Haugen"]
+    return [f"{firsts[i % 5]} {lasts[i // 5 % 5]}{chr(97 + i // 25 % 26)}{chr(97 + i // 650 % 26)}" for i in range(n)]
+
+
+@pytest.mark.parametrize("form", ["commas", "flattened", "surname first"])
+def test_long_list_line_in_linear_time(form: str) -> None:
+    """Issue 18 item 7: a line with thousands of names takes time in proportion to its length."""
+    import time
+
+    names = _many_names(12000)
+    text = {"commas": "Til stede: " + ", ".join(names),
+            "flattened": "Følgende medlemmer møtte: Navn Funksjon Repr " + " ".join(f"{x} Medlem AP" for x in names),
+            "surname first": "DISSE MØTTE " + " ".join(f"{i}. {x.split()[1]}, {x.split()[0]} (AP)"
+                                                     for i, x in enumerate(names))}[form]
+    start = time.perf_counter()
+    people = analyse_text(text + "\n").participants
+    assert time.perf_counter() - start < 30
+    assert len(people) == len(names) and all(p.attendance == "present" for p in people)
