@@ -123,34 +123,39 @@ def read_run(text: str, cues: list[tuple[int, int, str, str, str]], attendance: 
     True when a list was read."""
     base, org, read = attendance or "present", "", False
     bounds = [(0, 0, "start", attendance, role), *cues]
+    named = 0  # names read since the last attendance heading
     for k, (_start, end, kind, value, label_role) in enumerate(bounds):
         if kind == "attendance":
-            attendance, org, role = value, "", label_role
+            # "Alta kommune: A, B Forfall fra: C": the absent of a group keep its organisation
+            org = org if value == "absent" and bounds[k - 1][2] == "org" else ""
+            attendance, role, named = value, label_role, 0
             base = value if value in ("present", "remote") else base
         elif kind in ("org", "role", "group"):
-            # a role heading of a group ("Ordførere:") also opens a list in a line that holds one
-            attendance = base if attendance or kind == "role" else ""
+            # a group heading returns to the list the groups belong to, unless it comes right after a
+            # heading ("Forfall: Balsfjord kommune: ..."); a group heading opens a list in a line that has one
+            attendance = (attendance if named == 0 and attendance else base) if attendance or kind in ("role", "org") \
+                else ""
             org, role = (value, "") if kind == "org" else ("", value if kind == "role" else "")
         elif kind == "stop":
             attendance = ""
         stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(text)
         agenda = AGENDA_RE.search(text, end, stop)
         if attendance and stop > end:
-            _segment(text[end:agenda.start() if agenda else stop], attendance, org, role, b, found)
+            named += _segment(text[end:agenda.start() if agenda else stop], attendance, org, role, b, found)
             read = True
         if agenda:
             attendance = ""
     return read
 
 
-def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, found: Found) -> None:
-    """The people of one list: each name with the columns around it."""
+def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, found: Found) -> int:
+    """The people of one list: each name with the columns around it; returns how many."""
     text = HEADER_RE.sub(" ", text)
     doc = nlp()(text)
     plain = text_of(doc)
     spans = _names(doc, plain)
     if not spans:
-        return
+        return 0
     lead = plain[:spans[0][0]].strip(" ,;–-")
     lead_role = _last_role(lead)
     roles_first = bool(lead_role) and any(m.end() == len(lead) for m in role_re().finditer(lead))
@@ -183,6 +188,7 @@ def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, fo
                                           and k + 1 < len(spans) and NOT_THERE_RE.match(_after(plain, spans, k + 1))):
             status = "absent"
         found.entry(plain[start:stop], role or label_role, person_org or org, status, cut, b, party)
+    return len(spans)
 
 
 def _after(plain: str, spans: list[tuple[int, int, str]], k: int) -> str:

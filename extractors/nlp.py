@@ -35,7 +35,8 @@ NOT_NAME_PARTS = frozenset(
     utvalg utvalget styret styre skole skule barnehage kirke vei veg gate gata januar februar mars april mai juni
     juli august september oktober november desember mandag tirsdag onsdag torsdag fredag lørdag søndag
     arbeiderparti arbeiderpartiet høyre senterpartiet frp sv krf venstre mdg rødt partiet
-    av og i på for med til fra frå som ved vara forfall følgende følgjande underskrifter møtte navn namn sak""".split()
+    av og i på for med til fra frå som ved vara forfall følgende følgjande underskrifter møtte navn namn sak
+    ass kst konst fung daglig dagleg medlemene medlemmene""".split()
 )
 #: Words that make the capitalised word before them the name of an organisation.
 _ORG_HEADS = frozenset({"kommune", "kommunes", "fylkeskommune", "fylkeskommunes", "regionråd", "regionrådet", "iks",

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from extractors import participant_tables as tables
 from extractors.context import DocContext
-from extractors.inline_lists import HEADER_RE, cues, inline_lists, read_run
+from extractors.inline_lists import AGENDA_RE, HEADER_RE, cues, inline_lists, read_run
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
@@ -89,11 +89,12 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
             if read_run(text, cues(text), attendance, role, b, found):
                 covered.update(run)
                 continue
-        if b.rest and _flattened(b.rest, ctx.docs[i]):
-            read_run(b.rest, cues(b.rest), attendance, role, b, found)
+        rest = b.rest[:m.start()] if b.rest and (m := AGENDA_RE.search(b.rest)) else b.rest  # the list ends at a case
+        if rest and _flattened(rest, ctx.docs[i]):
+            read_run(rest, cues(rest), attendance, role, b, found)
             covered.add(i)
-        elif b.rest:
-            entries(nlp()(b.rest), b, attendance, role, found, org)
+        elif rest:
+            entries(nlp()(rest), b, attendance, role, found, org)
             covered.add(i)
         columns: dict[int, str] | None = None
         j, blank_run = i + 1, 0
