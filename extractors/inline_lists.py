@@ -123,18 +123,24 @@ def read_run(text: str, cues: list[tuple[int, int, str, str, str]], attendance: 
     True when a list was read."""
     base, org, read = attendance or "present", "", False
     bounds = [(0, 0, "start", attendance, role), *cues]
+    parent: str | None = None  # the attendance of the list the group headings belong to
     named = 0  # names read since the last attendance heading
     for k, (_start, end, kind, value, label_role) in enumerate(bounds):
         if kind == "attendance":
-            # "Alta kommune: A, B Forfall fra: C": the absent of a group keep its organisation
-            org = org if value == "absent" and bounds[k - 1][2] == "org" else ""
+            if bounds[k - 1][2] in ("org", "role", "group"):
+                # inside a group ("Alta kommune: A, B Forfall fra: C"): the group's organisation holds
+                org = org if value == "absent" else ""
+            else:
+                org, parent = "", None  # a heading of its own
             attendance, role, named = value, label_role, 0
             base = value if value in ("present", "remote") else base
         elif kind in ("org", "role", "group"):
-            # a group heading returns to the list the groups belong to, unless it comes right after a
-            # heading ("Forfall: Balsfjord kommune: ..."); a group heading opens a list in a line that has one
-            attendance = (attendance if named == 0 and attendance else base) if attendance or kind in ("role", "org") \
-                else ""
+            if parent is None and (attendance or kind in ("role", "org")):
+                # groups right under a heading belong to it ("Forfall: Balsfjord kommune: A Karlsøy
+                # kommune: B"); after names they return to the main list ("Forfall: A, B Hammerfest
+                # kommune: C"); a group heading opens a list in a line that has one
+                parent = attendance if attendance and named == 0 else base
+            attendance = parent or ""
             org, role = (value, "") if kind == "org" else ("", value if kind == "role" else "")
         elif kind == "stop":
             attendance = ""
