@@ -32,6 +32,9 @@ from pipeline.sections import Block
 #: "Fra Agder fylkeskommune: Line Haugstøl, seniorrådgiver" - people from an organisation; with
 #: nothing after the colon, the list follows on the next lines.
 FROM_ORG_RE = re.compile(r"^(?:fra|frå)\s+(?P<org>[^:]{3,60}?)\s*:\s*(?P<names>.*)$", re.IGNORECASE)
+#: A column of a list flattened into lines ("Navn Funksjon Parti Møtte for"): the second person of
+#: a line is the member the first met for.
+STOOD_IN_COLUMN = re.compile(r"\b(?:Møtte for|Vara for|Møtte i staden for|Møtte i stedet for)\b")
 #: Sentences that say who attended, and how.
 SENTENCES = (
     ("absent", re.compile(r"\b(?:meldt forfall|hadde forfall|har forfall|meldte forfall|var fraværende|"
@@ -97,7 +100,7 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
             entries(nlp()(rest), b, attendance, role, found, org)
             covered.add(i)
         columns: dict[int, str] | None = None
-        j, blank_run = i + 1, 0
+        j, blank_run, stood_in = i + 1, 0, False
         while j < len(blocks):
             nb = blocks[j]
             if nb.kind == "blank":
@@ -126,6 +129,9 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
                 if doc is None or not listed(doc):
                     break
                 entries(doc, nb, attendance, role, found, org)
+                stood_in = stood_in or bool(STOOD_IN_COLUMN.search(nb.text))
+                for sp in list(doc.spans.get("persons", []))[1:] if stood_in else []:
+                    found.add(sp.text, "", "", "absent", nb)  # "Olav Dehli varamedlem AP Ina Pedersen": met for her
             covered.add(j)
             j += 1
     return covered
