@@ -49,7 +49,8 @@ AMBIGUOUS_FIRST = frozenset(
     Rygge Asker Moss Ås Gran Nes Lier""".split()
 )
 _NAME_TOKEN_RE = re.compile(r"^[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+(?:-[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+)*$")
-_INITIAL_RE = re.compile(r"^[A-ZÆØÅ]\.?$")
+_INITIAL_RE = re.compile(r"^(?:[A-ZÆØÅ]\.?|[A-ZÆØÅ][a-zæøå]{1,2}\.)$")  # "K", "K.", "Kr.", "Chr."
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr."})
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "af"})
 
 
@@ -92,6 +93,21 @@ def _starts_next_name(doc: Doc, i: int, j: int, firsts: frozenset[str]) -> bool:
             and (_is_name_part(doc[j + 1].text) or bool(_INITIAL_RE.match(doc[j + 1].text))))
 
 
+def _initial_before(doc: Doc, k: int, firsts: frozenset[str]) -> bool:
+    """Token ``k`` may follow an initial: a name part, or another initial before one ("J. O. Uthus")."""
+    if _is_name_part(doc[k].text):
+        return True
+    return bool(_INITIAL_RE.match(doc[k].text)) and doc[k].text.endswith(".") and k + 1 < len(doc) \
+        and _is_name_part(doc[k + 1].text)
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    """One-word labels of ``pipeline/resources/labels.jsonl`` ("Orientering", "Saksgang", "Møtedato"):
+    never part of a name."""
+    return frozenset(r["pattern"] for r in read_jsonl("pipeline.resources", "labels.jsonl") if " " not in r["pattern"])
+
+
 def person_spans(doc: Doc) -> list[Span]:
     """Names: a known first name, then up to three more name parts (first names, surnames,
     capitalised words, initials, hyphenated parts); the last part must not be an organisation word.
@@ -100,7 +116,7 @@ def person_spans(doc: Doc) -> list[Span]:
     if not any(word in parts for word in _CAPITALISED_RE.findall(text_of(doc))):
         return []  # most lines: no token needs looking at
     firsts, lasts = first_names(), surnames()
-    role_word = _role_word_re()
+    role_word, label_words = _role_word_re(), _label_words()
     spans: list[Span] = []
     i, n = 0, len(doc)
     # A name stops where a region of two or more words starts ("Kari Nordmann Asker og Bærum IPR").
@@ -114,11 +130,17 @@ def person_spans(doc: Doc) -> list[Span]:
         while j < n and j - i < 5:
             t = doc[j]
             if j in region_starts or role_word.fullmatch(t.text) or _starts_next_name(doc, i, j, firsts) \
-                    or j + 1 < n and doc[j + 1].text.casefold() in _ORG_HEADS:
+                    or j + 1 < n and doc[j + 1].text.casefold() in _ORG_HEADS or t.text.casefold() in label_words:
                 break  # "Kari Lund Askim kommune": the place belongs to the organisation
+            if t.text in _SUFFIXES and j - i >= 2:
+                j += 1  # "Aksel Kloster jr"
+                break
             if t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(doc[j + 1].text):
                 j += 2
-            elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _is_name_part(doc[j + 1].text)
+            elif len(t.text) <= 3 and _INITIAL_RE.match(t.text + ".") and not t.whitespace_ and j + 2 < n \
+                    and doc[j + 1].text == "." and _is_name_part(doc[j + 2].text):
+                j += 2  # "Lill Th. Sandvik": the tokenizer splits the full stop off "Th."
+            elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _initial_before(doc, j + 1, firsts)
                                            and (t.text.endswith(".") or not _is_first_name(doc[j + 1].text, firsts))):
                 j += 1
             elif t.text in _PARTICLES and j + 1 < n and _is_name_part(doc[j + 1].text):
