@@ -145,6 +145,8 @@ def read_run(text: str, cues: list[tuple[int, int, str, str, str]], attendance: 
         elif kind == "stop":
             attendance = ""
         stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(text)
+        if kind == "start" and not attendance and len(surname_first_with_party(text[:stop])) >= 2:
+            attendance = "present"  # a list that began on the page before: "36. Dahl, Aina (V) 37. ..."
         agenda = AGENDA_RE.search(text, end, stop)
         if attendance and stop > end:
             named += _segment(text[end:agenda.start() if agenda else stop], attendance, org, role, b, found)

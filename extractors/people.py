@@ -175,6 +175,7 @@ class Found:
     def __init__(self, doc_id: str) -> None:
         self.doc_id = doc_id
         self.rows: dict[str, ParticipantRow] = {}
+        self.natural: dict[str, str] = {}  # "arve høiberg" -> the key of "Høiberg, Arve", the first-written form
 
     def add(self, name: str, role: str, org: str, attendance: str, block: Block, party: str = "") -> None:
         """Record a person; a list entry beats a mention, and known details are never lost."""
@@ -184,6 +185,9 @@ class Found:
         if len(name.split()) < 2:
             return
         key = name.casefold()
+        last, comma, given = key.partition(", ")
+        natural = f"{given} {last}" if comma else key
+        key = key if key in self.rows else self.natural.setdefault(natural, key)  # one person, two word orders
         role, org, party = role.strip(" ,"), org.strip(" ,"), party.strip(" ,()")
         if org and is_party(org):  # a party is whom a person represents, never an organisation
             org, party = "", party or org
