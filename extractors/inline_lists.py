@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from extractors import attendance_words as words
 from extractors.context import DocContext
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
@@ -22,16 +23,13 @@ from extractors.people import ABSENT_RE, ROLE_LABELS, STOOD_IN_FOR, Found, Taken
 from pipeline.sections import Block, labels, match_label
 
 #: Column headings of a flattened table, dropped before the names are read.
-HEADER_RE = re.compile(r"(?<!\w)(?:Navn|Namn|Funksjon|Representerer|Repr\.?|Rep\.|Stilling|Tittel|Rolle|Parti|"
-                       r"Møtte for|Møtte i staden for|Vara for|Varamedlem for)(?!\w)")
+HEADER_RE = words.pattern("flattened_column_headings")
 #: Words of an organisation heading ("Alta kommune:", "Sør-Trøndelag fylkeskommune:").
-ORG_WORDS = re.compile(r"\b(?:kommune|kommunes|fylkeskommune|fylke|fylkesmannen|statsforvaltaren|statsforvalteren|"
-                       r"regionråd|regionrådet|råd|iks|as|ks|universitet|høgskole|høgskule)\b", re.IGNORECASE)
+ORG_WORDS = words.pattern("organisation_heading")
 #: Where a list certainly ends: the first agenda item ("01/2015 Godkjenning", "PS 37/15").
 AGENDA_RE = re.compile(r"(?:\b(?:Sak|PS|RS)\s+)?\b\d{1,3}\s?/\s?\d{2,4}\s+[A-ZÆØÅ]")
 #: What makes the person before it absent ("... møtte ikke", "(meldt forfall)").
-NOT_THERE_RE = re.compile(r"\b(?:møtte ikke|møtte ikkje|kunne ikke møte|kunne ikkje møte|meldt forfall|hadde forfall|"
-                          r"forfall)\b", re.IGNORECASE)
+NOT_THERE_RE = words.pattern("not_there_after_name")
 _UPPER_RUN = re.compile(r"(?<![\w-])[A-ZÆØÅ]{4,}(?:\s+[A-ZÆØÅ]{4,})*(?![\w-])")
 _WORD = re.compile(r"\S+")
 

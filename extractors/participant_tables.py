@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extractors import attendance_words as words
 from extractors.context import DocContext
 from extractors.nlp import nlp
 from extractors.people import ROLE_LABELS, Found, person, role_re, surname_first
@@ -11,20 +12,8 @@ from pipeline.sections import Block, match_label
 
 #: Column headings and what their cells hold. "person:<role>" columns hold a person with that role
 #: ("Kommune | Ordførar | Kommunedirektør").
-HEADER_WORDS = {
-    "navn": "name", "namn": "name", "medlem": "name", "medlemmer": "name", "representant": "name",
-    "fornavn": "first", "førenamn": "first", "etternavn": "last", "etternamn": "last",
-    "organisasjon": "org", "kommune": "org", "virksomhet": "org", "representerer": "org", "region": "org",
-    "parti": "party", "rolle": "role", "funksjon": "role", "tittel": "role", "stilling": "role", "verv": "role",
-    "møtt/forfall": "status", "møtt": "status", "oppmøte": "status", "frammøte": "status", "status": "status",
-    "forfall": "status", "vara": "vara", "varamedlem": "vara", "møtande vara": "vara", "møtende vara": "vara",
-    "ordfører": "person:ordfører", "ordførar": "person:ordførar", "varaordfører": "person:varaordfører",
-    "varaordførar": "person:varaordførar", "rådmann": "person:rådmann", "kommunedirektør": "person:kommunedirektør",
-}
-_STATUS = (("absent", re.compile(r"forfall|fravær|fråvær|ikke møtt|ikkje møtt", re.IGNORECASE)),
-           ("remote", re.compile(r"teams|digital|video|zoom|fjern", re.IGNORECASE)),
-           ("present", re.compile(r"møtt|til stede|ja\b|x\b", re.IGNORECASE)))
-
+HEADER_WORDS = words.table_columns()
+_STATUS = words.patterns("status_cell")
 
 def header(cells: tuple[str, ...]) -> dict[int, str] | None:
     """Column index -> what the column holds, for a header row that names a person column."""

@@ -18,6 +18,7 @@ import re
 
 from spacy.tokens import Doc
 
+from extractors import attendance_words as words
 from extractors import participant_tables as tables
 from extractors.context import DocContext
 from extractors.inline_lists import AGENDA_RE, HEADER_RE, cues, inline_lists, read_run
@@ -34,17 +35,9 @@ from pipeline.sections import Block
 FROM_ORG_RE = re.compile(r"^(?:fra|frå)\s+(?P<org>[^:]{3,60}?)\s*:\s*(?P<names>.*)$", re.IGNORECASE)
 #: A column of a list flattened into lines ("Navn Funksjon Parti Møtte for"): the second person of
 #: a line is the member the first met for.
-STOOD_IN_COLUMN = re.compile(r"\b(?:Møtte for|Vara for|Møtte i staden for|Møtte i stedet for)\b")
+STOOD_IN_COLUMN = words.pattern("stood_in_column")
 #: Sentences that say who attended, and how.
-SENTENCES = (
-    ("absent", re.compile(r"\b(?:meldt forfall|hadde forfall|har forfall|meldte forfall|var fraværende|"
-                          r"hadde fråvær|ikke til stede|ikkje til stades)\b", re.IGNORECASE)),
-    ("remote", re.compile(r"\b(?:deltok|møtte|var med)\s+(?:på|via|over)\s+(?:teams|zoom|video|skype)\b|"
-                          r"\bdeltok digitalt\b|\bmøtte digitalt\b", re.IGNORECASE)),
-    ("present", re.compile(r"^\s*(?:til stede|tilstede|til stades)\s+(?:var|vart|på møtet var)\b|"
-                           r"^\s*(?:møtende|frammøtte|fremmøtte)\s+var\b|\b(?:møtte|deltok)\s+(?:også|òg|dessuten)?\s*"
-                           r"(?:rådgiver|ordfører|[a-zæøå]*leder|[a-zæøå]*direktør)?", re.IGNORECASE)),
-)
+SENTENCES = words.patterns("sentence")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 
 

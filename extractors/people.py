@@ -13,21 +13,18 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
+from extractors import attendance_words as words
 from extractors.lexicons import first_names, read_jsonl, surnames
 from extractors.nlp import text_of
 from extractors.parties import is_party
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
 
-REMOTE_RE = re.compile(r"\b(?:deltok|møtte|til stede)?\s*(?:på|via|over)\s+(?:teams|zoom|skype|video|nett)\b|\bdigitalt\b|"
-                       r"\bfjernmøte\b|\bvideolink\b|\(\s*(?:teams|zoom|skype|video|digital)\s*\)|\balle på teams\b",
-                       re.IGNORECASE)
-ABSENT_RE = re.compile(r"\(\s*forfall\s*\)|\bmeldt forfall\b|\bhadde forfall\b|\bmøtte ikke\b|\bmøtte ikkje\b",
-                       re.IGNORECASE)
+REMOTE_RE = words.pattern("remote_in_entry")
+ABSENT_RE = words.pattern("absent_in_entry")
 #: "Per Olsen (H) for Kari Hansen (H)", "..., møtte for ordfører Ole Dahl": the second person was
 #: stood in for, so absent.
-STOOD_IN_FOR = re.compile(r"(?:^|\s)(?:møtte for|møtte i staden for|for|i staden for|i stedet for|istedenfor)"
-                          r"(?:\s+[a-zæøå.-]+){0,2}\s*$", re.IGNORECASE)
+STOOD_IN_FOR = words.pattern("stood_in_for_before_name")
 #: A list entry that is a person by its shape even when the first name is not in the name list:
 #: two to four capitalised words followed by a party in brackets ("Aslak Rønnevik (Sp)").
 ENTRY_BY_SHAPE = re.compile(r"(?:^|(?<=[,;:•]\s)|(?<=^\s))(?P<name>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){1,3})"

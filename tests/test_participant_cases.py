@@ -54,3 +54,22 @@ def test_long_list_line_in_linear_time(form: str) -> None:
     people = analyse_text(text + "\n").participants
     assert time.perf_counter() - start < 30
     assert len(people) == len(names) and all(p.attendance == "present" for p in people)
+
+
+def test_attendance_vocabulary_is_one_valid_file() -> None:
+    """Issue 19 item 4: the attendance words are one reviewed data file; every line is well formed."""
+    import re
+
+    from extractors.lexicons import read_jsonl
+
+    rows = read_jsonl("extractors.resources", "attendance.jsonl")
+    assert len({r["id"] for r in rows}) == len(rows)
+    wheres = {"entry", "after_name", "before_name", "column_heading", "sentence", "status_cell", "group_heading",
+              "table_column"}
+    for row in rows:
+        assert row["where"] in wheres, row
+        if row["where"] == "table_column":
+            assert row["heading"] == row["heading"].casefold() and row["holds"]
+        else:
+            re.compile(row["regex"])
+            assert row["note"]
