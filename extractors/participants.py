@@ -25,7 +25,7 @@ from extractors.inline_lists import AGENDA_RE, HEADER_RE, cues, inline_lists, re
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
-from extractors.people import REMOTE_RE, ROLE_LABELS, Found, entries, listed, role_after, role_before, role_re
+from extractors.people import REMOTE_RE, ROLE_LABELS, Found, entries, listed, org_after, role_before, role_re, split_role
 from extractors.votes import VOTE_LIST_RE
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
@@ -244,15 +244,28 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
         if doc is None or i in covered or b.kind == "row":
             continue
         text = text_of(doc)
-        for span in doc.spans.get("persons", []):
-            # a role stands within a few words of the name: look no further, a line may hold thousands of names
-            role = role_before(text[max(0, span.start_char - 160):span.start_char])
+        spans = list(doc.spans.get("persons", []))
+        for k, span in enumerate(spans):
+            # what stands up to the next name, and no further: a line may hold thousands of names
+            after = text[span.end_char:min(spans[k + 1].start_char if k + 1 < len(spans) else len(text),
+                                           span.end_char + 160)]
+            role, org = _role_after(after)  # "Kari Lund, ordfører Ringerike", "Kari Lund Ordfører Andøy kommune"
+            if not role:
+                role = role_before(text[max(0, span.start_char - 160):span.start_char])
+                org = org_after(after)
             if not role and span.start_char == 0 and span.end_char >= len(text.rstrip(" ,")):
                 role = _signature_role(ctx, i)
-            if not role:
-                role = role_after(text[span.end_char:span.end_char + 160])
             if role or span[-1].text in lasts:
-                found.add(span.text, role, "", "mentioned", b)
+                role, org = split_role(role, org)
+                found.add(span.text, role, org, "mentioned", b)
+
+
+def _role_after(after: str) -> tuple[str, str]:
+    """The role and organisation written right after a name, up to a comma or bracket."""
+    chunk = re.split(r"[,;()]|\.(?:\s|$)", after.lstrip(" ,–-"), maxsplit=1)[0].strip()
+    if not chunk or not role_re().match(chunk):
+        return "", ""
+    return split_role(chunk, "") if len(chunk.split()) <= 8 else (chunk, "")
 
 
 def _signature_role(ctx: DocContext, i: int) -> str:
