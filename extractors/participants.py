@@ -25,7 +25,18 @@ from extractors.inline_lists import AGENDA_RE, HEADER_RE, cues, inline_lists, re
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
-from extractors.people import REMOTE_RE, ROLE_LABELS, Found, entries, listed, org_after, role_before, role_re, split_role
+from extractors.people import (
+    REMOTE_RE,
+    ROLE_LABELS,
+    Found,
+    entries,
+    listed,
+    org_after,
+    role_before,
+    role_re,
+    split_role,
+    surname_first,
+)
 from extractors.votes import VOTE_LIST_RE
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
@@ -245,6 +256,9 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
             continue
         text = text_of(doc)
         spans = list(doc.spans.get("persons", []))
+        backwards = surname_first(text.strip()) if not spans else []
+        if backwards and backwards[0] == (0, len(text.strip())) and _signature_role(ctx, i):
+            found.add(text.strip(), _signature_role(ctx, i), "", "mentioned", b)  # "Sand Øivind" over "leder"
         for k, span in enumerate(spans):
             # what stands up to the next name, and no further: a line may hold thousands of names
             after = text[span.end_char:min(spans[k + 1].start_char if k + 1 < len(spans) else len(text),
