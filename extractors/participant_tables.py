@@ -57,12 +57,12 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
     backwards = surname_first(cells[0].strip()) if cells and span is None else []
     if span is None and not (backwards and backwards[0] == (0, len(cells[0].strip()))):
         return
-    who = span.text if span is not None else cells[0].strip()  # "Sand Øivind | Leder | NAAP"
+    named = span.text if span is not None else cells[0].strip()  # "Sand Øivind | Leder | NAAP"
     used = 2 if len(cells) > 1 and span is not None and span.end_char > len(cells[0]) else 1
     others = [c for c in cells[used:] if c]
     org = next((c for c in others if not role_re().fullmatch(c.strip())), "")
     role = next((c for c in others if role_re().fullmatch(c.strip())), "")
-    found.entry(who, role, org, attendance, " ".join(others), b)
+    found.entry(named, role, org, attendance, " ".join(others), b)
 
 
 def header_tables(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
