@@ -19,7 +19,17 @@ from extractors import attendance_words as words
 from extractors.context import DocContext
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
-from extractors.people import ABSENT_RE, ROLE_LABELS, STOOD_IN_FOR, Found, Taken, org_after, role_re, surname_first_with_party
+from extractors.people import (
+    ABSENT_RE,
+    ROLE_LABELS,
+    STOOD_IN_FOR,
+    Found,
+    Taken,
+    org_after,
+    role_re,
+    surname_first,
+    surname_first_with_party,
+)
 from pipeline.sections import Block, labels, match_label
 
 #: Column headings of a flattened table, dropped before the names are read.
@@ -204,6 +214,8 @@ def _after(plain: str, spans: list[tuple[int, int, str]], k: int) -> str:
 def _names(doc: object, plain: str) -> list[tuple[int, int, str]]:
     """(start, end, party) of each name: surname-first entries first, then the name spans."""
     firsts = surname_first_with_party(plain)
+    with_party = Taken([(s, e) for s, e, _ in firsts])
+    firsts += [(s, e, "") for s, e in surname_first(plain) if not with_party.overlaps(s, e)]
     spans = list(firsts)
     taken = Taken([(s, e) for s, e, _ in firsts])
     for sp in doc.spans.get("persons", []):  # type: ignore[attr-defined]

@@ -70,6 +70,12 @@ def role_after(text: str) -> str:
     return ""
 
 
+def _leading_role(tail: str) -> str:
+    """A role word right after a name without a comma ("Sand Øivind Leder NOAP")."""
+    m = role_re().match(tail.strip())
+    return m.group() if m else ""
+
+
 def org_after(text: str) -> str:
     """", Fauske, leder av ..." or " fra Vestvågøy" -> the organisation right after a name."""
     m = re.match(r"^\s*(?:,\s*|(?:fra|frå)\s+)([A-ZÆØÅ][^,;()]{1,50})", text)
@@ -86,11 +92,9 @@ def split_role(role: str, org: str) -> tuple[str, str]:
     return role, org
 
 
-#: One entry of a list: the text between commas, semicolons, "og" and line ends, with an optional
-#: number before it and a party in brackets after it.
-_ENTRY_RE = re.compile(r"(?:^|(?<=[,;])|(?<=\bog\b))\s*(?:\d{1,3}[.)]\s*)?(?P<name>[^,;()]+?)\s*(?:\([^()]{1,20}\)\s*)?"
-                       r"(?=[,;]|\bog\b|$)")
-_WORD_RE = re.compile(r"^[A-ZÆØÅ][a-zæøåé'-]+$")
+_AFTER_INITIAL_RE = re.compile(r"(?<![\w.])[A-ZÆØÅ][a-zæøå]{0,2}\.[ \t]*$")
+#: A run of capitalised words: commas, brackets, numbers and lower-case words end it.
+_RUN_RE = re.compile(r"[A-ZÆØÅ][a-zæøåé'-]+(?:[ \t]+[A-ZÆØÅ][a-zæøåé'-]+)*")
 #: "Høiberg, Arve" as one entry of a list.
 _COMMA_ENTRY_RE = re.compile(r"(?<![\w-])(?P<last>[A-ZÆØÅ][a-zæøåé'-]+),\s+"
                              r"(?P<given>[A-ZÆØÅ][a-zæøåé'-]+(?:\s+[A-ZÆØÅ][a-zæøåé'-]+){0,2})(?=\s*(?:\(|[,;]|\bog\b|$))")
@@ -102,7 +106,10 @@ def surname_first(text: str) -> list[tuple[int, int]]:
 
     >>> t = "Sand Øivind, Berg Per Olav (H), Kari Lund, Høiberg, Arve"
     >>> [t[s:e] for s, e in surname_first(t)]
-    ['Høiberg, Arve', 'Sand Øivind', 'Berg Per Olav']
+    ['Sand Øivind', 'Berg Per Olav', 'Høiberg, Arve']
+    >>> t = "Sand Øivind Leder NAAP Berg Kari Medlem Ap Lie Eva Kari Lund"
+    >>> [t[s:e] for s, e in surname_first(t)]
+    ['Sand Øivind', 'Berg Kari']
     """
     firsts, lasts = first_names(), surnames()
     out = []
@@ -114,13 +121,36 @@ def surname_first(text: str) -> list[tuple[int, int]]:
         else:
             pos = m.start("given")
     taken = Taken(out)
-    for m in _ENTRY_RE.finditer(text):
-        if taken.overlaps(m.start("name"), m.start("name") + 1):
+    for m in _RUN_RE.finditer(text):
+        # not the rest of a name cut by an initial ("Anne Th. Lunde Inger ...")
+        if not taken.overlaps(m.start(), m.end()) and not _AFTER_INITIAL_RE.search(text, max(0, m.start() - 6), m.start()):
+            out += _backwards_names(m, firsts, lasts)
+    return sorted(out)
+
+
+def _backwards_names(run: re.Match[str], firsts: frozenset[str], lasts: frozenset[str]) -> list[tuple[int, int]]:
+    """A run of capitalised words cut at roles and party codes ("Sand Øivind Leder Ap Berg Kari
+    Medlem H"), each piece read as surname-first names when the whole piece is such names and
+    nothing else: a natural-order name ("Kari Berg") never is."""
+    words = [(w.start() + run.start(), w.end() + run.start(), w.group()) for w in re.finditer(r"\S+", run.group())]
+    out: list[tuple[int, int]] = []
+    piece: list[tuple[int, int, str]] = []
+    for word in [*words, (0, 0, "")]:
+        if word[2] and not role_re().fullmatch(word[2]) and not is_party(word[2]):
+            piece.append(word)
             continue
-        words = m.group("name").split()
-        if 2 <= len(words) <= 4 and all(_WORD_RE.match(w) for w in words) and words[0] in lasts \
-                and words[0] not in firsts and all(w in firsts for w in words[1:]):
-            out.append((m.start("name"), m.end("name")))
+        k, names = 0, []
+        while k < len(piece) and piece[k][2] in lasts and piece[k][2] not in firsts:
+            j = k + 1
+            while j < len(piece) and j - k <= 3 and piece[j][2] in firsts:
+                j += 1
+            if j == k + 1:
+                break
+            names.append((piece[k][0], piece[j - 1][1]))
+            k = j
+        if piece and k == len(piece):
+            out += names
+        piece = []
     return out
 
 
@@ -235,7 +265,9 @@ def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, 
                                     else inside)  # "Jostein Helle (Fjaler)"
         tail = after[paren.end():] if paren else after
         head_org = ORG_BEFORE_RE.match(role_re().sub("", before)) if k == 0 else None
-        role = label_role or role_after(tail) or role_before(before)
+        if not party:  # "Sand Øivind Leder NOAP": a list code without brackets
+            party = next((w for w in tail.split()[:3] if w.isupper() and is_party(w)), "")
+        role = label_role or role_after(tail) or role_before(before) or _leading_role(tail)
         role, org = split_role(role, given_org or (head_org.group("org") if head_org else "") or org_after(tail))
         status = attendance
         if k and STOOD_IN_FOR.search(before):
