@@ -3,9 +3,14 @@ short made-up snippets, one per form. Each expected person must be found with th
 given; the names under "not" must not be found (two people read as one, a name cut short)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extractors.parties import is_party
+from pipeline.models import SourceFile
+from pipeline.process import analyse
+from pipeline.readers import read_document
 from tests.conftest import cases
 from tests.helpers import analyse_text
 
@@ -73,3 +78,27 @@ def test_attendance_vocabulary_is_one_valid_file() -> None:
         else:
             re.compile(row["regex"])
             assert row["note"]
+
+
+def test_election_board_pdf_with_surname_first_members(tmp_path: Path) -> None:
+    """A protocol as PDF with the members surname first in a ruled table ("Navn | Funksjon |
+    Representerer", list codes with a municipality prefix) and in plain lines after it."""
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 7, "MØTEPROTOKOLL\nValgstyret\nMøtedato: 03.09.2025\n\nMøtende medlemmer:")
+    with pdf.table() as table:
+        for cells in (("Navn", "Funksjon", "Representerer"), ("Sand Øivind", "Leder", "NOAP"),
+                      ("Berg Kari Anne", "Nestleder", "NOH"), ("Holm Per", "Medlem", "NOSP")):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.multi_cell(0, 7, "\nForfall:\nLie Eva Medlem NOKRF\n\nMøtende varamedlemmer:\nStrand Tore Medlem NOKRF\n")
+    path = tmp_path / "valgstyret.pdf"
+    pdf.output(str(path))
+    result = analyse(SourceFile(str(path), path.name, "valgstyret"), read_document(path))
+    people = {p.name: (p.attendance, p.organisation, p.party) for p in result.participants}
+    assert people == {"Sand Øivind": ("present", "", "NOAP"), "Berg Kari Anne": ("present", "", "NOH"),
+                      "Holm Per": ("present", "", "NOSP"), "Lie Eva": ("absent", "", "NOKRF"),
+                      "Strand Tore": ("present", "", "NOKRF")}
