@@ -111,6 +111,7 @@ def _classify(phrase: str) -> tuple[str, str, str]:
 def inline_lists(ctx: DocContext, found: Found) -> set[int]:
     """Blocks holding an attendance list run into one line; returns the blocks read."""
     done: set[int] = set()
+    open_list, last = "", -1  # the attendance of a list still open at the end of the block ``last``
     for i, b in enumerate(ctx.blocks):
         doc = ctx.docs[i]
         if doc is None or b.kind == "row" or len(b.text) < 40:
@@ -118,17 +119,25 @@ def inline_lists(ctx: DocContext, found: Found) -> set[int]:
         if len(doc.spans.get("persons", [])) < 2 and len(surname_first_with_party(b.text)) < 2:
             continue
         heads = cues(b.text)
-        if not any(c[2] in ("attendance", "role") for c in heads) or len(heads) < 2 and b.kind == "label":
+        # a list that runs on at the top of the next page ("2 Gørild Joramo Anja Ristad SV ...")
+        carried = open_list if last in (i - 1, i - 2) and b.kind == "para" and CONTINUES_RE.match(b.text) else ""
+        if not carried and (not any(c[2] in ("attendance", "role") for c in heads) or len(heads) < 2 and b.kind == "label"):
             continue  # a plain "Til stede: ..." line is read as a list by extractors.participants
-        if read_run(b.text, heads, "", "", b, found):
+        read, open_list = read_run(b.text, heads, carried, "", b, found)
+        if read:
             done.add(i)
+            last = i
     return done
 
 
+#: A block that starts with a name, after a page number: it may continue the list before it.
+CONTINUES_RE = re.compile(r"^(?:\d{1,3}\s+)?[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?\s+[A-ZÆØÅ]")
+
+
 def read_run(text: str, cues: list[tuple[int, int, str, str, str]], attendance: str, role: str, b: Block,
-             found: Found) -> bool:
+             found: Found) -> tuple[bool, str]:
     """Read the lists of ``text`` cut at ``cues``; ``attendance`` and ``role`` hold before the first cue.
-    True when a list was read."""
+    Whether a list was read, and the attendance of the list still open at the end of the text."""
     base, org, read = attendance or "present", "", False
     bounds = [(0, 0, "start", attendance, role), *cues]
     parent: str | None = None  # the attendance of the list the group headings belong to
@@ -161,7 +170,7 @@ def read_run(text: str, cues: list[tuple[int, int, str, str, str]], attendance: 
             read = True
         if agenda:
             attendance = ""
-    return read
+    return read, attendance
 
 
 def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, found: Found) -> int:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from extractors import attendance_words as words
 from extractors import participant_tables as tables
 from extractors.context import DocContext
-from extractors.inline_lists import AGENDA_RE, HEADER_RE, cues, inline_lists, read_run
+from extractors.inline_lists import AGENDA_RE, CONTINUES_RE, HEADER_RE, cues, inline_lists, read_run
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
@@ -93,13 +93,17 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
         run = _prose_run(ctx, i) if not b.rest else []
         if run:
             text = " ".join(blocks[j].text for j in run)
-            if read_run(text, cues(text), attendance, role, b, found):
+            if read_run(text, cues(text), attendance, role, b, found)[0]:
                 covered.update(run)
                 continue
         rest = b.rest[:m.start()] if b.rest and (m := AGENDA_RE.search(b.rest)) else b.rest  # the list ends at a case
         if rest and _flattened(rest, ctx.docs[i]):
-            read_run(rest, cues(rest), attendance, role, b, found)
+            still_open = read_run(rest, cues(rest), attendance, role, b, found)[1]
             covered.add(i)
+            nxt = next(ctx.nonblank(i + 1), None)
+            if still_open and nxt and nxt[0] <= i + 2 and nxt[1].kind == "para" and CONTINUES_RE.match(nxt[1].text):
+                read_run(nxt[1].text, cues(nxt[1].text), still_open, role, nxt[1], found)  # the list runs on
+                covered.add(nxt[0])
         elif rest:
             entries(nlp()(rest), b, attendance, role, found, org)
             covered.add(i)
