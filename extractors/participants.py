@@ -267,9 +267,13 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
             # what stands up to the next name, and no further: a line may hold thousands of names
             after = text[span.end_char:min(spans[k + 1].start_char if k + 1 < len(spans) else len(text),
                                            span.end_char + 160)]
-            role, org = _role_after(after)  # "Kari Lund, ordfører Ringerike", "Kari Lund Ordfører Andøy kommune"
+            before = text[max(0, span.start_char - 160):span.start_char]
+            adjacent = next((m for m in role_re().finditer(before) if m.end() == len(before.rstrip())), None)
+            # "ordfører Kari Lund": the role right before; else the one after ("Kari Lund, ordfører
+            # Ringerike", "Kari Lund Ordfører Andøy kommune"), as one further back belongs to the name before
+            role, org = ("", "") if adjacent else _role_after(after)
             if not role:
-                role = role_before(text[max(0, span.start_char - 160):span.start_char])
+                role = role_before(before)
                 org = org_after(after)
             if not role and span.start_char == 0 and span.end_char >= len(text.rstrip(" ,")):
                 role = _signature_role(ctx, i)
