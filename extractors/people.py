@@ -196,6 +196,18 @@ def person(doc: Doc) -> Span | None:
     return spans[0] if spans else None
 
 
+def _middles_fit(short: list[str], full: list[str]) -> bool:
+    """Each middle name of ``short`` stands, in order, for one of ``full``: the same word or its initial."""
+    k = 0
+    for word in short:
+        while k < len(full) and not (full[k] == word or len(word) == 1 and full[k].startswith(word)):
+            k += 1
+        if k == len(full):
+            return False
+        k += 1
+    return True
+
+
 class Found:
     """People found in one document: one row per person, the strongest evidence wins."""
 
@@ -203,6 +215,7 @@ class Found:
         self.doc_id = doc_id
         self.rows: dict[str, ParticipantRow] = {}
         self.natural: dict[str, str] = {}  # "arve høiberg" -> the key of "Høiberg, Arve", the first-written form
+        self.variants: dict[tuple[str, str], dict[str, list[str]]] = {}  # (first, last) -> key -> middle names
 
     def add(self, name: str, role: str, org: str, attendance: str, block: Block, party: str = "") -> None:
         """Record a person; a list entry beats a mention, and known details are never lost."""
@@ -215,6 +228,7 @@ class Found:
         last, comma, given = key.partition(", ")
         natural = f"{given} {last}" if comma else key
         key = key if key in self.rows else self.natural.setdefault(natural, key)  # one person, two word orders
+        key = key if key in self.rows else self._variant(key, natural, block)
         role, org, party = role.strip(" ,"), org.strip(" ,"), party.strip(" ,()")
         if org and is_party(org):  # a party is whom a person represents, never an organisation
             org, party = "", party or org
@@ -230,6 +244,23 @@ class Found:
             organisation=org if org and (stronger or not old.organisation) else old.organisation,
             attendance=attendance if stronger else old.attendance,
             page=block.page if stronger else old.page, line=block.line if stronger else old.line)
+
+    def _variant(self, key: str, natural: str, block: Block) -> str:
+        """The key of a person already found under a fuller or shorter form of the same name ("Per
+        Aunan" and "Per Espen Aunan", "Janne K. J. Larsen" and "Janne Kathrine Jørstad Larsen"): same
+        first and last name, the middle names of one standing for some of the other's; never two
+        names of one list ("Per Moen" and "Per Erik Moen" both members)."""
+        words = natural.replace(".", "").split()
+        if len(words) < 2 or "," in key:
+            return key
+        for old_key, middles in self.variants.get((words[0], words[-1]), {}).items():
+            old = self.rows.get(old_key)
+            same_list = old is not None and old.page == block.page and abs(old.line - block.line) <= 40 \
+                and old.attendance != "mentioned"
+            if not same_list and (_middles_fit(words[1:-1], middles) or _middles_fit(middles, words[1:-1])):
+                return old_key
+        self.variants.setdefault((words[0], words[-1]), {})[key] = words[1:-1]
+        return key
 
     def entry(self, name: str, role: str, org: str, attendance: str, context: str, block: Block,
               party: str = "") -> None:
