@@ -34,5 +34,6 @@ def patterns(where: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def table_columns() -> dict[str, str]:
     """Column heading (casefolded) -> what its cells hold: name, first, last, org, party, role, status,
-    vara, or person:<role> for a column of people with that role ("Ordførar")."""
+    vara, for (the member a substitute met for: absent), or person:<role> for a column of people
+    with that role ("Ordførar")."""
     return {r["heading"]: r["holds"] for r in _rows() if r["where"] == "table_column"}

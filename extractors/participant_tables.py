@@ -47,6 +47,9 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
         vara = person(nlp()(fields.get("vara", "")))
         if vara is not None:
             found.add(vara.text, "varamedlem", org, "present", b, "")
+        stood_in_for = person(nlp()(fields.get("for", "")))  # "Vara for" / "Møtte for": that member was absent
+        if stood_in_for is not None:
+            found.add(stood_in_for.text, "", "", "absent", b, "")
         for key, value in fields.items():
             who = person(nlp()(value)) if key.startswith("person:") else None
             if who is not None:
