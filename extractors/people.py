@@ -92,6 +92,7 @@ def split_role(role: str, org: str) -> tuple[str, str]:
     return role, org
 
 
+_INITIAL_NEXT_RE = re.compile(r"[ \t]+[A-ZÆØÅ][a-zæøå]{0,2}\.[ \t]*[A-ZÆØÅ]")
 _AFTER_INITIAL_RE = re.compile(r"(?<![\w.])[A-ZÆØÅ][a-zæøå]{0,2}\.[ \t]*$")
 #: A run of capitalised words: commas, brackets, numbers and lower-case words end it.
 _RUN_RE = re.compile(r"[A-ZÆØÅ][a-zæøåé'-]+(?:[ \t]+[A-ZÆØÅ][a-zæøåé'-]+)*")
@@ -115,7 +116,9 @@ def surname_first(text: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
     while (m := _COMMA_ENTRY_RE.search(text, pos)) is not None:  # each try is a few words: linear in the line
-        if m.group("last") in lasts and m.group("last") not in firsts and all(w in firsts for w in m.group("given").split()):
+        alone = not text[:m.start()].strip() and not text[m.end():].strip()  # a line of its own: "Xyzberg, Kari"
+        if (m.group("last") in lasts or alone) and m.group("last") not in firsts \
+                and all(w in firsts for w in m.group("given").split()):
             out.append((m.start(), m.end()))
             pos = m.end()
         else:
@@ -123,15 +126,18 @@ def surname_first(text: str) -> list[tuple[int, int]]:
     taken = Taken(out)
     for m in _RUN_RE.finditer(text):
         # not the rest of a name cut by an initial ("Anne Th. Lunde Inger ...")
-        if not taken.overlaps(m.start(), m.end()) and not _AFTER_INITIAL_RE.search(text, max(0, m.start() - 6), m.start()):
-            out += _backwards_names(m, firsts, lasts)
+        if not taken.overlaps(m.start(), m.end()) and not _AFTER_INITIAL_RE.search(text, max(0, m.start() - 6), m.start()) \
+                and not _INITIAL_NEXT_RE.match(text, m.end()):  # nor its first part ("Svein O. Leiros")
+            alone = not text[:m.start()].strip(" \t\n") and not text[m.end():].strip(" \t\n")  # "Tho Gunvald"
+            out += _backwards_names(m, firsts, lasts, alone and len(m.group().split()) <= 4)
     return sorted(out)
 
 
-def _backwards_names(run: re.Match[str], firsts: frozenset[str], lasts: frozenset[str]) -> list[tuple[int, int]]:
+def _backwards_names(run: re.Match[str], firsts: frozenset[str], lasts: frozenset[str], alone: bool) -> list[tuple[int, int]]:
     """A run of capitalised words cut at roles and party codes ("Sand Øivind Leder Ap Berg Kari
     Medlem H"), each piece read as surname-first names when the whole piece is such names and
-    nothing else: a natural-order name ("Kari Berg") never is."""
+    nothing else: a natural-order name ("Kari Berg") never is. A surname not in the list only on a
+    line of its own ("Tho Gunvald")."""
     words = [(w.start() + run.start(), w.end() + run.start(), w.group()) for w in re.finditer(r"\S+", run.group())]
     out: list[tuple[int, int]] = []
     piece: list[tuple[int, int, str]] = []
@@ -140,7 +146,7 @@ def _backwards_names(run: re.Match[str], firsts: frozenset[str], lasts: frozense
             piece.append(word)
             continue
         k, names = 0, []
-        while k < len(piece) and piece[k][2] in lasts and piece[k][2] not in firsts:
+        while k < len(piece) and piece[k][2] not in firsts and (piece[k][2] in lasts or alone):
             j = k + 1
             while j < len(piece) and j - k <= 3 and piece[j][2] in firsts:
                 j += 1
@@ -298,7 +304,9 @@ def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, 
         head_org = ORG_BEFORE_RE.match(role_re().sub("", before)) if k == 0 else None
         if not party:  # "Sand Øivind Leder NOAP": a list code without brackets
             party = next((w for w in tail.split()[:3] if w.isupper() and is_party(w)), "")
-        role = label_role or role_after(tail) or role_before(before) or _leading_role(tail)
+        in_brackets = inside if inside and role_re().fullmatch(inside) else ""  # "Sand Øivind (leiar)"
+        role = label_role or in_brackets or role_after(tail) or role_before(before.rsplit(")", 1)[-1]) \
+            or _leading_role(tail)
         role, org = split_role(role, given_org or (head_org.group("org") if head_org else "") or org_after(tail))
         status = attendance
         if k and STOOD_IN_FOR.search(before):
