@@ -213,7 +213,27 @@ def _segment(text: str, attendance: str, org: str, label_role: str, b: Block, fo
                                           and k + 1 < len(spans) and NOT_THERE_RE.match(_after(plain, spans, k + 1))):
             status = "absent"
         found.entry(plain[start:stop], role or label_role, person_org or org, status, cut, b, party)
+        if label_role.casefold() in ROLE_LABELS or _prose_follows(after):
+            return k + 1  # "Referent: Kari Lund" names one; a list ends where running text begins
     return len(spans)
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ])")
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zæøå]{2,}(?![\w-])")
+
+
+def list_part(text: str) -> str:
+    """``text`` up to where running text begins ("Eva Lunde. Saken ble lagt fram av ...")."""
+    for m in _SENTENCE_END.finditer(text):
+        nxt = _SENTENCE_END.search(text, m.end())
+        if len(_LOWER_WORD.findall(text, m.end(), nxt.start() if nxt else len(text))) >= 4:
+            return text[:m.start() + 1]
+    return text
+
+
+def _prose_follows(after: str) -> bool:
+    """After a name, a new sentence of running text ("... Lunde. Saken ble lagt fram av ...")."""
+    return any(len(_LOWER_WORD.findall(sentence)) >= 4 for sentence in _SENTENCE_END.split(after)[1:])
 
 
 def _after(plain: str, spans: list[tuple[int, int, str]], k: int) -> str:

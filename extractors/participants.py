@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from extractors import attendance_words as words
 from extractors import participant_tables as tables
 from extractors.context import DocContext
-from extractors.inline_lists import AGENDA_RE, CONTINUES_RE, HEADER_RE, cues, inline_lists, read_run
+from extractors.inline_lists import AGENDA_RE, CONTINUES_RE, HEADER_RE, cues, inline_lists, list_part, read_run
 from extractors.lexicons import surnames
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
@@ -97,16 +97,18 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
                 covered.update(run)
                 continue
         rest = b.rest[:m.start()] if b.rest and (m := AGENDA_RE.search(b.rest)) else b.rest  # the list ends at a case
+        rest = list_part(rest)  # ... or where running text begins
+        whole = rest == b.rest  # with running text after the list, its mentions are read later
         if rest and _flattened(rest, ctx.docs[i]):
             still_open = read_run(rest, cues(rest), attendance, role, b, found)[1]
-            covered.add(i)
+            covered.update([i] if whole else [])
             nxt = next(ctx.nonblank(i + 1), None)
             if still_open and nxt and nxt[0] <= i + 2 and nxt[1].kind == "para" and CONTINUES_RE.match(nxt[1].text):
                 read_run(nxt[1].text, cues(nxt[1].text), still_open, role, nxt[1], found)  # the list runs on
                 covered.add(nxt[0])
         elif rest:
             entries(nlp()(rest), b, attendance, role, found, org)
-            covered.add(i)
+            covered.update([i] if whole else [])
         columns: dict[int, str] | None = None
         j, blank_run, stood_in = i + 1, 0, False
         while j < len(blocks):
