@@ -113,10 +113,11 @@ def surname_first(text: str) -> list[tuple[int, int]]:
     ['Sand Øivind', 'Berg Kari']
     """
     firsts, lasts = first_names(), surnames()
+    first, last = len(text) - len(text.lstrip()), len(text.rstrip())  # where the line's words begin and end
     out = []
     pos = 0
     while (m := _COMMA_ENTRY_RE.search(text, pos)) is not None:  # each try is a few words: linear in the line
-        alone = not text[:m.start()].strip() and not text[m.end():].strip()  # a line of its own: "Xyzberg, Kari"
+        alone = (m.start(), m.end()) == (first, last)  # a line of its own: "Xyzberg, Kari"
         if (m.group("last") in lasts or alone) and m.group("last") not in firsts \
                 and all(w in firsts for w in m.group("given").split()):
             out.append((m.start(), m.end()))
@@ -128,7 +129,7 @@ def surname_first(text: str) -> list[tuple[int, int]]:
         # not the rest of a name cut by an initial ("Anne Th. Lunde Inger ...")
         if not taken.overlaps(m.start(), m.end()) and not _AFTER_INITIAL_RE.search(text, max(0, m.start() - 6), m.start()) \
                 and not _INITIAL_NEXT_RE.match(text, m.end()):  # nor its first part ("Svein O. Leiros")
-            alone = not text[:m.start()].strip(" \t\n") and not text[m.end():].strip(" \t\n")  # "Tho Gunvald"
+            alone = (m.start(), m.end()) == (first, last)  # "Tho Gunvald"
             out += _backwards_names(m, firsts, lasts, alone and len(m.group().split()) <= 4)
     return sorted(out)
 
