@@ -34,8 +34,13 @@ NOT_NAME_PARTS = frozenset(
     iks sa ks nav direktoratet departementet stortinget storting fylkesting fylkestinget kommunestyret formannskapet
     utvalg utvalget styret styre skole skule barnehage kirke vei veg gate gata januar februar mars april mai juni
     juli august september oktober november desember mandag tirsdag onsdag torsdag fredag lørdag søndag
-    arbeiderparti arbeiderpartiet høyre senterpartiet frp sv krf venstre mdg rødt partiet""".split()
+    arbeiderparti arbeiderpartiet høyre senterpartiet frp sv krf venstre mdg rødt partiet
+    av og i på for med til fra frå som ved vara forfall følgende følgjande underskrifter møtte navn namn sak
+    ass kst konst fung daglig dagleg medlemene medlemmene""".split()
 )
+#: Words that make the capitalised word before them the name of an organisation.
+_ORG_HEADS = frozenset({"kommune", "kommunes", "fylkeskommune", "fylkeskommunes", "regionråd", "regionrådet", "iks",
+                        "kommunehus", "rådhus", "næringshage", "næringsallianse"})
 #: First names that are also ordinary words at the start of a sentence or heading.
 AMBIGUOUS_FIRST = frozenset(
     """Dag Tor Bo Liv Siv Eli Mai Ask Sol Vår Ida Kai Ole Sverre Hallo Ingen Mange Alle Vi De Den Det Han Hun
@@ -44,7 +49,8 @@ AMBIGUOUS_FIRST = frozenset(
     Rygge Asker Moss Ås Gran Nes Lier""".split()
 )
 _NAME_TOKEN_RE = re.compile(r"^[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+(?:-[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+)*$")
-_INITIAL_RE = re.compile(r"^[A-ZÆØÅ]\.?$")
+_INITIAL_RE = re.compile(r"^(?:[A-ZÆØÅ]\.?|[A-ZÆØÅ][a-zæøå]{1,2}\.)$")  # "K", "K.", "Kr.", "Chr."
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr."})
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "af"})
 
 
@@ -69,13 +75,48 @@ def _first_name_parts() -> frozenset[str]:
     return frozenset(p for name in first_names() for p in _CAPITALISED_RE.findall(name))
 
 
+@cache
+def _role_word_re() -> re.Pattern[str]:
+    """One word that is a title (``resources/roles.jsonl``: "Direktør", "Medlem", "Oppvekstsjef"):
+    it ends a name, as in a flattened table "Egil Johansen Direktør Øyvind Sørensen"."""
+    rows = read_jsonl("extractors.resources", "roles.jsonl")
+    words = sorted((r["pattern"] for r in rows if " " not in r["pattern"] and not r.get("suffix")), key=len, reverse=True)
+    tail = "|".join(re.escape(r["pattern"]) for r in rows if r.get("suffix"))
+    return re.compile(rf"(?:{'|'.join(map(re.escape, words))}|\w+(?:{tail}))", re.IGNORECASE)
+
+
+def _starts_next_name(doc: Doc, i: int, j: int, firsts: frozenset[str]) -> bool:
+    """In a run of names without separators ("Per Moen Kari Lund"), a known first name after a
+    surname starts the next name, when a name part follows it."""
+    return (j - i >= 2 and _is_first_name(doc[j].text, firsts) and not _is_first_name(doc[j - 1].text, firsts)
+            and not _INITIAL_RE.match(doc[j - 1].text) and j + 1 < len(doc)
+            and (_is_name_part(doc[j + 1].text) or bool(_INITIAL_RE.match(doc[j + 1].text))))
+
+
+def _initial_before(doc: Doc, k: int, firsts: frozenset[str]) -> bool:
+    """Token ``k`` may follow an initial: a name part, or another initial before one ("J. O. Uthus")."""
+    if _is_name_part(doc[k].text):
+        return True
+    return bool(_INITIAL_RE.match(doc[k].text)) and doc[k].text.endswith(".") and k + 1 < len(doc) \
+        and _is_name_part(doc[k + 1].text)
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    """One-word labels of ``pipeline/resources/labels.jsonl`` ("Orientering", "Saksgang", "Møtedato"):
+    never part of a name."""
+    return frozenset(r["pattern"] for r in read_jsonl("pipeline.resources", "labels.jsonl") if " " not in r["pattern"])
+
+
 def person_spans(doc: Doc) -> list[Span]:
     """Names: a known first name, then up to three more name parts (first names, surnames,
-    capitalised words, initials, hyphenated parts); the last part must not be an organisation word."""
+    capitalised words, initials, hyphenated parts); the last part must not be an organisation word.
+    A title ends a name, and a first name after a surname starts the next one."""
     parts = _first_name_parts()
     if not any(word in parts for word in _CAPITALISED_RE.findall(text_of(doc))):
         return []  # most lines: no token needs looking at
     firsts, lasts = first_names(), surnames()
+    role_word, label_words = _role_word_re(), _label_words()
     spans: list[Span] = []
     i, n = 0, len(doc)
     # A name stops where a region of two or more words starts ("Kari Nordmann Asker og Bærum IPR").
@@ -88,20 +129,32 @@ def person_spans(doc: Doc) -> list[Span]:
         j = i + 1
         while j < n and j - i < 5:
             t = doc[j]
-            if j in region_starts:
+            if j in region_starts or role_word.fullmatch(t.text) or _starts_next_name(doc, i, j, firsts) \
+                    or j + 1 < n and doc[j + 1].text.casefold() in _ORG_HEADS or t.text.casefold() in label_words:
+                break  # "Kari Lund Askim kommune": the place belongs to the organisation
+            if t.text in _SUFFIXES and j - i >= 2:
+                j += 1  # "Aksel Kloster jr"
                 break
             if t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(doc[j + 1].text):
                 j += 2
-            elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _is_name_part(doc[j + 1].text)):
+            elif len(t.text) <= 3 and _INITIAL_RE.match(t.text + ".") and not t.whitespace_ and j + 2 < n \
+                    and doc[j + 1].text == "." and _is_name_part(doc[j + 2].text):
+                j += 2  # "Lill Th. Sandvik": the tokenizer splits the full stop off "Th."
+            elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _initial_before(doc, j + 1, firsts)
+                                           and (t.text.endswith(".") or not _is_first_name(doc[j + 1].text, firsts))):
                 j += 1
             elif t.text in _PARTICLES and j + 1 < n and _is_name_part(doc[j + 1].text):
                 j += 1
             else:
                 break
+        if j - i >= 3 and doc[j - 1].text in firsts and doc[j - 1].text not in lasts \
+                and doc[j - 2].text not in firsts and j < n and (doc[j].is_lower or doc[j].text == ":"):
+            j -= 1  # "Hans Seierstad Andre som møtte": the first name belongs to the next words
         last = doc[j - 1].text
         ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
         if ok and tok.text in AMBIGUOUS_FIRST:
-            ok = last in lasts or doc[i + 1].text in firsts or (i > 0 and doc[i - 1].is_lower)
+            ok = last in lasts or doc[i + 1].text in firsts or (i > 0 and (doc[i - 1].is_lower
+                                                                          or bool(role_word.fullmatch(doc[i - 1].text))))
         if ok:
             spans.append(Span(doc, i, j, label="PERSON"))
             i = j

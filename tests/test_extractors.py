@@ -114,8 +114,10 @@ def test_proposal_made_in_the_meeting_is_its_own_row() -> None:
 def test_protocol_participants_with_attendance_party_and_role() -> None:
     r = analyse_text(PROTOCOL)
     people = {p.name: (p.attendance, p.organisation, p.role) for p in r.participants}
-    assert people["Kari Nordmann"] == ("present", "Ap", "")
-    assert people["Ole Johansen"] == ("absent", "FrP", "")
+    parties = {p.name: p.party for p in r.participants}
+    # a party is whom a person represents, never their organisation (issue 16)
+    assert people["Kari Nordmann"] == ("present", "", "") and parties["Kari Nordmann"] == "Ap"
+    assert people["Ole Johansen"] == ("absent", "", "") and parties["Ole Johansen"] == "FrP"
     assert people["Lise Moen"][0] == "present" and people["Lise Moen"][2].lower() == "rådmann"
     assert people["Anne Lie"] == ("mentioned", "", "saksbehandler")
 
