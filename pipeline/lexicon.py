@@ -33,6 +33,7 @@ from pipeline.cache import cached
 RESOURCES = Path(__file__).parent / "resources"
 WORDS_FILE = RESOURCES / "lexicon" / "nb_words.tsv.gz"
 LANGUAGES_FILE = RESOURCES / "lexicon" / "languages.json"
+INFINITIVES_FILE = RESOURCES / "lexicon" / "nb_infinitives.txt.gz"
 NAMES_DIR = RESOURCES / "names"
 GAZETTEER = Path(__file__).parent.parent / "extractors" / "resources" / "gazetteer.jsonl"
 
@@ -68,6 +69,7 @@ class Lexicon:
     nn_endings: tuple[tuple[str, str], ...] = ()  # (Nynorsk ending, Bokmål ending): ("ar", "er")
     bokmal_only: frozenset[str] = frozenset()  # Bokmål forms Nynorsk does not use (fra, ikke)
     by_shape: dict[str, tuple[str, ...]] | None = None  # the index of :func:`_index`, when it came built
+    infinitives: frozenset[str] = frozenset()  # Bokmål verbs' infinitives (gjøre, bidra): after the marker å
 
     def __contains__(self, word: str) -> bool:
         return word in self.zipf
@@ -139,6 +141,7 @@ def load_lexicon() -> Lexicon:
         zipf={}, nynorsk=frozenset(lang["nynorsk_words"]) | frozenset(lang["nn_markers"]),
         nn_markers=frozenset(lang["nn_markers"]), nb_markers=frozenset(lang["nb_markers"]),
         nn_endings=tuple((nn, nb) for nn, nb in lang["nn_endings"]), bokmal_only=frozenset(lang["bokmal_only"]),
+        infinitives=frozenset(gzip.decompress(INFINITIVES_FILE.read_bytes()).decode("utf-8").split()),
     )
 
     def build() -> tuple[dict[str, int], frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
@@ -483,8 +486,8 @@ class Model:
         the start; unchanged, and its best few repairs."""
         out = []
         stems = [(piece, "")]
-        if not last and len(piece) > MIN_PART and piece[-1] in "se":
-            stems.append((piece[:-1], piece[-1]))  # samarbeid-s-område, barn-e-hage
+        if not last and len(piece) > MIN_PART and (piece[-1] == "s" or piece[-1] == "e" and len(piece) > MIN_PART + 1):
+            stems.append((piece[:-1], piece[-1]))  # samarbeid-s-område, råd-s-møte, barn-e-hage; not mot-e-dato
         for stem, link in stems:
             lp = self.logp(stem) if self._part_ok(stem, first) else None
             keep = Reading((stem + link,), lp, (), (piece,)) if lp is not None else None

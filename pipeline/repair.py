@@ -24,21 +24,25 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import groupby
 from typing import NamedTuple
 
+from pipeline import ocr_context
 from pipeline.lexicon import (
     FLOOR_ZIPF,
+    NAME_ZIPF,
     Lexicon,
     Model,
     Reading,
+    align,
     base_model,
     detect_nynorsk,
     family,
     load_lexicon,
     plain_ids,
+    shape,
 )
 from pipeline.models import Change, Line
 
@@ -49,6 +53,10 @@ CLEAN_SHARE = 0.003
 #: MIN_EVIDENCE damaged-looking words.
 DAMAGED = 0.02
 MIN_EVIDENCE = 2
+#: The same for a page that has its share of æ/ø/å: a Norwegian engine on a poor scan, or a
+#: transcript that lost the diacritics of some lines, misreads only some of them. Clean text has
+#: next to no evidence words (an old spelling such as "fraa" now and then), so a lower share does.
+MIXED_DAMAGED = 0.005
 #: log10 odds a repair must win by when the damaged form is itself a word.
 REAL_WORD_MARGIN = 1.0
 #: Weight of a repaired word's first four letters as evidence for another form of it.
@@ -56,6 +64,12 @@ STEM_WEIGHT = 0.3
 NORWEGIAN_ASCII = ("og", "i", "til", "av", "som", "det", "er", "med", "for", "den", "de", "en", "et", "ein",
                    "eit", "ikke", "ikkje", "om", "har", "skal", "kan", "fra", "vil", "ble", "vart", "at")
 
+#: Words that take a number after them (``sak 4``, ``punkt 4``): a lone 4 after one is a number.
+NUMBER_WORDS = frozenset({"sak", "saker", "punkt", "pkt", "side", "sider", "nr", "kl", "vedlegg", "kapittel", "kap",
+                          "paragraf", "ledd", "del", "trinn", "fase", "tabell", "figur", "post", "klasse", "rom",
+                          "runde", "uke", "versjon", "alternativ", "nivå", "ca", "nummer", "gruppe"})
+#: Words that follow the marker å and are no infinitive: ``for å ikke``.
+INFINITIVE_LIKE = frozenset({"ikke", "ikkje", "aldri", "også", "ogsa", "kun", "bare", "berre"})
 _NORWEGIAN_LETTER = re.compile("[æøå]")
 _TOKEN = re.compile(r"[\w@&|]+")
 _EMAIL_OR_URL = re.compile(r"[\w.+-]+@[\w-]+\.\w[\w.]*|(?:https?://|www\.)\S+")
@@ -87,8 +101,8 @@ def tokens(text: str, index: int = 0) -> list[Token]:
     """The words of a line that repair may look at: letters with the symbols OCR puts for letters
     (@ & | and the digits 0 and 4 inside words); not numbers, e-mail addresses or web addresses.
 
-    >>> [t.text for t in tokens("Vi m@tes 25.05.2021 kl. 10 & post@viken.no | p4 2a")]
-    ['Vi', 'm@tes', 'kl', '&', '|', 'p4']
+    >>> [t.text for t in tokens("Vi m@tes 25.05.2021 kl. 10 & post@viken.no | p4 2a for 4 bidra")]
+    ['Vi', 'm@tes', 'kl', '&', '|', 'p4', 'for', '4', 'bidra']
     """
     maybe_address = "@" in text or "www" in text or "://" in text
     masked = [m.span() for m in _EMAIL_OR_URL.finditer(text)] if maybe_address else []
@@ -98,7 +112,7 @@ def tokens(text: str, index: int = 0) -> list[Token]:
         if masked and any(a < m.end() and m.start() < b for a, b in masked):
             continue
         # most words are letters only (no digit, nothing to test further)
-        if tok.isalpha() or not _BAD_DIGITS.search(tok) and (tok in ("&", "|") or any(ch.isalpha() for ch in tok)):
+        if tok.isalpha() or not _BAD_DIGITS.search(tok) and (tok in ("&", "|", "4") or any(ch.isalpha() for ch in tok)):
             out.append(Token(index, m.start(), m.end(), tok))
     return out
 
@@ -196,19 +210,32 @@ class _Doc:
         self.base = base = base_model(nynorsk)
         self.cache: Counter[str] = Counter()
         self.stems: Counter[str] = Counter()
+        self.own: dict[str, set[str]] = {}  # words with æ/ø/å the lexicon lacks (names), by shape
+        damaged = correct = 0
         for t in toks:
             low = t.text.lower()
             keep, changes = base.analyse(low)
             if nynorsk:
                 changes = tuple(c for c in changes if self._nynorsk_ok(c, low))
-            if keep is None and changes:
-                self.cache.update(p for p in changes[0].parts if p not in low)
-            elif keep is not None and _NORWEGIAN_LETTER.search(low):
+            letter = _NORWEGIAN_LETTER.search(low)
+            if keep is None and letter and len(low) > 2:
+                self.own.setdefault(shape(low), set()).add(low)
                 self.cache[low] += 1
+            elif keep is None and changes:
+                self.cache.update(p for p in changes[0].parts if p not in low)
+                damaged += len(low) > 1
+            elif keep is not None and letter:
+                self.cache[low] += 1
+                correct += 1
         for word, n in self.cache.items():
             self.stems[family(word)] += n
         self.n = max(1, len(toks))
+        #: log10 prior of a real word being damaged: the share of the document's æ/ø/å words that
+        #: were misread (1 when none was read right; a poor scan misreads some of them)
+        self.prior = min(0.0, math.log10(2 * (damaged + 1) / (damaged + correct + 2)))
+        self.done: dict[int, str] = {}  # token index -> its repaired text, as decided
         self._verdicts: dict[tuple[str, bool], tuple[Reading, float, Reading | None] | None] = {}
+        self._contextual: dict[str, bool] = {}
 
     def boost(self, r: Reading) -> Reading:
         """The reading with the document's cache applied to its parts."""
@@ -233,24 +260,78 @@ class _Doc:
         stem = family(word)
         return word in self.lexicon.nynorsk or word in self.cache or len(stem) >= 4 and stem in self.stems
 
-    def analyse(self, low: str, capital: bool) -> tuple[Reading | None, Reading | None]:
+    def analyse(self, low: str, capital: bool,
+                bonus: Callable[[str], float] | None = None) -> tuple[Reading | None, Reading | None]:
+        """(the unchanged reading, the best repair) with the document's cache, and the context's
+        ``bonus`` for a candidate word (:mod:`pipeline.ocr_context`)."""
         keep, changes = self.base.analyse(low, capital)
-        scored = [self.boost(c) for c in changes if self._nynorsk_ok(c, low)]
+        scored = [self.boost(c) for c in changes + self._own(low) if self._nynorsk_ok(c, low)]
+        if bonus is not None:
+            scored = [Reading(c.parts, c.logp + bonus(c.text), c.rules) for c in scored]
         change = max(scored, key=lambda r: r.logp) if scored else None
         return (self.boost(keep) if keep else None), change
+
+    def _own(self, low: str) -> tuple[Reading, ...]:
+        """Words the document itself spells with æ/ø/å (names the lexicon lacks: Nesgård) as
+        repairs of the same word misread elsewhere in it (Nesgard)."""
+        words = self.own.get(shape(low)) if self.own else None
+        if not words:
+            return ()
+        out = []
+        for word in words:
+            a = align(word, low)
+            if a is not None and a[1]:
+                out.append(Reading((word,), NAME_ZIPF - 9 + a[0], a[1]))
+        return tuple(out)
 
     def decide(self, k: int) -> Change | None:
         """The repair of token ``k``, or None. A lower-case word is decided once per document."""
         t = self.toks[k]
         text = t.text
         if len(text) > 1 and text[0].islower():
-            verdict = self._verdict(text.lower(), False)
+            low = text.lower()
+            verdict = self._judge(low, False, self._bonus(k)) if self._in_question(low) else self._verdict(low, False)
             if verdict is None:
                 return None
             change, margin, _ = verdict
             after = _cased(change.text, text, False)
+            self.done[k] = after
             return self._changed(t, self.lines[t.line_index], after, change.rules, margin)
-        return self._in_context(k)
+        found = self._in_context(k)
+        if found is not None:
+            self.done[k] = found.after
+        return found
+
+    def _in_question(self, low: str) -> bool:
+        """A word that may be another (bor: bør) and whose candidates have context rules."""
+        got = self._contextual.get(low)
+        if got is None:
+            keep, changes = self.base.analyse(low)
+            ruled = ocr_context.ruled_words()
+            got = self._contextual[low] = keep is not None and any(
+                c.text in ruled or self._infinitive(c.text) for c in changes)
+        return got
+
+    def _bonus(self, k: int) -> Callable[[str], float]:
+        """The context bonus of the candidates of token ``k``: its neighbours on the line, as read
+        and as repaired (a neighbour after it that may be skipped, ``bør ikke``, adds the next)."""
+        t = self.toks[k]
+        text = self.lines[t.line_index].text
+        prev: list[str] = []
+        if k and self.toks[k - 1].line_index == t.line_index and not text[self.toks[k - 1].end:t.start].strip():
+            prev = [self.toks[k - 1].text.lower(), self.done.get(k - 1, "").lower()]
+        nxt: list[str] = [":"] if text[t.end:t.end + 1] == ":" else []
+        j, end = k + 1, t.end
+        while j < len(self.toks) and self.toks[j].line_index == t.line_index and not text[end:self.toks[j].start].strip():
+            low = self.toks[j].text.lower()
+            nxt.append(low)
+            change = self.analyse(low, False)[1] if len(low) > 1 else None
+            if change is not None:
+                nxt.append(change.text)
+            if low not in ocr_context.SKIP:
+                break
+            j, end = j + 1, self.toks[j].end
+        return lambda word: ocr_context.bonus(word, prev, nxt, self._infinitive)
 
     def _verdict(self, low: str, capital: bool) -> tuple[Reading, float, Reading | None] | None:
         """(the repair, its log10 margin, the unchanged reading) of a word, or None to leave it."""
@@ -259,14 +340,15 @@ class _Doc:
             self._verdicts[key] = self._judge(low, capital)
         return self._verdicts[key]
 
-    def _judge(self, low: str, capital: bool) -> tuple[Reading, float, Reading | None] | None:
+    def _judge(self, low: str, capital: bool,
+               bonus: Callable[[str], float] | None = None) -> tuple[Reading, float, Reading | None] | None:
         if self.nynorsk and low in self.lexicon.nynorsk:
             return None
-        keep, change = self.analyse(low, capital)
+        keep, change = self.analyse(low, capital, bonus)
         if change is None:
             return None
         if keep is not None and len(low) > 1:  # a lone letter's frequency says nothing: context decides
-            margin = change.logp - keep.logp
+            margin = change.logp - keep.logp + self.prior
             if margin < REAL_WORD_MARGIN:
                 return None
             if self.nynorsk and not all(p in self.cache or p in self.lexicon.nynorsk
@@ -308,7 +390,7 @@ class _Doc:
             name = self.lexicon.is_name(_cased(change.text, "", True)) and change.text not in _common_words()
             capital = start or self._after_capital(k) or hyphen_name or name
         after = _cased(change.text, text, capital)
-        if text[0].isupper() and not self._name_ok(after, change, keep, start):
+        if text[0].isupper() and not self._name_ok(after, change, keep, start or not self._after_name(k) and None):
             return None
         return self._changed(t, line, after, rules + change.rules, margin)
 
@@ -324,7 +406,10 @@ class _Doc:
 
     def _single_ok(self, t: Token, line: Line, nxt: Token | None) -> bool:
         """``a``, ``d`` and ``&`` stand for the infinitive marker å only before a lower-case word, never
-        as a list letter (``a)``), a section letter (``§ 5 a``) or between names (``Hansen & Co``)."""
+        as a list letter (``a)``), a section letter (``§ 5 a``) or between names (``Hansen & Co``);
+        ``4`` only between words, before an infinitive (``for 4 bidra``)."""
+        if t.text == "4":
+            return nxt is not None and self._four_is_aring(t, line, nxt)
         if t.text not in ("a", "d", "&") or nxt is None or not nxt.text[0].islower():
             return False
         before = line.text[:t.start].rstrip()
@@ -333,15 +418,55 @@ class _Doc:
         prev = before.split()[-1] if before.split() else ""
         return not (t.text == "&" and prev[:1].isupper())
 
+    def _four_is_aring(self, t: Token, line: Line, nxt: Token) -> bool:
+        """A lone 4 is the infinitive marker å when it stands between a word and an infinitive, one
+        space on each side: ``for 4 bidra``, ``og 4 f0lge opp``; never a number (``sak 4``, ``3 og 4``,
+        ``4 mot 3``, ``4.``)."""
+        if line.text[t.end:nxt.start] != " " or not nxt.text.isalpha() or not nxt.text.islower():
+            return False
+        before = line.text[:t.start]
+        if not before.strip() and t.line_index:  # at the start of a line: the word ending the line before
+            before = self.lines[t.line_index - 1].text + " "
+        if not before.endswith(" ") or before.endswith("  "):
+            return False
+        words = before.split()
+        if not words or not words[-1].isalpha() or words[-1].lower() in NUMBER_WORDS:
+            return False
+        if len(words) > 1 and any(ch.isdigit() for ch in words[-2]):
+            return False  # 3 og 4 ...
+        return self._infinitive(nxt.text)
+
+    def _infinitive(self, word: str) -> bool:
+        """``word`` (as read, maybe damaged) is an infinitive, Bokmål or Nynorsk (a-infinitives too)."""
+        forms = [word]
+        keep, change = self.analyse(word, False)
+        if keep is None and change is not None:
+            forms.append(change.text)
+        verbs = self.lexicon.infinitives
+        return any(w in verbs or w in INFINITIVE_LIKE or self.nynorsk and (
+            w in self.lexicon.nynorsk and w[-1:] in "ae" or w.endswith("a") and w[:-1] + "e" in verbs) for w in forms)
+
+    def _after_name(self, k: int) -> bool:
+        """Token ``k`` follows a known name on its line (a surname after a first name: Åge Grenne);
+        an all-capitals token (a heading) never counts as a name part."""
+        prev = self.toks[k - 1] if k else None
+        if prev is None or prev.line_index != self.toks[k].line_index or self.toks[k].text.isupper():
+            return False
+        return self.lexicon.is_name(self.done.get(k - 1, prev.text))
+
     def _after_capital(self, k: int) -> bool:
         prev = self.toks[k - 1] if k else None
         return bool(prev and prev.line_index == self.toks[k].line_index and prev.text[:1].isupper())
 
-    def _name_ok(self, after: str, change: Reading, keep: Reading | None, start: bool) -> bool:
+    def _name_ok(self, after: str, change: Reading, keep: Reading | None, start: bool | None) -> bool:
         """A capitalised word inside a sentence may be a name: it changes only into a known name or
-        place, or, when it is no word at all, into one common word (not a compound of them)."""
-        if self.lexicon.is_name(after) or start:
+        place or a word the document spells so itself, or, when it is no word at all and does not
+        follow another capitalised word (Åge Grenne), into one common word (not a compound of them).
+        ``start``: True at a sentence start, None inside one, False right after a capitalised word."""
+        if self.lexicon.is_name(after) or start or change.text in self.own.get(shape(change.text), ()):
             return True
+        if start is False:
+            return False
         if len(change.parts) > 1:  # Mgtedato: no name has a g for ø; Lundefaret may be a name
             return keep is None and not all(r in plain_ids() for r in change.rules)
         return keep is None and self.base.zipf(change.parts[0]) >= 2.5
@@ -355,16 +480,18 @@ class _Doc:
         return self._changed(t, line, "I", ("ocr_capital_i_pipe",), 1.0)
 
 
-def _damaged_pages(lines: list[Line], toks: list[Token], suspicious: set[int], model: Model) -> set[int]:
+def _damaged_pages(lines: list[Line], toks: list[Token], plain: set[int], model: Model) -> set[int]:
+    """The pages to repair: damaged on their own, or with any evidence in a damaged document.
+    ``plain``: the pages without their share of æ/ø/å (all of them misread); the others need less
+    evidence (:data:`MIXED_DAMAGED`), as only some of their letters were misread."""
     by_page: dict[int, list[str]] = {}
     for t in toks:
         by_page.setdefault(lines[t.line_index].page, []).append(t.text)
-    scores = {p: _score(words, model) for p, words in by_page.items() if p in suspicious}
-    words = [w for p, ws in by_page.items() if p in suspicious for w in ws]
-    doc_score, doc_found = _score(words, model)
-    doc_damaged = doc_score >= DAMAGED and doc_found >= MIN_EVIDENCE
+    scores = {p: _score(words, model) for p, words in by_page.items()}
+    doc_score, doc_found = _score([w for ws in by_page.values() for w in ws], model)
+    doc_damaged = doc_found >= MIN_EVIDENCE and doc_score >= (DAMAGED if plain >= set(by_page) else MIXED_DAMAGED)
     return {p for p, (score, found) in scores.items()
-            if found >= 1 and doc_damaged or score >= DAMAGED and found >= MIN_EVIDENCE}
+            if found >= 1 and doc_damaged or found >= MIN_EVIDENCE and score >= (DAMAGED if p in plain else MIXED_DAMAGED)}
 
 
 def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
@@ -380,14 +507,12 @@ def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
     []
     """
     pages = {page: list(group) for page, group in groupby(lines, key=lambda line: line.page)}
-    suspicious = {p for p, group in pages.items() if not looks_clean("\n".join(line.text for line in group))}
-    if not suspicious:
-        return lines, []
+    plain = {p for p, group in pages.items() if not looks_clean("\n".join(line.text for line in group))}
     lexicon = load_lexicon()
-    toks = [t for i, line in enumerate(lines) if line.page in suspicious for t in tokens(line.text, i)]
+    toks = [t for i, line in enumerate(lines) for t in tokens(line.text, i)]
     nynorsk = detect_nynorsk([t.text for t in toks], lexicon)
     base_model(nynorsk).trim()
-    damaged = _damaged_pages(lines, toks, suspicious, base_model(nynorsk))
+    damaged = _damaged_pages(lines, toks, plain, base_model(nynorsk))
     toks = [t for t in toks if lines[t.line_index].page in damaged]
     if not toks:
         return lines, []

@@ -1,0 +1,70 @@
+"""Context for real-word OCR confusions: which word a damaged form is, told by its neighbours.
+
+A form such as ``bor``, ``sa``, ``far``, ``var`` or ``mate`` is a word itself and the repair of
+another (bør, så, får, vår, møte or måte); word frequencies alone cannot choose. The rules in
+``resources/ocr_context.jsonl`` (data, one a line) give a candidate word a log10 bonus (or, when
+negative, a malus) when the word before or after it is one of a list, or an infinitive
+(``"@infinitive"``): ``bør`` before an infinitive, ``sa`` before ``at`` (said), ``i vår``.
+``"word": "@infinitive"`` makes the rule hold for every infinitive candidate (``må ga`` -> ``må gå``).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+RULES_FILE = Path(__file__).parent / "resources" / "ocr_context.jsonl"
+INFINITIVE = "@infinitive"
+#: Words that may stand between a modal and its infinitive: ``bør ikke vurderes``.
+SKIP = frozenset({"ikke", "ikkje", "også", "òg", "derfor", "difor", "likevel", "heller", "nok", "da", "då",
+                  "snarest", "fortsatt", "framleis", "dermed", "alltid", "gjerne", "kun", "bare", "berre"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    word: str
+    side: str  # "prev" or "next"
+    words: frozenset[str]  # empty: the neighbour must be an infinitive
+    bonus: float
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    out = []
+    for line in RULES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        for side in ("prev", "next"):
+            if side in row:
+                match = row[side]
+                words = frozenset() if match == INFINITIVE else frozenset(w.lower() for w in match)
+                out.append(Rule(row["word"], side, words, float(row["bonus"])))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def ruled_words() -> frozenset[str]:
+    return frozenset(r.word for r in rules())
+
+
+def bonus(word: str, prev: list[str], nxt: list[str], infinitive: Callable[[str], bool]) -> float:
+    """The log10 bonus of reading a token as ``word`` between ``prev`` and ``nxt`` (each: the
+    neighbour's forms as read and as repaired, lower case; ``":"`` for a colon after the token).
+
+    >>> verb = lambda w: w in {"vurderes", "gå"}
+    >>> bonus("bør", ["det"], ["vurderes"], verb), bonus("bør", ["som"], ["i"], verb)
+    (1.5, -3.0)
+    >>> bonus("gå", ["må"], ["videre"], verb), bonus("gå", ["vi"], ["videre"], verb)
+    (1.0, 0.0)
+    """
+    total = 0.0
+    for r in rules():
+        if r.word != word and not (r.word == INFINITIVE and infinitive(word)):
+            continue
+        near = prev if r.side == "prev" else nxt
+        if r.words and any(w in r.words for w in near) or not r.words and any(infinitive(w) for w in near):
+            total += r.bonus
+    return total
