@@ -421,7 +421,7 @@ class _Doc:
         if not text[0].isalpha():
             hyphen_name = bool(re.match(r"-[A-ZÆØÅ]", line.text[t.end:t.end + 2]))  # @st-Finnmark
             name = self.lexicon.is_name(_cased(change.text, "", True)) and change.text not in _common_words()
-            capital = start or self._after_capital(k) or hyphen_name or name
+            capital = text != "4" and (start or self._after_capital(k) or hyphen_name or name)  # 4: å inside a sentence
         after = _cased(change.text, text, capital)
         if text[0].isupper() and not self._name_ok(after, change, keep, start or not self._after_name(k) and None):
             return None

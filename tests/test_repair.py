@@ -46,7 +46,8 @@ def test_cases_cover_every_kind_of_confusion() -> None:
     kinds += ["aring read as " + s for s in ("a", "4", "d", "&")]
     kinds += ["aelig read as " + s for s in ("e", "ee", "ae", "ze")]
     kinds += ["capital I read as |", "real word repaired", "real word kept", "Nynorsk", "names",
-              "clean text untouched"]
+              "clean text untouched", "aring read as 4 alone", "lone 4 as a number kept", "real word context",
+              "partly damaged", "møter never måter"]
     for kind in kinds:
         assert kind in labels, kind
 
@@ -110,7 +111,7 @@ def test_clean_fixture_documents_are_unchanged(path: Path) -> None:
 def test_clean_dev_documents_are_unchanged(path: Path) -> None:
     lines = _lines(path.read_text(encoding="utf-8"))
     fixed, _ = repair_lines(lines)
-    assert _words_changed_per_1000(lines, fixed) <= 0.5
+    assert _words_changed_per_1000(lines, fixed) == 0
 
 
 @settings(max_examples=40, deadline=None)
@@ -129,7 +130,7 @@ def test_damaged_dev_document_error_reduction() -> None:
     raw = (DEV / "raw" / f"{DAMAGED_DEV}.txt").read_text(encoding="utf-8")
     clean = (DEV / "clean" / f"{DAMAGED_DEV}.txt").read_text(encoding="utf-8")
     fixed = "\n".join(line.text for line in repair_lines(_lines(raw))[0]) + "\n"
-    assert 1 - cer(fixed, clean) / cer(raw, clean) >= 0.9
+    assert 1 - cer(fixed, clean) / cer(raw, clean) >= 0.99
 
 
 def _simulator():  # scripts/ is not a package: load the generator by path
