@@ -46,6 +46,8 @@ MIN_PART = 3
 MAX_PARTS = 3
 #: A compound part of three letters must come first and be at least this frequent (råd, år; not kje).
 SHORT_PART_ZIPF = 4.5
+#: log10 cost of reading a word as another word's genitive (its form plus s).
+GENITIVE_PENALTY = 0.5
 #: Zipf frequency of a name or place that the word lexicon lacks, for capitalised words.
 NAME_ZIPF = 3.0
 #: Zipf frequency of a Bokmål-only form (fra, ikke) in Nynorsk text.
@@ -405,6 +407,8 @@ class Model:
         lp = self.logp(seen, capital)
         keep = Reading((seen,), lp) if lp is not None else None
         changes = self.candidates(seen, capital)
+        if keep is None and not changes and len(seen) > MIN_PART + 1 and seen.endswith("s"):
+            keep, changes = self._genitive(seen, capital)
         if keep is None and not changes and len(seen) >= 2 * MIN_PART:
             keep, change = self._compound(seen)
             changes = self._variants(change) if change else []
@@ -414,6 +418,15 @@ class Model:
                 changes = []  # a Nynorsk form of a known word beats a guessed compound
             changes = sorted(changes + twins, key=lambda r: -r.logp)
         return keep, tuple(changes)
+
+    def _genitive(self, seen: str, capital: bool) -> tuple[Reading | None, list[Reading]]:
+        """A genitive the lexicon lacks read as its word and an s (søknadens, s0knadens: søknaden-s),
+        not as a compound (søk-nådens)."""
+        keep, changes = self.analyse(seen[:-1], capital)
+        if keep is not None and len(keep.parts) == 1:
+            return Reading((seen,), keep.logp - GENITIVE_PENALTY), []
+        single = [c for c in changes if len(c.parts) == 1]
+        return None, [Reading((c.parts[0] + "s",), c.logp - GENITIVE_PENALTY, c.rules, (seen,)) for c in single]
 
     def _variants(self, best: Reading) -> list[Reading]:
         """The best compound reading and, for each repaired part, the part's other repairs

@@ -62,6 +62,11 @@ REAL_WORD_MARGIN = 1.0
 #: The same in a document without a single correct æ/ø/å among at least SURE_EVIDENCE misread words.
 SURE_MARGIN = 0.5
 SURE_EVIDENCE = 5
+#: log10 probability below which an unknown word is not repaired (and SPLIT_FLOOR lower for each
+#: further part of a compound): what it would become is a rare word or a compound of rare parts,
+#: likelier a word the lexicon lacks or other OCR damage (nyetablerere: nye-table-røre; Forrnannskapet).
+UNKNOWN_FLOOR = -12.0
+SPLIT_FLOOR = 1.5
 #: Weight of a repaired word's first four letters as evidence for another form of it.
 STEM_WEIGHT = 0.3
 NORWEGIAN_ASCII = ("og", "i", "til", "av", "som", "det", "er", "med", "for", "den", "de", "en", "et", "ein",
@@ -227,6 +232,10 @@ def _cased(word: str, like: str, capital: bool) -> str:
     return word[:1].upper() + word[1:] if capital else word
 
 
+def _too_rare(change: Reading) -> bool:
+    return change.logp < UNKNOWN_FLOOR - SPLIT_FLOOR * (len(change.parts) - 1)
+
+
 class _Doc:
     """The repair of one document's damaged pages. The document speaks for itself through a cache:
     the words confidently repaired in it (and their :func:`family`) become more likely everywhere
@@ -245,10 +254,10 @@ class _Doc:
             if nynorsk:
                 changes = tuple(c for c in changes if self._nynorsk_ok(c, low))
             letter = _NORWEGIAN_LETTER.search(low)
-            if keep is None and letter and len(low) > 2:
+            if keep is None and letter and not changes and len(low) > 2:  # not a half-read spørsmal
                 self.own.setdefault(shape(low), set()).add(low)
                 self.cache[low] += 1
-            elif keep is None and changes:
+            elif keep is None and changes and not _too_rare(changes[0]):
                 repaired = [p for p in changes[0].parts if p not in low]
                 self.cache.update(repaired)
                 self.stems.update(family(p) for p in repaired)
@@ -387,6 +396,8 @@ class _Doc:
             if self.nynorsk and not all(p in self.cache or p in self.lexicon.nynorsk
                                         for p in change.parts if p not in low):
                 return None
+        elif _too_rare(change):
+            return None  # an unknown word read as a rare compound (nyetablerere: nyetabler-øre)
         else:
             margin = self._unknown_margin(low, change, capital)
         return change, margin, keep
