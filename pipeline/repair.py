@@ -330,7 +330,7 @@ class _Doc:
         """The repair of token ``k``, or None. A lower-case word is decided once per document."""
         t = self.toks[k]
         text = t.text
-        if len(text) > 1 and text[0].islower():
+        if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
             low = text.lower()
             verdict = self._judge(low, False, self._bonus(k)) if self._in_question(low) else self._verdict(low, False)
             if verdict is None:
@@ -504,8 +504,9 @@ class _Doc:
 
     def _name_ok(self, after: str, change: Reading, keep: Reading | None, start: bool | None) -> bool:
         """A capitalised word inside a sentence may be a name: it changes only into a known name or
-        place or a word the document spells so itself, or, when it is no word at all and does not
-        follow another capitalised word (Åge Grenne), into one common word (not a compound of them).
+        place or a word the document spells so itself, or, when it does not follow another
+        capitalised word (Åge Grenne), into one word (not a compound of them): a known word that is
+        no name won its change as a word, an unknown one must become a common word.
         ``start``: True at a sentence start, None inside one, False right after a capitalised word."""
         if self.lexicon.is_name(after) or start or change.text in self.own.get(shape(change.text), ()):
             return True
@@ -513,7 +514,8 @@ class _Doc:
             return False
         if len(change.parts) > 1:  # Mgtedato: no name has a g for ø; Lundefaret may be a name
             return keep is None and not all(r in plain_ids() for r in change.rules)
-        return keep is None and self.base.zipf(change.parts[0]) >= 2.5
+        # a known word that is no name (Motet, Radmann in a flattened table) was judged as a word
+        return keep is not None or self.base.zipf(change.parts[0]) >= 2.5
 
     def _pipe(self, t: Token, line: Line, nxt: Token | None, start: bool) -> Change | None:
         """A lone ``|`` is a capital I before a lower-case word at a sentence start (``| møtet``)."""
