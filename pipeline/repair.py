@@ -38,6 +38,7 @@ from pipeline.lexicon import (
     Reading,
     align,
     base_model,
+    confusions,
     detect_nynorsk,
     family,
     load_lexicon,
@@ -67,6 +68,8 @@ SURE_EVIDENCE = 5
 #: likelier a word the lexicon lacks or other OCR damage (nyetablerere: nye-table-røre; Forrnannskapet).
 UNKNOWN_FLOOR = -12.0
 SPLIT_FLOOR = 1.5
+#: How many repairs' worth the confusion table counts against a document's own repairs.
+CHANNEL_PRIOR = 10.0
 #: Weight of a repaired word's first four letters as evidence for another form of it.
 STEM_WEIGHT = 0.3
 NORWEGIAN_ASCII = ("og", "i", "til", "av", "som", "det", "er", "med", "for", "den", "de", "en", "et", "ein",
@@ -232,6 +235,30 @@ def _cased(word: str, like: str, capital: bool) -> str:
     return word[:1].upper() + word[1:] if capital else word
 
 
+def _channel_gain(used: Counter[str]) -> dict[str, float]:
+    """log10 factor by which each confusion is likelier in this document than in the table: a scan
+    misreads one letter its own way (every ø as o, or as g), which its sure repairs (words unknown
+    until repaired) show. Smoothed towards the table by CHANNEL_PRIOR repairs' worth.
+
+    >>> gain = _channel_gain(Counter({"ocr_oslash_o": 30}))
+    >>> round(gain["ocr_oslash_o"], 2), gain["ocr_oslash_g"] < 0, "ocr_aring_a" in gain
+    (0.44, True, False)
+    """
+    out: dict[str, float] = {}
+    by_letter: dict[str, list[tuple[str, float]]] = {}
+    for c in confusions():
+        by_letter.setdefault(c.true.lower(), []).append((c.id, c.weight))
+    for table in by_letter.values():
+        seen = sum(used[cid] for cid, _ in table)
+        if not seen:
+            continue
+        total = sum(w for _, w in table)
+        for cid, w in table:
+            share = w / total
+            out[cid] = math.log10((used[cid] + CHANNEL_PRIOR * share) / (seen + CHANNEL_PRIOR) / share)
+    return out
+
+
 def _too_rare(change: Reading) -> bool:
     return change.logp < UNKNOWN_FLOOR - SPLIT_FLOOR * (len(change.parts) - 1)
 
@@ -248,6 +275,7 @@ class _Doc:
         self.stems: Counter[str] = Counter()
         self.own: dict[str, set[str]] = {}  # words with æ/ø/å the lexicon lacks (names), by shape
         damaged = correct = 0
+        used: Counter[str] = Counter()  # the confusions of the document's sure repairs
         for t in toks:
             low = t.text.lower()
             keep, changes = base.analyse(low)
@@ -262,6 +290,7 @@ class _Doc:
                 self.cache.update(repaired)
                 self.stems.update(family(p) for p in repaired)
                 damaged += len(low) > 1
+                used.update(changes[0].rules)
             elif keep is not None and letter:
                 self.cache[low] += 1
                 correct += 1
@@ -273,13 +302,15 @@ class _Doc:
         #: a document that misread every one of many æ/ø/å words (an engine without them) needs a
         #: smaller margin for a real word: its ``mote`` is almost surely a misread ``møte``
         self.margin = SURE_MARGIN if correct == 0 and damaged >= SURE_EVIDENCE else REAL_WORD_MARGIN
+        self.gain = _channel_gain(used)
         self.done: dict[int, str] = {}  # token index -> its repaired text, as decided
         self._verdicts: dict[tuple[str, bool], tuple[Reading, float, Reading | None] | None] = {}
         self._contextual: dict[str, bool] = {}
 
     def boost(self, r: Reading) -> Reading:
-        """The reading with the document's cache applied to its parts."""
-        logp = r.logp
+        """The reading with the document's cache applied to its parts, and its confusions as likely
+        as the document's own sure repairs make them (:func:`_channel_gain`)."""
+        logp = r.logp + sum(self.gain.get(rule, 0.0) for rule in r.rules)
         for part in r.parts:
             stem = family(part)
             extra = self.cache.get(part, 0) + (STEM_WEIGHT * self.stems.get(stem, 0) if len(stem) >= 3 else 0)
@@ -481,13 +512,14 @@ class _Doc:
         return self._infinitive(nxt.text)
 
     def _infinitive(self, word: str) -> bool:
-        """``word`` (as read, maybe damaged) is an infinitive, Bokmål or Nynorsk (a-infinitives too)."""
+        """``word`` (as read, maybe damaged) is an infinitive, Bokmål or Nynorsk (a-infinitives too),
+        active or passive (``bør endres``)."""
         forms = [word]
         change = self.analyse(word, False)[1]
         if change is not None:
             forms.append(change.text)
         verbs = self.lexicon.infinitives
-        return any(w in verbs or w in INFINITIVE_LIKE or self.nynorsk and (
+        return any(w in verbs or w in INFINITIVE_LIKE or w[-1:] == "s" and w[:-1] in verbs or self.nynorsk and (
             w in self.lexicon.nynorsk and w[-1:] in "ae" or w.endswith("a") and w[:-1] + "e" in verbs) for w in forms)
 
     def _after_name(self, k: int) -> bool:
