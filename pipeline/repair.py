@@ -82,6 +82,8 @@ NYNORSK_SAFE = frozenset({"ocr_oslash_o", "ocr_aring_a", "ocr_aelig_e"})
 NUMBER_WORDS = frozenset({"sak", "saker", "punkt", "pkt", "side", "sider", "nr", "kl", "vedlegg", "kapittel", "kap",
                           "paragraf", "ledd", "del", "trinn", "fase", "tabell", "figur", "post", "klasse", "rom",
                           "runde", "uke", "versjon", "alternativ", "nivå", "ca", "nummer", "gruppe"})
+#: Words that join two numbers (3 og 4, 2 til 4): a lone 4 after one of them and a number is a number.
+NUMBER_LINKS = frozenset({"og", "eller", "til", "mot", "av", "à", "á", "of", "and"})
 #: Words that follow the marker å and are no infinitive: ``for å ikke``.
 INFINITIVE_LIKE = frozenset({"ikke", "ikkje", "aldri", "også", "ogsa", "kun", "bare", "berre"})
 _NORWEGIAN_LETTER = re.compile("[æøå]")
@@ -507,8 +509,8 @@ class _Doc:
         words = before.split()
         if not words or not words[-1].isalpha() or words[-1].lower() in NUMBER_WORDS:
             return False
-        if len(words) > 1 and re.fullmatch(r"[\d.,]+", words[-2]):
-            return False  # 3 og 4 ...
+        if len(words) > 1 and words[-1].lower() in NUMBER_LINKS and re.fullmatch(r"[\d.,]+", words[-2]):
+            return False  # 3 og 4 ..., fra 2 til 4 ...
         return self._infinitive(nxt.text)
 
     def _infinitive(self, word: str) -> bool:
@@ -519,8 +521,9 @@ class _Doc:
         if change is not None:
             forms.append(change.text)
         verbs = self.lexicon.infinitives
-        return any(w in verbs or w in INFINITIVE_LIKE or w[-1:] == "s" and w[:-1] in verbs or self.nynorsk and (
-            w in self.lexicon.nynorsk and w[-1:] in "ae" or w.endswith("a") and w[:-1] + "e" in verbs) for w in forms)
+        return any(w in verbs or w in INFINITIVE_LIKE or w[-1:] == "s" and w[:-1] in verbs
+                   or w.endswith("a") and w[:-1] + "e" in verbs or self.nynorsk and w in self.lexicon.nynorsk
+                   and w[-1:] in "ae" for w in forms)
 
     def _after_name(self, k: int) -> bool:
         """Token ``k`` follows a known name on its line (a surname after a first name: Åge Grenne);
