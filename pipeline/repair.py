@@ -68,6 +68,9 @@ SURE_EVIDENCE = 5
 #: likelier a word the lexicon lacks or other OCR damage (nyetablerere: nye-table-røre; Forrnannskapet).
 UNKNOWN_FLOOR = -12.0
 SPLIT_FLOOR = 1.5
+#: The most the stems of the document's repairs lift a word it does not show itself (log10): a
+#: rare form of their stem (støts- from støtte, følles from følge) must not beat a common word.
+MAX_BOOST = 1.0
 #: How many repairs' worth the confusion table counts against a document's own repairs.
 CHANNEL_PRIOR = 10.0
 #: Weight of a repaired word's first four letters as evidence for another form of it.
@@ -315,10 +318,12 @@ class _Doc:
         logp = r.logp + sum(self.gain.get(rule, 0.0) for rule in r.rules)
         for part in r.parts:
             stem = family(part)
-            extra = self.cache.get(part, 0) + (STEM_WEIGHT * self.stems.get(stem, 0) if len(stem) >= 3 else 0)
+            own = self.cache.get(part, 0)
+            extra = own + (STEM_WEIGHT * self.stems.get(stem, 0) if len(stem) >= 3 else 0)
             if extra:
                 z = self.base.zipf(part) or FLOOR_ZIPF
-                logp += math.log10(10 ** (z - 9) + extra / self.n) - (z - 9)
+                lift = math.log10(10 ** (z - 9) + extra / self.n) - (z - 9)
+                logp += lift if own else min(MAX_BOOST, lift)
         return Reading(r.parts, logp, r.rules) if logp != r.logp else r
 
     def _nynorsk_ok(self, r: Reading, low: str) -> bool:

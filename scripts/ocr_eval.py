@@ -14,7 +14,9 @@ diacritics), ``--seeds`` times each, and repaired; the figures are those of
   after / before), with the **ceiling**: the share of the errors that are misread æ/ø/å or I (the
   rest, rn/m, l/1 ..., repair does not touch);
 * **harm**: words changed by repair in the undamaged texts, per 1,000 words (word-level Levenshtein
-  distance, as the scorer counts it), per source and language.
+  distance, as the scorer counts it), per source and language;
+* **broken**: words of the damaged texts that OCR left right and repair made wrong, per 1,000 such
+  words (texts whose damage keeps the number of words).
 
 Simulated damage is not the hidden set: it is the closest this project can make of it.
 """
@@ -86,6 +88,8 @@ class Tally:
     chars: int = 0
     words: int = 0
     harmed: int = 0  # words changed in clean text
+    kept: int = 0  # words of the damaged texts that OCR left right ...
+    broken: int = 0  # ... and repair made wrong (møter -> måter)
     changed: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -95,6 +99,8 @@ class Tally:
         self.chars += other.chars
         self.words += other.words
         self.harmed += other.harmed
+        self.kept += other.kept
+        self.broken += other.broken
         self.changed += other.changed
 
     def figures(self) -> dict[str, float]:
@@ -104,6 +110,8 @@ class Tally:
             out["cer_after"] = round(self.after / self.chars, 4)
             out["error_reduction"] = round(1 - self.after / self.before, 3)
             out["ceiling"] = round(1 - self.floor / self.before, 3)
+        if self.kept:
+            out["broken_per_1000"] = round(1000 * self.broken / self.kept, 2)
         if self.words:
             out["harm_per_1000"] = round(1000 * self.harmed / self.words, 2)
             out["words"] = self.words
@@ -116,9 +124,12 @@ def damage_tally(clean: str, seed: int, profile: str) -> tuple[Tally, list[str]]
     c, b, r, f = norm_text(clean), norm_text(bad), norm_text(rest), norm_text(fixed)
     t = Tally(Levenshtein.distance(b, c), Levenshtein.distance(f, c), Levenshtein.distance(r, c), len(c))
     misses = []
-    cw, fw = c.split(" "), f.split(" ")
+    cw, bw, fw = c.split(" "), b.split(" "), f.split(" ")
     if len(cw) == len(fw):
         misses = [f"{x} -> {y}" for x, y in zip(cw, fw, strict=True) if x != y]
+    if len(cw) == len(bw) == len(fw):
+        right = [(x, y) for x, z, y in zip(cw, bw, fw, strict=True) if x == z]
+        t.kept, t.broken = len(right), sum(x != y for x, y in right)
     return t, misses
 
 
