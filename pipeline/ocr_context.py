@@ -17,6 +17,14 @@ from pathlib import Path
 
 RULES_FILE = Path(__file__).parent / "resources" / "ocr_context.jsonl"
 INFINITIVE = "@infinitive"
+#: Words that take a number after them (``sak 4``, ``punkt 4``): a lone 4 after one is a number.
+NUMBER_WORDS = frozenset({"sak", "saker", "punkt", "pkt", "side", "sider", "nr", "kl", "vedlegg", "kapittel", "kap",
+                          "paragraf", "ledd", "del", "trinn", "fase", "tabell", "figur", "post", "klasse", "rom",
+                          "runde", "uke", "versjon", "alternativ", "nivå", "ca", "nummer", "gruppe"})
+#: Words that join two numbers (3 og 4, 2 til 4): a lone 4 after one of them and a number is a number.
+NUMBER_LINKS = frozenset({"og", "eller", "til", "mot", "av", "à", "á", "of", "and"})
+#: Words that follow the marker å and are no infinitive: ``for å ikke``.
+INFINITIVE_LIKE = frozenset({"ikke", "ikkje", "aldri", "også", "ogsa", "kun", "bare", "berre"})
 #: Words that may stand between a modal and its infinitive: ``bør ikke vurderes``.
 SKIP = frozenset({"ikke", "ikkje", "også", "òg", "derfor", "difor", "likevel", "heller", "nok", "da", "då",
                   "snarest", "fortsatt", "framleis", "dermed", "alltid", "gjerne", "kun", "bare", "berre"})

@@ -1,23 +1,32 @@
-"""OCR repair: put back the æ, ø and å that an OCR engine without Norwegian letters took away.
+"""OCR repair: put back the æ, ø and å that an OCR engine took away or misread.
 
 A stage after normalisation, before extraction: ``repair_lines(lines) -> (lines, changes)``.
 
-1. **Is it damaged?** Per page, then per document. A page whose share of æ/ø/å is normal is clean
-   and costs one pass of ``str.count`` (:func:`looks_clean`). Otherwise :func:`damage_score` counts
-   the words the lexicon does not know but would know after reversing a confusion (``mgte``,
-   ``pa``). Clean pages are never touched.
+1. **Is it damaged?** A document whose pages all have their share of æ/ø/å (:func:`looks_clean`)
+   costs one count over its distinct words (:func:`_misread_some`); then per page and document,
+   the share of words the lexicon does not know but would know after reversing a confusion
+   (``mgte``, ``pa``, ``folge``). An engine without Norwegian letters misreads all of them; a
+   Norwegian engine on a poor scan, or a transcript that lost the diacritics of some lines, only
+   some. Clean text has next to none of these words and is never touched.
 2. **Candidates** come from reversing the confusions in ``resources/ocr_confusions.jsonl`` (data,
    one confusion a line: ø read as o, g, a, e, @; å as a, 4, d, &; æ as e, ee, ae, ze; I as |).
    Lexicon words with æ/ø/å are indexed by their *shape* (every run of letters a confusion can
    touch becomes ``*``), so a damaged word finds its candidates in one look-up; compounds
-   (``samhandlingsmate``) are split into known parts, each repaired on its own.
+   (``samhandlingsmate``) are split into known parts, each repaired on its own; genitives
+   (``s0knadens``) are read as their word and s; names the document spells itself (Nesgård) are
+   candidates for their misread copies (Nesgard).
 3. **Choice** by a unigram model: the word's frequency (wordfreq, Norsk Ordbank) times the
-   confusion's probability, with the document's own confident repairs as a cache (a word repaired
-   elsewhere in the document is more likely here too). A damaged form that is itself a word
-   (``matet``, ``for``, ``sa``) changes only when the repair wins by a clear margin.
-4. **Guards**: capitalised words inside a sentence change only into a known name or place;
-   Nynorsk text keeps its forms (vere, ikkje, eg) and gets Nynorsk repairs or none; list letters,
-   e-mail addresses and numbers are left alone.
+   confusion's probability as the document's own sure repairs show it (a scan misreads ø its own
+   way), with those repairs as a cache (a word repaired elsewhere in the document is more likely
+   here too). A damaged form that is itself a word (``matet``, ``for``, ``sa``, ``bor``) changes
+   only when the repair wins by a clear margin, less the share of the document's æ/ø/å words read
+   right; its neighbours give a bonus or a malus (:mod:`pipeline.ocr_context`: ``bør`` before an
+   infinitive, ``sa at``, ``i vår``). A lone ``4``, ``a`` or ``&`` is the marker å only before an
+   infinitive (``for 4 bidra``).
+4. **Guards**: capitalised words inside a sentence change only into a known name or place, or as
+   a known word that is no name, never after a known name (Åge Grenne); acronyms (SJA) stay;
+   Nynorsk text keeps its forms (vere, ikkje, eg) and gets Nynorsk repairs or none; an unknown
+   word is not made a rare compound; list letters, e-mail addresses and numbers are left alone.
 """
 from __future__ import annotations
 
@@ -27,18 +36,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import groupby
-from typing import NamedTuple
 
 from pipeline import ocr_context
 from pipeline.lexicon import (
     FLOOR_ZIPF,
     NAME_ZIPF,
     Lexicon,
-    Model,
     Reading,
     align,
     base_model,
-    confusions,
     detect_nynorsk,
     family,
     load_lexicon,
@@ -46,23 +52,26 @@ from pipeline.lexicon import (
     shape,
 )
 from pipeline.models import Change, Line
+from pipeline.ocr_damage import (
+    DAMAGED,
+    Token,
+    channel_gain,
+    damage_score,
+    damaged_pages,
+    looks_clean,
+    misread_some,
+    tokens,
+)
 
-#: A page is clean, without further checks, when at least this share of its characters is æ/ø/å
-#: (running Norwegian text has 1-2 %; OCR output without Norwegian letters has none).
-CLEAN_SHARE = 0.003
-#: damage_score at or above which a page or document counts as damaged, given at least
-#: MIN_EVIDENCE damaged-looking words.
-DAMAGED = 0.02
-MIN_EVIDENCE = 2
-#: The same for a page that has its share of æ/ø/å: a Norwegian engine on a poor scan, or a
-#: transcript that lost the diacritics of some lines, misreads only some of them. Clean text has
-#: next to no evidence words (an old spelling such as "fraa" now and then), so a lower share does.
-MIXED_DAMAGED = 0.005
+__all__ = ["DAMAGED", "damage_score", "explain_changes", "looks_clean", "repair_lines", "repair_text", "tokens"]
+
 #: log10 odds a repair must win by when the damaged form is itself a word.
 REAL_WORD_MARGIN = 1.0
 #: The same in a document without a single correct æ/ø/å among at least SURE_EVIDENCE misread words.
 SURE_MARGIN = 0.5
 SURE_EVIDENCE = 5
+#: A word of up to three capitals is an acronym unless its repair is at least this frequent (PÅ, FØR).
+ACRONYM_ZIPF = 5.0
 #: log10 probability below which an unknown word is not repaired (and SPLIT_FLOOR lower for each
 #: further part of a compound): what it would become is a rare word or a compound of rare parts,
 #: likelier a word the lexicon lacks or other OCR damage (nyetablerere: nye-table-røre; Forrnannskapet).
@@ -71,28 +80,13 @@ SPLIT_FLOOR = 1.5
 #: The most the stems of the document's repairs lift a word it does not show itself (log10): a
 #: rare form of their stem (støts- from støtte, følles from følge) must not beat a common word.
 MAX_BOOST = 1.0
-#: How many repairs' worth the confusion table counts against a document's own repairs.
-CHANNEL_PRIOR = 10.0
 #: Weight of a repaired word's first four letters as evidence for another form of it.
 STEM_WEIGHT = 0.3
-NORWEGIAN_ASCII = ("og", "i", "til", "av", "som", "det", "er", "med", "for", "den", "de", "en", "et", "ein",
-                   "eit", "ikke", "ikkje", "om", "har", "skal", "kan", "fra", "vil", "ble", "vart", "at")
 
 #: Plain confusions that do not turn a Nynorsk form into a Bokmål one (ø read as e or a would:
 #: utgjer, gjer), for an unknown word in Nynorsk text.
 NYNORSK_SAFE = frozenset({"ocr_oslash_o", "ocr_aring_a", "ocr_aelig_e"})
-#: Words that take a number after them (``sak 4``, ``punkt 4``): a lone 4 after one is a number.
-NUMBER_WORDS = frozenset({"sak", "saker", "punkt", "pkt", "side", "sider", "nr", "kl", "vedlegg", "kapittel", "kap",
-                          "paragraf", "ledd", "del", "trinn", "fase", "tabell", "figur", "post", "klasse", "rom",
-                          "runde", "uke", "versjon", "alternativ", "nivå", "ca", "nummer", "gruppe"})
-#: Words that join two numbers (3 og 4, 2 til 4): a lone 4 after one of them and a number is a number.
-NUMBER_LINKS = frozenset({"og", "eller", "til", "mot", "av", "à", "á", "of", "and"})
-#: Words that follow the marker å and are no infinitive: ``for å ikke``.
-INFINITIVE_LIKE = frozenset({"ikke", "ikkje", "aldri", "også", "ogsa", "kun", "bare", "berre"})
 _NORWEGIAN_LETTER = re.compile("[æøå]")
-_TOKEN = re.compile(r"[\w@&|]+")
-_EMAIL_OR_URL = re.compile(r"[\w.+-]+@[\w-]+\.\w[\w.]*|(?:https?://|www\.)\S+")
-_BAD_DIGITS = re.compile(r"[1-35-9_]")
 _SENTENCE_END = tuple(".!?:;«»\"“”(•*–-")
 _LIST_MARK = re.compile(r"\d{1,3}[.)]?|[a-zA-Z][.)]")
 _CASE_NUMBER = re.compile(r"(?:PS|RS|Sak|sak|SAK|Saksnr\.?)\s*\d+/\d+")
@@ -104,107 +98,6 @@ def _common_words() -> frozenset[str]:
     @ or 0 is capitalised as a name only when it is not one of these."""
     lexicon = load_lexicon()
     return frozenset(k for k in lexicon.name_keys if lexicon.frequency(k) >= 4.5 and k not in lexicon.proper)
-
-
-# --------------------------------------------------------------------------- tokens and damage
-
-
-class Token(NamedTuple):  # a tuple: one is made for every word of a page that looks damaged
-    line_index: int  # the index of its line in the list of lines
-    start: int
-    end: int
-    text: str
-
-
-def tokens(text: str, index: int = 0) -> list[Token]:
-    """The words of a line that repair may look at: letters with the symbols OCR puts for letters
-    (@ & | and the digits 0 and 4 inside words); not numbers, e-mail addresses or web addresses.
-
-    >>> [t.text for t in tokens("Vi m@tes 25.05.2021 kl. 10 & post@viken.no | p4 2a for 4 bidra")]
-    ['Vi', 'm@tes', 'kl', '&', '|', 'p4', 'for', '4', 'bidra']
-    """
-    maybe_address = "@" in text or "www" in text or "://" in text
-    masked = [m.span() for m in _EMAIL_OR_URL.finditer(text)] if maybe_address else []
-    out = []
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        if masked and any(a < m.end() and m.start() < b for a, b in masked):
-            continue
-        # most words are letters only (no digit, nothing to test further)
-        if tok.isalpha() or not _BAD_DIGITS.search(tok) and (tok in ("&", "|", "4") or any(ch.isalpha() for ch in tok)):
-            out.append(Token(index, m.start(), m.end(), tok))
-    return out
-
-
-def looks_clean(text: str) -> bool:
-    """The cheap first test: enough æ/ø/å for Norwegian text (or too little text to tell).
-
-    >>> looks_clean("Møtet ble holdt på rådhuset."), looks_clean("Matet ble holdt pa radhuset.")
-    (True, False)
-    """
-    found = sum(text.count(ch) for ch in "æøåÆØÅ")
-    return found >= CLEAN_SHARE * len(text)
-
-
-def _is_evidence(model: Model, word: str) -> bool:
-    """A lower-case word the lexicon does not know but would after repair (``mgte``), or a rare
-    word whose repair is far more likely (``pa`` for ``på``). Whole words only: a compound that
-    splits into repaired parts is too weak a sign."""
-    if len(word) < 2 or not (word[0].islower() or not word[0].isalpha()):
-        return False
-    keep, change = model.whole(word.lower())
-    if change is None:
-        return False
-    return keep is None or change.logp - keep.logp >= 2.0
-
-
-def _score(words: list[str], model: Model) -> tuple[float, int]:
-    """(share of words that are evidence of damage, their number); 0 for text that is not Norwegian.
-    Each distinct word is looked at once (a page repeats its words)."""
-    if not words:
-        return 0.0, 0
-    counts = Counter(words)
-    if sum(n for w, n in counts.items() if w.lower() in NORWEGIAN_ASCII) < 0.04 * len(words):
-        return 0.0, 0
-    found = sum(n for w, n in counts.items() if _is_evidence(model, w))
-    return found / len(words), found
-
-
-def _misread_some(text: str, lexicon: Lexicon) -> bool:
-    """The quick test of a document whose pages all have their share of æ/ø/å: enough words that
-    look misread for :data:`MIXED_DAMAGED`, counted over its distinct words (clean text: none).
-
-    >>> lex = load_lexicon()
-    >>> _misread_some("Møtet ble holdt på rådhuset, og saken ble drøftet.", lex)
-    False
-    >>> _misread_some("Møtet ble holdt pa rådhuset, og saken ble drøftet for a folge opp.", lex)
-    True
-    """
-    counts = Counter(_TOKEN.findall(text))
-    total = sum(counts.values())
-    if not total or sum(n for w, n in counts.items() if w.lower() in NORWEGIAN_ASCII) < 0.04 * total:
-        return False
-    nn = sum(n for w, n in counts.items() if w.lower() in lexicon.nn_markers)
-    nb = sum(n for w, n in counts.items() if w.lower() in lexicon.nb_markers)
-    model = base_model(nn >= 2 and nn > nb)
-    found = sum(n for w, n in counts.items() if _is_evidence(model, w))
-    return found >= MIN_EVIDENCE and found >= MIXED_DAMAGED * total
-
-
-def damage_score(text: str) -> float:
-    """Share of words that look OCR-damaged: 0.0 for text with a normal share of æ/ø/å (decided
-    without looking at a single word), else the share of words unknown to the lexicon that become
-    known by reversing a confusion. ``DAMAGED`` (0.02) and above means damaged.
-
-    >>> damage_score("Møtet ble holdt på rådhuset i går, og saken ble drøftet.")
-    0.0
-    >>> damage_score("Mgtet ble holdt pa radhuset i gar, og saken ble drgftet.") > DAMAGED
-    True
-    """
-    if looks_clean(text):
-        return 0.0
-    words = [t.text for t in tokens(text)]
-    return _score(words, base_model(detect_nynorsk(words, load_lexicon())))[0]
 
 
 # --------------------------------------------------------------------------- repair
@@ -238,30 +131,6 @@ def _cased(word: str, like: str, capital: bool) -> str:
     if len(letters) > 1 and all(ch.isupper() for ch in letters):
         return word.upper()
     return word[:1].upper() + word[1:] if capital else word
-
-
-def _channel_gain(used: Counter[str]) -> dict[str, float]:
-    """log10 factor by which each confusion is likelier in this document than in the table: a scan
-    misreads one letter its own way (every ø as o, or as g), which its sure repairs (words unknown
-    until repaired) show. Smoothed towards the table by CHANNEL_PRIOR repairs' worth.
-
-    >>> gain = _channel_gain(Counter({"ocr_oslash_o": 30}))
-    >>> round(gain["ocr_oslash_o"], 2), gain["ocr_oslash_g"] < 0, "ocr_aring_a" in gain
-    (0.44, True, False)
-    """
-    out: dict[str, float] = {}
-    by_letter: dict[str, list[tuple[str, float]]] = {}
-    for c in confusions():
-        by_letter.setdefault(c.true.lower(), []).append((c.id, c.weight))
-    for table in by_letter.values():
-        seen = sum(used[cid] for cid, _ in table)
-        if not seen:
-            continue
-        total = sum(w for _, w in table)
-        for cid, w in table:
-            share = w / total
-            out[cid] = math.log10((used[cid] + CHANNEL_PRIOR * share) / (seen + CHANNEL_PRIOR) / share)
-    return out
 
 
 def _too_rare(change: Reading) -> bool:
@@ -307,7 +176,7 @@ class _Doc:
         #: a document that misread every one of many æ/ø/å words (an engine without them) needs a
         #: smaller margin for a real word: its ``mote`` is almost surely a misread ``møte``
         self.margin = SURE_MARGIN if correct == 0 and damaged >= SURE_EVIDENCE else REAL_WORD_MARGIN
-        self.gain = _channel_gain(used)
+        self.gain = channel_gain(used)
         self.done: dict[int, str] = {}  # token index -> its repaired text, as decided
         self._verdicts: dict[tuple[str, bool], tuple[Reading, float, Reading | None] | None] = {}
         self._contextual: dict[str, bool] = {}
@@ -374,6 +243,8 @@ class _Doc:
             if verdict is None:
                 return None
             change, margin, _ = verdict
+            if text.isupper() and len(text) <= 3 and self.base.zipf(change.text) < ACRONYM_ZIPF:
+                return None  # SJA, KDK: acronyms; PA, NAR: på, når
             after = _cased(change.text, text, False)
             self.done[k] = after
             return self._changed(t, self.lines[t.line_index], after, change.rules, margin)
@@ -422,8 +293,8 @@ class _Doc:
 
     def _judge(self, low: str, capital: bool,
                bonus: Callable[[str], float] | None = None) -> tuple[Reading, float, Reading | None] | None:
-        if self.nynorsk and low in self.lexicon.nynorsk:
-            return None
+        if self.nynorsk and low in self.lexicon.nynorsk or low in self.lexicon.nn_markers:
+            return None  # a Nynorsk marker (vart, ikkje) is a word in Bokmål text too
         keep, change = self.analyse(low, capital, bonus)
         if change is None:
             return None
@@ -487,18 +358,21 @@ class _Doc:
         return change.logp - max(others) if others else 2.0
 
     def _single_ok(self, t: Token, line: Line, nxt: Token | None) -> bool:
-        """``a``, ``d`` and ``&`` stand for the infinitive marker å only before a lower-case word, never
-        as a list letter (``a)``), a section letter (``§ 5 a``) or between names (``Hansen & Co``);
-        ``4`` only between words, before an infinitive (``for 4 bidra``)."""
+        """``a``, ``d`` and ``&`` stand for the infinitive marker å only before an infinitive, never
+        as a list letter (``a)``, ``Referat a godkjennes``), a section letter (``§ 5 a``), in an
+        abbreviation (``bl. a``) or between names (``Hansen & Co``); ``4`` only between words,
+        before an infinitive (``for 4 bidra``)."""
         if t.text == "4":
             return nxt is not None and self._four_is_aring(t, line, nxt)
         if t.text not in ("a", "d", "&") or nxt is None or not nxt.text[0].islower():
             return False
         before = line.text[:t.start].rstrip()
-        if before[-1:].isdigit() or before.endswith("§") or line.text[t.end:t.end + 1] in (")", ".", "-"):
+        if before.endswith("§") or line.text[t.end:t.end + 1] in (")", ".", "-"):
             return False
         prev = before.split()[-1] if before.split() else ""
-        return not (t.text == "&" and prev[:1].isupper())
+        if t.text == "&" and prev[:1].isupper() or prev.endswith(".") and len(prev) <= 4:
+            return False
+        return self._infinitive(nxt.text, passive=prev.islower())  # behøver a tas; not Referat a godkjennes
 
     def _four_is_aring(self, t: Token, line: Line, nxt: Token) -> bool:
         """A lone 4 is the infinitive marker å when it stands between a word and an infinitive, one
@@ -512,23 +386,23 @@ class _Doc:
         if not before.endswith(" ") or before.endswith("  "):
             return False
         words = before.split()
-        if not words or not words[-1].isalpha() or words[-1].lower() in NUMBER_WORDS:
+        if not words or not words[-1].isalpha() or words[-1].lower() in ocr_context.NUMBER_WORDS:
             return False
-        if len(words) > 1 and words[-1].lower() in NUMBER_LINKS and re.fullmatch(r"[\d.,]+", words[-2]):
+        if len(words) > 1 and words[-1].lower() in ocr_context.NUMBER_LINKS and re.fullmatch(r"[\d.,]+", words[-2]):
             return False  # 3 og 4 ..., fra 2 til 4 ...
-        return self._infinitive(nxt.text)
+        return self._infinitive(nxt.text, passive=words[-1].islower())
 
-    def _infinitive(self, word: str) -> bool:
+    def _infinitive(self, word: str, passive: bool = True) -> bool:
         """``word`` (as read, maybe damaged) is an infinitive, Bokmål or Nynorsk (a-infinitives too),
-        active or passive (``bør endres``)."""
+        active or (``passive``) passive (``bør endres``, ``behøver å tas``)."""
         forms = [word]
         change = self.analyse(word, False)[1]
         if change is not None:
             forms.append(change.text)
         verbs = self.lexicon.infinitives
-        return any(w in verbs or w in INFINITIVE_LIKE or w[-1:] == "s" and w[:-1] in verbs
+        return any(w in verbs or w in ocr_context.INFINITIVE_LIKE or passive and w[-1:] == "s" and w[:-1] in verbs
                    or w.endswith("a") and w[:-1] + "e" in verbs or self.nynorsk and w in self.lexicon.nynorsk
-                   and w[-1:] in "ae" for w in forms)
+                   for w in forms)
 
     def _after_name(self, k: int) -> bool:
         """Token ``k`` follows a known name on its line (a surname after a first name: Åge Grenne);
@@ -566,20 +440,6 @@ class _Doc:
         return self._changed(t, line, "I", ("ocr_capital_i_pipe",), 1.0)
 
 
-def _damaged_pages(lines: list[Line], toks: list[Token], plain: set[int], model: Model) -> set[int]:
-    """The pages to repair: damaged on their own, or with any evidence in a damaged document.
-    ``plain``: the pages without their share of æ/ø/å (all of them misread); the others need less
-    evidence (:data:`MIXED_DAMAGED`), as only some of their letters were misread."""
-    by_page: dict[int, list[str]] = {}
-    for t in toks:
-        by_page.setdefault(lines[t.line_index].page, []).append(t.text)
-    scores = {p: _score(words, model) for p, words in by_page.items()}
-    doc_score, doc_found = _score([w for ws in by_page.values() for w in ws], model)
-    doc_damaged = doc_found >= MIN_EVIDENCE and doc_score >= (DAMAGED if plain >= set(by_page) else MIXED_DAMAGED)
-    return {p for p, (score, found) in scores.items()
-            if found >= 1 and doc_damaged or found >= MIN_EVIDENCE and score >= (DAMAGED if p in plain else MIXED_DAMAGED)}
-
-
 def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
     """Repair the OCR-damaged pages of a document; clean pages (and clean documents) come back as
     they were. Lines keep their page and number; only words inside lines change, one
@@ -593,14 +453,14 @@ def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
     []
     """
     pages = {page: list(group) for page, group in groupby(lines, key=lambda line: line.page)}
-    plain = {p for p, group in pages.items() if not looks_clean("\n".join(line.text for line in group))}
     lexicon = load_lexicon()
-    if not plain and not _misread_some("\n".join(line.text for line in lines), lexicon):
+    if all(looks_clean("\n".join(line.text for line in group)) for group in pages.values()) \
+            and not misread_some("\n".join(line.text for line in lines), lexicon):
         return lines, []
     toks = [t for i, line in enumerate(lines) for t in tokens(line.text, i)]
     nynorsk = detect_nynorsk([t.text for t in toks], lexicon)
     base_model(nynorsk).trim()
-    damaged = _damaged_pages(lines, toks, plain, base_model(nynorsk))
+    damaged = damaged_pages(lines, toks, base_model(nynorsk))
     toks = [t for t in toks if lines[t.line_index].page in damaged]
     if not toks:
         return lines, []
