@@ -58,6 +58,14 @@ def ruled_words() -> frozenset[str]:
     return frozenset(r.word for r in rules())
 
 
+@lru_cache(maxsize=1)
+def _by_word() -> dict[str, tuple[Rule, ...]]:
+    out: dict[str, list[Rule]] = {}
+    for r in rules():
+        out.setdefault(r.word, []).append(r)
+    return {w: tuple(rs) for w, rs in out.items()}
+
+
 def bonus(word: str, prev: list[str], nxt: list[str], infinitive: Callable[[str], bool]) -> float:
     """The log10 bonus of reading a token as ``word`` between ``prev`` and ``nxt`` (each: the
     neighbour's forms as read and as repaired, lower case; ``":"`` for a colon after the token).
@@ -68,10 +76,12 @@ def bonus(word: str, prev: list[str], nxt: list[str], infinitive: Callable[[str]
     >>> bonus("gå", ["må"], ["videre"], verb), bonus("gå", ["vi"], ["videre"], verb)
     (1.0, 0.0)
     """
+    by_word = _by_word()
+    found = by_word.get(word, ())
+    if INFINITIVE in by_word and infinitive(word):
+        found += by_word[INFINITIVE]
     total = 0.0
-    for r in rules():
-        if r.word != word and not (r.word == INFINITIVE and infinitive(word)):
-            continue
+    for r in found:
         near = prev if r.side == "prev" else nxt
         if r.words and any(w in r.words for w in near) or not r.words and any(infinitive(w) for w in near):
             total += r.bonus

@@ -180,6 +180,8 @@ class _Doc:
         self.done: dict[int, str] = {}  # token index -> its repaired text, as decided
         self._verdicts: dict[tuple[str, bool], tuple[Reading, float, Reading | None] | None] = {}
         self._contextual: dict[str, bool] = {}
+        self._infinitives: dict[tuple[str, bool], bool] = {}
+        self._in_context_verdicts: dict[tuple[str, tuple[float, ...]], tuple[Reading, float, Reading | None] | None] = {}
 
     def boost(self, r: Reading) -> Reading:
         """The reading with the document's cache applied to its parts, and its confusions as likely
@@ -239,7 +241,7 @@ class _Doc:
         text = t.text
         if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
             low = text.lower()
-            verdict = self._judge(low, False, self._bonus(k)) if self._in_question(low) else self._verdict(low, False)
+            verdict = self._in_its_context(k, low) if self._in_question(low) else self._verdict(low, False)
             if verdict is None:
                 return None
             change, margin, _ = verdict
@@ -262,6 +264,19 @@ class _Doc:
             got = self._contextual[low] = keep is not None and any(
                 c.text in ruled or self._infinitive(c.text) for c in changes)
         return got
+
+    def _in_its_context(self, k: int, low: str) -> tuple[Reading, float, Reading | None] | None:
+        """The verdict on a word in question with its neighbours' bonuses (remembered by them: the
+        most common case, no bonus at all, is the word's plain verdict)."""
+        bonus = self._bonus(k)
+        words = tuple(dict.fromkeys(c.text for c in self.base.analyse(low)[1]))
+        values = tuple(bonus(w) for w in words)
+        if not any(values):
+            return self._verdict(low, False)
+        key = (low, values)
+        if key not in self._in_context_verdicts:
+            self._in_context_verdicts[key] = self._judge(low, False, bonus)
+        return self._in_context_verdicts[key]
 
     def _bonus(self, k: int) -> Callable[[str], float]:
         """The context bonus of the candidates of token ``k``: its neighbours on the line, as read
@@ -393,6 +408,13 @@ class _Doc:
         return self._infinitive(nxt.text, passive=words[-1].islower())
 
     def _infinitive(self, word: str, passive: bool = True) -> bool:
+        key = (word, passive)
+        got = self._infinitives.get(key)
+        if got is None:
+            got = self._infinitives[key] = self._is_infinitive(word, passive)
+        return got
+
+    def _is_infinitive(self, word: str, passive: bool) -> bool:
         """``word`` (as read, maybe damaged) is an infinitive, Bokmål or Nynorsk (a-infinitives too),
         active or (``passive``) passive (``bør endres``, ``behøver å tas``)."""
         forms = [word]
