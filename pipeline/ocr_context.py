@@ -4,7 +4,8 @@ A form such as ``bor``, ``sa``, ``far``, ``var`` or ``mate`` is a word itself an
 another (bør, så, får, vår, møte or måte); word frequencies alone cannot choose. The rules in
 ``resources/ocr_context.jsonl`` (data, one a line) give a candidate word a log10 bonus (or, when
 negative, a malus) when the word before or after it is one of a list, or an infinitive
-(``"@infinitive"``): ``bør`` before an infinitive, ``sa`` before ``at`` (said), ``i vår``.
+(``"@infinitive"``), or is none (``"!@infinitive"``): ``bør`` before an infinitive, not before
+anything else (``ber administrasjonen``), ``sa`` before ``at`` (said), ``i vår``.
 ``"word": "@infinitive"`` makes the rule hold for every infinitive candidate (``må ga`` -> ``må gå``).
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 RULES_FILE = Path(__file__).parent / "resources" / "ocr_context.jsonl"
 INFINITIVE = "@infinitive"
+NOT_INFINITIVE = "!@infinitive"
 #: Words that take a number after them (``sak 4``, ``punkt 4``): a lone 4 after one is a number.
 NUMBER_WORDS = frozenset({"sak", "saker", "punkt", "pkt", "side", "sider", "nr", "kl", "vedlegg", "kapittel", "kap",
                           "paragraf", "ledd", "del", "trinn", "fase", "tabell", "figur", "post", "klasse", "rom",
@@ -34,8 +36,9 @@ SKIP = frozenset({"ikke", "ikkje", "også", "òg", "derfor", "difor", "likevel",
 class Rule:
     word: str
     side: str  # "prev" or "next"
-    words: frozenset[str]  # empty: the neighbour must be an infinitive
+    words: frozenset[str]  # empty: the neighbour must be an infinitive (or, ``negated``, must not)
     bonus: float
+    negated: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +51,9 @@ def rules() -> tuple[Rule, ...]:
         for side in ("prev", "next"):
             if side in row:
                 match = row[side]
-                words = frozenset() if match == INFINITIVE else frozenset(w.lower() for w in match)
-                out.append(Rule(row["word"], side, words, float(row["bonus"])))
+                verb = match in (INFINITIVE, NOT_INFINITIVE)
+                words = frozenset() if verb else frozenset(w.lower() for w in match)
+                out.append(Rule(row["word"], side, words, float(row["bonus"]), match == NOT_INFINITIVE))
     return tuple(out)
 
 
@@ -72,9 +76,11 @@ def bonus(word: str, prev: list[str], nxt: list[str], infinitive: Callable[[str]
 
     >>> verb = lambda w: w in {"vurderes", "gå"}
     >>> bonus("bør", ["det"], ["vurderes"], verb), bonus("bør", ["som"], ["i"], verb)
-    (1.5, -3.0)
+    (1.5, -4.5)
     >>> bonus("gå", ["må"], ["videre"], verb), bonus("gå", ["vi"], ["videre"], verb)
     (1.0, 0.0)
+    >>> bonus("bør", ["styret"], ["administrasjonen"], verb)
+    -1.5
     """
     by_word = _by_word()
     found = by_word.get(word, ())
@@ -83,6 +89,10 @@ def bonus(word: str, prev: list[str], nxt: list[str], infinitive: Callable[[str]
     total = 0.0
     for r in found:
         near = prev if r.side == "prev" else nxt
-        if r.words and any(w in r.words for w in near) or not r.words and any(infinitive(w) for w in near):
+        if r.words:
+            hit = any(w in r.words for w in near)
+        else:
+            hit = any(infinitive(w) for w in near) != r.negated
+        if hit:
             total += r.bonus
     return total

@@ -358,7 +358,7 @@ class _Doc:
             name = self.lexicon.is_name(_cased(change.text, "", True)) and change.text not in _common_words()
             capital = text != "4" and (start or self._after_capital(k) or hyphen_name or name)  # 4: å inside a sentence
         after = _cased(change.text, text, capital)
-        if text[0].isupper() and not self._name_ok(after, change, keep, start or not self._after_name(k) and None):
+        if text[0].isupper() and not self._name_ok(after, change, keep, False if self._after_name(k) else start or None):
             return None
         return self._changed(t, line, after, rules + change.rules, margin)
 
@@ -430,9 +430,18 @@ class _Doc:
         """Token ``k`` follows a known name on its line (a surname after a first name: Åge Grenne);
         an all-capitals token (a heading) never counts as a name part."""
         prev = self.toks[k - 1] if k else None
-        if prev is None or prev.line_index != self.toks[k].line_index or self.toks[k].text.isupper():
+        if prev is None or self.toks[k].text.isupper():
             return False
-        return self.lexicon.is_name(self.done.get(k - 1, prev.text))
+        if prev.line_index != self.toks[k].line_index:  # a name broken over two lines: Åge / Grenne
+            if prev.line_index != self.toks[k].line_index - 1 or self.lines[prev.line_index].text.rstrip()[-1:] != prev.text[-1:]:
+                return False
+        word = self.done.get(k - 1, prev.text)
+        if not word[:1].isupper() or word.isupper():
+            return False
+        if self.lexicon.is_name(word):
+            return True
+        change = self.analyse(prev.text.lower(), True)[1]  # a misread first name (Age, 4ge: Åge)
+        return change is not None and self.lexicon.is_name(_cased(change.text, "", True))
 
     def _after_capital(self, k: int) -> bool:
         prev = self.toks[k - 1] if k else None
