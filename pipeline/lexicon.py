@@ -161,20 +161,37 @@ def load_lexicon() -> Lexicon:
 def detect_nynorsk(words: list[str], lexicon: Lexicon) -> bool:
     """Nynorsk when its marker words (ikkje, eg, ein, kva ...) outnumber Bokmål's (ikke, jeg, en, hva ...).
 
-    Markers are chosen without æ/ø/å so that OCR damage does not hide them.
+    Markers are chosen without æ/ø/å so that OCR damage does not hide them; those that damage makes
+    of a common Bokmål word (vere of være, vert of vært, gjere of gjøre) do not count: a Bokmål
+    page without its æ/ø/å is full of them.
 
     >>> lex = Lexicon({}, nn_markers=frozenset({"ikkje", "ein"}), nb_markers=frozenset({"ikke", "en"}))
     >>> detect_nynorsk("det er ikkje ein sak".split(), lex), detect_nynorsk("det er ikke en sak".split(), lex)
     (True, False)
+    >>> detect_nynorsk("det kan vere at det har vert gjort".split(), load_lexicon())
+    False
     """
+    misread = misread_markers(lexicon) if lexicon.zipf else frozenset()
     nn = nb = 0
     for w in words:
         lw = w.lower()
-        if lw in lexicon.nn_markers:
+        if lw in lexicon.nn_markers and lw not in misread:
             nn += 1
         elif lw in lexicon.nb_markers:
             nb += 1
     return nn >= 2 and nn > nb
+
+
+@lru_cache(maxsize=2)
+def misread_markers(lexicon: Lexicon) -> frozenset[str]:
+    """Nynorsk markers that are likelier a misread Bokmål word than themselves (vere: være)."""
+    model = Model(lexicon, nynorsk=False)
+    out = set()
+    for marker in lexicon.nn_markers:
+        keep, change = model.readings(marker)
+        if change is not None and (keep is None or change.logp > keep.logp):
+            out.add(marker)
+    return frozenset(out)
 
 
 # --------------------------------------------------------------------------- the confusion table

@@ -48,6 +48,7 @@ from pipeline.lexicon import (
     detect_nynorsk,
     family,
     load_lexicon,
+    misread_markers,
     plain_ids,
     shape,
 )
@@ -148,7 +149,7 @@ class _Doc:
         self.cache: Counter[str] = Counter()
         self.stems: Counter[str] = Counter()
         self.own: dict[str, set[str]] = {}  # words with æ/ø/å the lexicon lacks (names), by shape
-        damaged = correct = 0
+        damaged = correct = nn = 0
         used: Counter[str] = Counter()  # the confusions of the document's sure repairs
         for t in toks:
             low = t.text.lower()
@@ -156,6 +157,7 @@ class _Doc:
             if nynorsk:
                 changes = tuple(c for c in changes if self._nynorsk_ok(c, low))
             letter = _NORWEGIAN_LETTER.search(low)
+            nn += low in lexicon.nn_markers and low not in misread_markers(lexicon)  # ikkje, eg; not vere
             if keep is None and letter and not changes and len(low) > 2:  # not a half-read spørsmal
                 self.own.setdefault(shape(low), set()).add(low)
                 self.cache[low] += 1
@@ -177,6 +179,7 @@ class _Doc:
         #: smaller margin for a real word: its ``mote`` is almost surely a misread ``møte``
         self.margin = SURE_MARGIN if correct == 0 and damaged >= SURE_EVIDENCE else REAL_WORD_MARGIN
         self.gain = channel_gain(used)
+        self.some_nynorsk = nn >= 2
         self.done: dict[int, str] = {}  # token index -> its repaired text, as decided
         self._verdicts: dict[tuple[str, bool], tuple[Reading, float, Reading | None] | None] = {}
         self._contextual: dict[str, bool] = {}
@@ -241,6 +244,8 @@ class _Doc:
         text = t.text
         if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
             low = text.lower()
+            if low in self.lexicon.nn_markers and self._nynorsk_near(k):
+                return None  # Bokmål text quoting Nynorsk: «Det vart vedteke at ein ikkje ...»
             verdict = self._in_its_context(k, low) if self._in_question(low) else self._verdict(low, False)
             if verdict is None:
                 return None
@@ -254,6 +259,14 @@ class _Doc:
         if found is not None:
             self.done[k] = found.after
         return found
+
+    def _nynorsk_near(self, k: int, span: int = 6) -> bool:
+        """A Nynorsk marker that no misreading makes (ikkje, ein, eg) within ``span`` words."""
+        if not self.some_nynorsk:
+            return False
+        misread = misread_markers(self.lexicon)
+        near = self.toks[max(0, k - span):k] + self.toks[k + 1:k + 1 + span]
+        return any(t.text.lower() in self.lexicon.nn_markers and t.text.lower() not in misread for t in near)
 
     def _in_question(self, low: str) -> bool:
         """A word that may be another (bor: bør) and whose candidates have context rules."""
@@ -308,8 +321,8 @@ class _Doc:
 
     def _judge(self, low: str, capital: bool,
                bonus: Callable[[str], float] | None = None) -> tuple[Reading, float, Reading | None] | None:
-        if self.nynorsk and low in self.lexicon.nynorsk or low in self.lexicon.nn_markers:
-            return None  # a Nynorsk marker (vart, ikkje) is a word in Bokmål text too
+        if self.nynorsk and low in self.lexicon.nynorsk:
+            return None
         keep, change = self.analyse(low, capital, bonus)
         if change is None:
             return None
