@@ -9,6 +9,11 @@ quarter of that rate (rn/m, l/1, e/c ...), so that about 80 % of the errors fall
 real Tesseract-English output of Norwegian (2-3 % of characters wrong). With ``--report``, each
 text is also repaired and the character error rate before and after is printed (the measure of
 ``shared/tools/score.py``).
+
+:func:`damage_real` damages the way real scans do, by profile (:data:`REAL_LETTERS`): an engine
+without Norwegian letters misreads every æ/ø/å (ø mostly as o, the lone å often as 4), a
+Norwegian engine on a poor scan some of them, a transcript loses the diacritics of whole lines;
+few other misreadings (rn/m, l/I/1). ``scripts/ocr_eval.py`` measures repair with it.
 """
 from __future__ import annotations
 
