@@ -5,12 +5,14 @@ import importlib.util
 import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import ocr_context
 from pipeline.lexicon import confusions, load_lexicon
 from pipeline.models import Line, Page
 from pipeline.normalise import normalise_pages
@@ -57,6 +59,32 @@ def test_confusion_table_is_well_formed() -> None:
     assert len({c.id for c in table}) == len(table)
     assert all(c.true and c.seen and 0 < c.weight <= 1 for c in table)
     assert {c.true for c in table} >= {"ø", "å", "æ", "I"}
+
+
+def test_context_rules_are_well_formed() -> None:
+    rows = [json.loads(line) for line in (REPO / "pipeline" / "resources" / "ocr_context.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows and all({"word", "bonus", "note"} <= set(r) and ("prev" in r or "next" in r) for r in rows)
+    assert all(isinstance(r.get("prev", r.get("next")), list) or r.get("prev", r.get("next")) in
+               ("@infinitive", "!@infinitive") for r in rows)
+    assert ocr_context.rules() and all(-5 <= r.bonus <= 5 for r in ocr_context.rules())
+
+
+def test_lone_four_is_aring_only_between_a_word_and_an_infinitive() -> None:
+    damaged = "Det ble papekt pa mgtet at kommunen vil bidra. "
+    for text, fixed in (("for 4 bidra", "for å bidra"), ("sak 4 behandles", "sak 4 behandles"),
+                        ("punkt 4 vurdere", "punkt 4 vurdere"), ("3 og 4 vurdere", "3 og 4 vurdere"),
+                        ("med 4 mot 3", "med 4 mot 3"), ("for 4. gang", "for 4. gang"),
+                        ("ansvar for 4 sgrge for", "ansvar for å sørge for")):
+        assert repair_text(damaged + text) == damaged.replace("papekt pa mgtet", "påpekt på møtet") + fixed
+
+
+def test_a_document_misreading_all_its_letters_one_way_weighs_that_way() -> None:
+    from pipeline.ocr_damage import channel_gain
+
+    gain = channel_gain(Counter({"ocr_oslash_o": 40, "ocr_oslash_g": 1}))
+    assert gain["ocr_oslash_o"] > 0 > gain["ocr_oslash_g"] and "ocr_aring_a" not in gain
+    assert channel_gain(Counter()) == {}
 
 
 def test_changes_say_what_where_and_why() -> None:
