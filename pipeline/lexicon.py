@@ -36,6 +36,7 @@ LANGUAGES_FILE = RESOURCES / "lexicon" / "languages.json"
 INFINITIVES_FILE = RESOURCES / "lexicon" / "nb_infinitives.txt.gz"
 NAMES_DIR = RESOURCES / "names"
 GAZETTEER = Path(__file__).parent.parent / "extractors" / "resources" / "gazetteer.jsonl"
+ROLES = Path(__file__).parent.parent / "extractors" / "resources" / "roles.jsonl"
 
 #: Zipf frequency given to a word the lexicon knows (Ordbank) but wordfreq has never counted.
 FLOOR_ZIPF = 1.0
@@ -72,6 +73,7 @@ class Lexicon:
     bokmal_only: frozenset[str] = frozenset()  # Bokmål forms Nynorsk does not use (fra, ikke)
     by_shape: dict[str, tuple[str, ...]] | None = None  # the index of :func:`_index`, when it came built
     infinitives: frozenset[str] = frozenset()  # Bokmål verbs' infinitives (gjøre, bidra): after the marker å
+    roles: frozenset[str] = frozenset()  # one-word titles (rådmann, ordfører): they follow names in lists
 
     def __contains__(self, word: str) -> bool:
         return word in self.zipf
@@ -134,6 +136,14 @@ def _read_names() -> set[str]:
     return names
 
 
+def _read_roles() -> frozenset[str]:
+    """The one-word titles of ``extractors/resources/roles.jsonl`` (rådmann, økonomisjef), lower case."""
+    if not ROLES.exists():
+        return frozenset()
+    rows = [json.loads(row) for row in ROLES.read_text(encoding="utf-8").splitlines() if row.strip()]
+    return frozenset(p.lower() for r in rows if (p := r.get("pattern", "")).isalpha())
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The lexicon of this installation, read once per process: the words, names and the index of
@@ -144,6 +154,7 @@ def load_lexicon() -> Lexicon:
         nn_markers=frozenset(lang["nn_markers"]), nb_markers=frozenset(lang["nb_markers"]),
         nn_endings=tuple((nn, nb) for nn, nb in lang["nn_endings"]), bokmal_only=frozenset(lang["bokmal_only"]),
         infinitives=frozenset(gzip.decompress(INFINITIVES_FILE.read_bytes()).decode("utf-8").split()),
+        roles=_read_roles(),
     )
 
     def build() -> tuple[dict[str, int], frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:

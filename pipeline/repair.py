@@ -360,7 +360,7 @@ class _Doc:
         verdict = self._verdict(low, capital)
         if verdict is None and not rules:
             return None  # most capitalised words: known, nothing to repair
-        start = _sentence_start(line.text, t.start)
+        start = _sentence_start(line.text, t.start) or line.text[t.end:t.end + 1] == ":"  # a label: Motedato:
         if verdict is None:
             if (start or text[1:].isupper()) and self.analyse(low, capital)[0] is not None:
                 return self._changed(t, line, text, rules, 1.0)
@@ -467,6 +467,8 @@ class _Doc:
         no name won its change as a word, an unknown one must become a common word.
         ``start``: True at a sentence start, None inside one, False right after a capitalised word."""
         if self.lexicon.is_name(after) or start or change.text in self.own.get(shape(change.text), ()):
+            return True
+        if change.text in self.lexicon.roles:  # Kari Hansen Radmann: a title after the name
             return True
         if start is False:
             return False

@@ -75,8 +75,12 @@ def clean_text(path: Path) -> str:
     return "\n".join(line.text for line in normalise_pages([Page(1, path.read_text(encoding="utf-8"))]))
 
 
-def repaired(text: str) -> str:
-    lines = [Line(1, i, t) for i, t in enumerate(text.split("\n"), 1)]
+def repaired(text: str, normalise: bool = False) -> str:
+    """``text`` repaired; ``normalise``: normalised first, as the pipeline does with what it reads."""
+    if normalise:
+        lines = normalise_pages([Page(1, text)])
+    else:
+        lines = [Line(1, i, t) for i, t in enumerate(text.split("\n"), 1)]
     return "\n".join(line.text for line in repair_lines(lines)[0])
 
 
@@ -120,7 +124,7 @@ class Tally:
 
 def damage_tally(clean: str, seed: int, profile: str) -> tuple[Tally, list[str]]:
     bad, rest = _simulator().damage_real(clean, seed=seed, profile=profile)
-    fixed = repaired(bad)
+    fixed = repaired(bad, normalise=True)
     c, b, r, f = norm_text(clean), norm_text(bad), norm_text(rest), norm_text(fixed)
     t = Tally(Levenshtein.distance(b, c), Levenshtein.distance(f, c), Levenshtein.distance(r, c), len(c))
     misses = []
