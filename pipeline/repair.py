@@ -473,7 +473,9 @@ class _Doc:
         if start is False:
             return False
         if len(change.parts) > 1:  # Mgtedato: no name has a g for ø; Lundefaret may be a name
-            return keep is None and not all(r in plain_ids() for r in change.rules)
+            if keep is not None:  # Motedato: two compounds of known words, the margin decided
+                return len(keep.parts) > 1
+            return not all(r in plain_ids() for r in change.rules)
         # a known word that is no name (Motet, Radmann in a flattened table) was judged as a word
         return keep is not None or self.base.zipf(change.parts[0]) >= 2.5
 
