@@ -60,6 +60,7 @@ from pipeline.ocr_damage import (
     damage_score,
     damaged_pages,
     looks_clean,
+    looks_foreign,
     misread_some,
     tokens,
 )
@@ -500,12 +501,12 @@ def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
     >>> repair_lines([Line(1, 1, "Møtet ble holdt på rådhuset, og for Kari var det greit.")])[1]
     []
     """
-    pages = {page: list(group) for page, group in groupby(lines, key=lambda line: line.page)}
+    pages = {page: "\n".join(line.text for line in group) for page, group in groupby(lines, key=lambda line: line.page)}
     lexicon = load_lexicon()
-    if all(looks_clean("\n".join(line.text for line in group)) for group in pages.values()) \
-            and not misread_some("\n".join(line.text for line in lines), lexicon):
+    if all(looks_clean(text) for text in pages.values()) and not misread_some("\n".join(pages.values()), lexicon):
         return lines, []
-    toks = [t for i, line in enumerate(lines) for t in tokens(line.text, i)]
+    foreign = {page for page, text in pages.items() if looks_foreign(text)}
+    toks = [t for i, line in enumerate(lines) if line.page not in foreign for t in tokens(line.text, i)]
     nynorsk = detect_nynorsk([t.text for t in toks], lexicon)
     base_model(nynorsk).trim()
     damaged = damaged_pages(lines, toks, base_model(nynorsk))
