@@ -165,13 +165,12 @@ class _Doc:
             elif keep is None and changes and not _too_rare(changes[0]):
                 repaired = [p for p in changes[0].parts if p not in low]
                 self.cache.update(repaired)
-                self.stems.update(family(p) for p in repaired)
+                self.stems.update(family(p) for p in repaired)  # not of correct words: støtte is no støts-
                 damaged += len(low) > 1
                 used.update(changes[0].rules)
             elif keep is not None and letter:
                 self.cache[low] += 1
                 correct += 1
-        # the stems of repaired words only: a correct støtte says nothing about støts- for stats-
         self.n = max(1, len(toks))
         #: log10 prior of a real word being damaged: the share of the document's æ/ø/å words that
         #: were misread (1 when none was read right; a poor scan misreads some of them)
@@ -189,7 +188,7 @@ class _Doc:
 
     def boost(self, r: Reading) -> Reading:
         """The reading with the document's cache applied to its parts, and its confusions as likely
-        as the document's own sure repairs make them (:func:`_channel_gain`)."""
+        as the document's own sure repairs make them (:func:`pipeline.ocr_damage.channel_gain`)."""
         logp = r.logp + sum(self.gain.get(rule, 0.0) for rule in r.rules)
         for part in r.parts:
             stem = family(part)
@@ -240,7 +239,8 @@ class _Doc:
         return tuple(out)
 
     def decide(self, k: int) -> Change | None:
-        """The repair of token ``k``, or None. A lower-case word is decided once per document."""
+        """The repair of token ``k``, or None. A lower-case word is decided once per document (and
+        per context of its neighbours, when they have a say)."""
         t = self.toks[k]
         text = t.text
         if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
