@@ -37,9 +37,10 @@ def _figures() -> dict:
 def test_simulated_real_damage_is_mostly_repaired() -> None:
     figs = _figures()
     assert figs["all"]["cer_before"] > 0.005  # the damage is there
-    assert figs["all"]["error_reduction"] >= 0.75
+    assert figs["all"]["error_reduction"] >= 0.80  # 0.84 when written; 0.41 before (issue 16)
     for profile in ("latin", "partial", "lines"):  # every kind of scan, not just the easy one
-        assert figs[f"damaged {profile}"]["error_reduction"] >= 0.70, profile
+        assert figs[f"damaged {profile}"]["error_reduction"] >= 0.78, profile
+    assert figs["all"]["broken_per_1000"] <= 0.5  # words OCR left right that repair made wrong
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="shared/corpus/real not available")
