@@ -182,8 +182,9 @@ class _Doc:
         self.some_nynorsk = nn >= 2
         self.done: dict[int, str] = {}  # token index -> its repaired text, as decided
         self._verdicts: dict[tuple[str, bool], tuple[Reading, float, Reading | None] | None] = {}
-        self._contextual: dict[str, bool] = {}
+        self._contextual: dict[str, tuple[str, ...]] = {}
         self._infinitives: dict[tuple[str, bool], bool] = {}
+        self._analyses: dict[tuple[str, bool], tuple[Reading | None, Reading | None]] = {}
         self._in_context_verdicts: dict[tuple[str, tuple[float, ...]], tuple[Reading, float, Reading | None] | None] = {}
 
     def boost(self, r: Reading) -> Reading:
@@ -218,6 +219,15 @@ class _Doc:
                 bonus: Callable[[str], float] | None = None) -> tuple[Reading | None, Reading | None]:
         """(the unchanged reading, the best repair) with the document's cache, and the context's
         ``bonus`` for a candidate word (:mod:`pipeline.ocr_context`)."""
+        if bonus is None:
+            got = self._analyses.get((low, capital))
+            if got is None:
+                got = self._analyses[(low, capital)] = self._analyse(low, capital, None)
+            return got
+        return self._analyse(low, capital, bonus)
+
+    def _analyse(self, low: str, capital: bool,
+                 bonus: Callable[[str], float] | None) -> tuple[Reading | None, Reading | None]:
         keep, changes = self.base.analyse(low, capital)
         scored = [self.boost(c) for c in changes + self._own(low) if self._nynorsk_ok(c, low)]
         if bonus is not None:
@@ -245,9 +255,10 @@ class _Doc:
         text = t.text
         if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
             low = text.lower()
-            if low in self.lexicon.nn_markers and self._nynorsk_near(k):
+            if self.some_nynorsk and low in self.lexicon.nn_markers and self._nynorsk_near(k):
                 return None  # Bokmål text quoting Nynorsk: «Det vart vedteke at ein ikkje ...»
-            verdict = self._in_its_context(k, low) if self._in_question(low) else self._verdict(low, False)
+            words = self._in_question(low)
+            verdict = self._in_its_context(k, low, words) if words else self._verdict(low, False)
             if verdict is None:
                 return None
             change, margin, _ = verdict
@@ -269,21 +280,21 @@ class _Doc:
         near = self.toks[max(0, k - span):k] + self.toks[k + 1:k + 1 + span]
         return any(t.text.lower() in self.lexicon.nn_markers and t.text.lower() not in misread for t in near)
 
-    def _in_question(self, low: str) -> bool:
-        """A word that may be another (bor: bør) and whose candidates have context rules."""
+    def _in_question(self, low: str) -> tuple[str, ...]:
+        """The candidates of a word that may be another (bor: bør) when they have context rules."""
         got = self._contextual.get(low)
         if got is None:
             keep, changes = self.base.analyse(low)
             ruled = ocr_context.ruled_words()
-            got = self._contextual[low] = keep is not None and any(
-                c.text in ruled or self._infinitive(c.text) for c in changes)
+            words = tuple(dict.fromkeys(c.text for c in changes))
+            got = self._contextual[low] = words if keep is not None and any(
+                w in ruled or self._infinitive(w) for w in words) else ()
         return got
 
-    def _in_its_context(self, k: int, low: str) -> tuple[Reading, float, Reading | None] | None:
-        """The verdict on a word in question with its neighbours' bonuses (remembered by them: the
-        most common case, no bonus at all, is the word's plain verdict)."""
+    def _in_its_context(self, k: int, low: str, words: tuple[str, ...]) -> tuple[Reading, float, Reading | None] | None:
+        """The verdict on a word in question (its candidate ``words``) with its neighbours' bonuses
+        (remembered by them: the most common case, no bonus at all, is the word's plain verdict)."""
         bonus = self._bonus(k)
-        words = tuple(dict.fromkeys(c.text for c in self.base.analyse(low)[1]))
         values = tuple(bonus(w) for w in words)
         if not any(values):
             return self._verdict(low, False)
