@@ -376,6 +376,8 @@ class _Doc:
         if verdict is None:
             if (start or text[1:].isupper()) and self.analyse(low, capital)[0] is not None:
                 return self._changed(t, line, text, rules, 1.0)
+            if text[1:].isupper() or line.text[t.start - 1:t.start] == "-":  # (|NP), Hembre-|ngul
+                return self._changed(t, line, text, rules, 0.9)
             return None
         change, margin, keep = verdict
         if not text[0].isalpha():
