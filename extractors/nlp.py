@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.lexicons import Region, first_names, gazetteer, read_jsonl, regions, surnames, themes
+from extractors.lexicons import Region, first_names, gazetteer, read_jsonl, regions, roles, surnames, themes
 
 #: Capitalised words that end a name: they belong to organisations, places and titles.
 NOT_NAME_PARTS = frozenset(
@@ -79,7 +79,7 @@ def _first_name_parts() -> frozenset[str]:
 def _role_word_re() -> re.Pattern[str]:
     """One word that is a title (``resources/roles.jsonl``: "Direktør", "Medlem", "Oppvekstsjef"):
     it ends a name, as in a flattened table "Egil Johansen Direktør Øyvind Sørensen"."""
-    rows = read_jsonl("extractors.resources", "roles.jsonl")
+    rows = roles()
     words = sorted((r["pattern"] for r in rows if " " not in r["pattern"] and not r.get("suffix")), key=len, reverse=True)
     tail = "|".join(re.escape(r["pattern"]) for r in rows if r.get("suffix"))
     return re.compile(rf"(?:{'|'.join(map(re.escape, words))}|\w+(?:{tail}))", re.IGNORECASE)

@@ -14,7 +14,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from extractors import attendance_words as words
-from extractors.lexicons import first_names, read_jsonl, surnames
+from extractors.lexicons import first_names, roles, surnames
 from extractors.nlp import text_of
 from extractors.parties import is_party
 from pipeline.models import ParticipantRow
@@ -42,7 +42,7 @@ _RANK = {"present": 3, "remote": 3, "absent": 3, "mentioned": 1}
 def role_re() -> re.Pattern[str]:
     """A role as a whole word: a phrase of ``roles.jsonl``, or a compound ending in one marked
     ``suffix`` ("Oppvekstsjef", "Helse- og omsorgssjef", "Økonomikonsulent")."""
-    rows = read_jsonl("extractors.resources", "roles.jsonl")
+    rows = roles()
     phrases = sorted((r["pattern"] for r in rows if not r.get("suffix")), key=len, reverse=True)
     suffixes = sorted((r["pattern"] for r in rows if r.get("suffix")), key=len, reverse=True)
     alt = "|".join(re.escape(p).replace(r"\ ", r"\s*") for p in phrases)
