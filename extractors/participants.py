@@ -159,8 +159,7 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
             continue
         text = text_of(doc)
         for span in doc.spans.get("persons", []):
-            before = text[:span.start_char]
-            role = role_before(before)
+            role = role_before(text, span.start_char)
             if not role and span.start_char == 0 and span.end_char >= len(text.rstrip(" ,")):
                 role = _signature_role(ctx, i)
             if not role:

@@ -6,6 +6,8 @@ brackets): never by knowing the people.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import replace
 from functools import cache
@@ -13,7 +15,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from extractors.lexicons import read_jsonl
-from extractors.nlp import text_of
+from extractors.nlp import tail, text_of
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
 
@@ -45,15 +47,15 @@ def role_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{alt})(?![\wæøå])", re.IGNORECASE)
 
 
-def role_before(text: str) -> str:
-    """The role written right before a name: from the last role word on ("Fylkesråd for distrikt og
-    fylkesveier", "spesialrådgiver"), at most eight words back."""
-    words = text.split()[-8:]
-    tail = " ".join(words)
-    matches = list(role_re().finditer(tail))
+def role_before(text: str, end: int | None = None) -> str:
+    """The role written right before a name (at ``end``, default the end of ``text``): from the last
+    role word on ("Fylkesråd for distrikt og fylkesveier", "spesialrådgiver"), at most eight words back."""
+    words = tail(text, len(text) if end is None else end, 8).split()
+    tail_text = " ".join(words)
+    matches = list(role_re().finditer(tail_text))
     if not matches:
         return ""
-    role = tail[matches[-1].start():].strip(" ,:–-")
+    role = tail_text[matches[-1].start():].strip(" ,:–-")
     role = re.split(r"\s+(?:og|ved|med|,)\s*$", role)[0]
     return role if len(role.split()) <= 8 and not re.search(r"[.;:]\s", role) else ""
 
@@ -131,9 +133,12 @@ class Found:
 def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
     """Names in a list line: each name with what follows it up to the next name."""
     text = text_of(doc)
-    spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("persons", [])]
+    persons = sorted((sp.start_char, sp.end_char) for sp in doc.spans.get("persons", []))
+    spans = list(persons)
+    ends = list(itertools.accumulate((e for _, e in persons), max))  # the furthest end up to each span
     for m in ENTRY_BY_SHAPE.finditer(text):
-        if not any(s < m.end("name") and m.start("name") < e for s, e in spans):
+        k = bisect.bisect_left(persons, (m.end("name"),))  # persons that start before the match ends
+        if not (k and ends[k - 1] > m.start("name")):  # none of them reaches into it
             spans.append((m.start("name"), m.end("name")))
     spans.sort()
     for k, (start, stop) in enumerate(spans):
