@@ -306,6 +306,38 @@ def _continues(prev: str, nxt: str) -> bool:
     return nxt[0].islower() or prev.rsplit(" ", 1)[-1] in _OPEN_ENDINGS
 
 
+#: The longest line passed on: text exported without line breaks (a whole document on one line)
+#: is cut into pieces of at most this many characters, at a sentence end where there is one, else
+#: between words. Real lines are far shorter (the longest in the test corpora: some 600).
+LONG_LINE = 10_000
+_SENTENCE_END_RE = re.compile(r"[.!?»”)](?=\s)")
+
+
+def split_long_lines(lines: list[Line]) -> list[Line]:
+    """Cut a line longer than :data:`LONG_LINE` into pieces (each keeps the line's page and number):
+    after the last sentence end that leaves a piece within the limit, else at the last space,
+    else (no space at all) at the limit.
+
+    >>> [len(x.text) for x in split_long_lines(_to_lines("Et vedtak. " * 1500))]
+    [9998, 6501]
+    >>> [len(x.text) for x in split_long_lines(_to_lines("ord " * 3000 + "x" * 12000))]
+    [9999, 1999, 10000, 2000]
+    """
+    if all(len(line.text) <= LONG_LINE for line in lines):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        text = line.text
+        while len(text) > LONG_LINE:
+            window = text[:LONG_LINE + 1]
+            ends = [m.end() for m in _SENTENCE_END_RE.finditer(window, LONG_LINE // 2)]
+            cut = ends[-1] if ends else window.rfind(" ") if window.rfind(" ") > 0 else LONG_LINE
+            piece, text = text[:cut].rstrip(), text[cut:].lstrip()
+            out.append(Line(line.page, line.number, piece))
+        out.append(Line(line.page, line.number, text) if text is not line.text else line)
+    return out
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -324,6 +356,7 @@ class NormaliseConfig:
     remove_page_furniture: bool = True
     join_hyphenated_lines: bool = True
     reflow_broken_lines: bool = True
+    split_long_lines: bool = True
 
 
 # unicode_nfc runs after the fixers that remove characters: a letter and its combining mark that
@@ -342,6 +375,7 @@ LINE_FIXERS: tuple[Callable[[list[Line]], list[Line]], ...] = (
     remove_page_furniture,
     join_hyphenated_lines,
     reflow_broken_lines,
+    split_long_lines,
 )
 assert {f.__name__ for f in CHAR_FIXERS + LINE_FIXERS} == {f.name for f in fields(NormaliseConfig)}
 
