@@ -21,3 +21,9 @@ class UnreadableDocument(DocumentError):
 
 class RunError(MinutesError):
     """The run as a whole cannot proceed (no inputs, unwritable output); the CLI exits non-zero."""
+
+
+class DocumentTimeout(BaseException):
+    """A document took longer than the per-document time limit (``--timeout``). Not an
+    :class:`Exception`: a library's (or a reader's) broad ``except Exception`` must not swallow the
+    limit and carry on with the document; only :func:`pipeline.process.process` catches it."""

@@ -14,7 +14,8 @@ file system, are made at test time by the functions below (``tests/test_bad_inpu
 * :func:`make_awkward_names` - names with double quotes, a newline, backslashes and ``..``, a
   leading ``-=``, and a name that is not UTF-8;
 * :func:`make_long_line` - one line of 1.5 million characters;
-* :func:`make_zip_bomb_docx` - a .docx that unpacks to far more than it weighs.
+* :func:`make_zip_bomb_docx` - a .docx that unpacks to far more than it weighs;
+* :func:`make_ruled_attendance_pdf` - pages of ruled lines under "Til stede" that keep pdfplumber busy.
 
 ``tests/fixtures/bad/README.md`` lists every committed file with what is wrong and the outcome.
 """
@@ -351,6 +352,27 @@ def make_long_line(folder: Path, name: str = "one_long_line.txt") -> Path:
     """1.5 million characters without a line break: longer than spaCy analyses in one piece."""
     path = folder / name
     path.write_text("Møte i regionrådet " * 80_000, encoding="utf-8")
+    return path
+
+
+def make_ruled_attendance_pdf(folder: Path, pages: int = 30, name: str = "pdf_ruled_attendance.pdf") -> Path:
+    """``pages`` pages, each with a "Til stede" list under many ruled horizontal lines and no
+    columns: the fast table reader finds no table, so pdfplumber is asked, which takes a while on
+    each page (a document for the per-document time limit)."""
+    import fpdf
+
+    pdf = fpdf.FPDF()
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_font("Helvetica", size=9)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.cell(0, 6, f"Til stede (side {number}):", new_x="LMARGIN", new_y="NEXT")
+        for row in range(60):
+            y = 20 + row * 4.4
+            pdf.line(10, y, 200, y)
+            pdf.text(12, y + 3.5, f"Medlem {row} Nordmann   Kommune {row}   Parti {row % 7}")
+    path = folder / name
+    path.write_bytes(bytes(pdf.output()))
     return path
 
 

@@ -4,8 +4,14 @@ failed before its fix; big or nested inputs are made here at run time, small one
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+from pipeline.errors import DocumentTimeout
+from pipeline.models import SourceFile
+from pipeline.normalise import LONG_LINE
+from pipeline.process import process
 from tests.helpers import analyse_text
+from tests.test_bad_inputs import MAKE
 
 FIRST = ("Kari", "Ola", "Per", "Anne", "Jon", "Ingrid", "Lars", "Marit", "Nils", "Silje")
 LAST = ("Nordmann", "Hansen", "Olsen", "Berg", "Dahl", "Lie", "Moen", "Haugen", "Bakke", "Strand")
@@ -34,3 +40,38 @@ def test_a_til_stede_line_of_40000_names_takes_linear_time() -> None:
     large = _seconds(_attendance_line(40_000))
     assert large < 30
     assert large / small < 8, (small, large)  # 4x the names: about 4x the time, not 16x
+
+
+# --------------------------------------------------------------------------- item 8
+
+
+def test_a_text_of_1_2_mb_on_one_line_is_read(tmp_path: Path) -> None:
+    """Text exported without line breaks is cut into lines at sentence ends before the analysis."""
+    path = tmp_path / "en_linje.txt"
+    sentence = "Saken ble drøftet i regionrådet og tatt til orientering. "
+    path.write_text("Referat fra møtet. " + sentence * 21_000 + "Vedtak: Regionrådet godkjenner planen.",
+                    encoding="utf-8")
+    assert path.stat().st_size > 1_200_000 and b"\n" not in path.read_bytes()
+    result = process(SourceFile(path, path.name, "en_linje"))
+    assert result.document.status == "ok", result.document.error
+    lines = result.text.splitlines()
+    assert lines[0].startswith("Referat fra møtet.") and lines[-1].endswith("godkjenner planen.")
+    assert max(map(len, lines)) <= LONG_LINE and all(line.endswith(".") for line in lines)
+    assert result.document.characters > 1_150_000  # all of it (æ, ø, å are two bytes)
+
+
+# --------------------------------------------------------------------------- item 6
+
+
+def test_the_time_limit_holds_inside_the_table_reader(tmp_path: Path) -> None:
+    """pdfplumber runs under broad ``except Exception`` blocks (a page it cannot parse keeps its
+    text); the time limit is not an Exception, so it ends the document there all the same."""
+    path = MAKE.make_ruled_attendance_pdf(tmp_path, pages=30)
+    started = time.perf_counter()
+    result = process(SourceFile(path, path.name, "linjer"), timeout=0.5)
+    assert result.document.status == "error" and "time limit" in result.document.error
+    assert time.perf_counter() - started < 1.5
+
+
+def test_no_broad_except_in_the_pipeline_can_catch_the_time_limit() -> None:
+    assert not issubclass(DocumentTimeout, Exception)
