@@ -11,11 +11,12 @@ regular files (a FIFO would block), bigger than :data:`MAX_FILE_BYTES` or holdin
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import re
 import stat
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -414,17 +415,42 @@ def _require_sane_unpacked_size(path: Path) -> None:
                                  f"(minutes reads files up to {MAX_FILE_BYTES // 2**20} MB)")
 
 
+@contextlib.contextmanager
+def _huge_text_nodes() -> Iterator[None]:
+    """python-docx's XML parser, allowed text nodes over libxml2's 10 MB (``huge_tree``): a Word file
+    with a long text in one run is large, not damaged. Entities stay unresolved, and the sizes are
+    bounded before (:func:`_require_sane_unpacked_size`) and after (:data:`MAX_TEXT_CHARS`)."""
+    from docx.oxml import parser
+    from lxml import etree
+
+    normal = parser.oxml_parser
+    huge = etree.XMLParser(remove_blank_text=True, resolve_entities=False, huge_tree=True)
+    huge.set_element_class_lookup(parser.element_class_lookup)
+    parser.oxml_parser = huge
+    try:
+        yield
+    finally:
+        parser.oxml_parser = normal
+
+
 @_plain_errors("Word file")
 def read_docx(path: Path) -> RawDocument:
     """Read a .docx body (not headers/footers) as one page; tables also as :class:`Table` rows."""
     import docx
+    from lxml import etree
 
     _require_content(path)
     if not zipfile.is_zipfile(path):
         raise UnreadableDocument("not a Word file: the .docx is not a valid zip archive")
     _require_sane_unpacked_size(path)
     try:
-        doc = docx.Document(str(path))
+        try:
+            doc = docx.Document(str(path))
+        except etree.XMLSyntaxError as exc:
+            if "XML_PARSE_HUGE" not in str(exc):
+                raise
+            with _huge_text_nodes():  # a text node over 10 MB: large, not damaged (the size limits hold)
+                doc = docx.Document(str(path))
         lines: list[str] = []
         tables: list[Table] = []
         _walk_body(doc.element.body, doc, lines, tables)

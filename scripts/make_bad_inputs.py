@@ -15,6 +15,7 @@ file system, are made at test time by the functions below (``tests/test_bad_inpu
   leading ``-=``, and a name that is not UTF-8;
 * :func:`make_long_line` - one line of 1.5 million characters;
 * :func:`make_zip_bomb_docx` - a .docx that unpacks to far more than it weighs;
+* :func:`make_huge_text_node_docx` - a .docx with one text node of 13 MB;
 * :func:`make_ruled_attendance_pdf` - pages of ruled lines under "Til stede" that keep pdfplumber busy.
 
 ``tests/fixtures/bad/README.md`` lists every committed file with what is wrong and the outcome.
@@ -343,6 +344,17 @@ def make_zip_bomb_docx(folder: Path, megabytes: int = 5, name: str = "docx_zip_b
     """A .docx whose document.xml unpacks to ``megabytes`` MB of spaces (a few KB packed); a test
     lowers ``readers.MAX_FILE_BYTES`` below that instead of making gigabytes."""
     xml = _good_docx_xml(["Referat"]).replace(b"<w:body>", b"<w:body>" + b" " * (megabytes * 2**20))
+    path = folder / name
+    path.write_bytes(_docx(xml))
+    return path
+
+
+def make_huge_text_node_docx(folder: Path, megabytes: float = 13, name: str = "docx_huge_text_node.docx",
+                             words: str = "Saken ble drøftet i møtet. ") -> Path:
+    """A .docx whose one text node holds ``megabytes`` MB of ``words`` (libxml2 refuses a text node
+    over 10 MB unless asked for "huge" trees): large, not damaged."""
+    count = int(megabytes * 2**20) // len(words.encode()) + 1
+    xml = _good_docx_xml(["Referat", "HUGE", "Slutt"]).replace(b"HUGE", words.encode() * count)
     path = folder / name
     path.write_bytes(_docx(xml))
     return path

@@ -6,10 +6,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from pipeline.errors import DocumentTimeout
+import pytest
+
+from pipeline.errors import DocumentTimeout, UnreadableDocument
 from pipeline.models import SourceFile
 from pipeline.normalise import LONG_LINE
 from pipeline.process import process
+from pipeline.readers import read_document
 from tests.helpers import analyse_text
 from tests.test_bad_inputs import MAKE
 
@@ -75,3 +78,15 @@ def test_the_time_limit_holds_inside_the_table_reader(tmp_path: Path) -> None:
 
 def test_no_broad_except_in_the_pipeline_can_catch_the_time_limit() -> None:
     assert not issubclass(DocumentTimeout, Exception)
+
+
+# --------------------------------------------------------------------------- item 12
+
+
+def test_a_word_file_with_a_text_node_over_10_mb_is_large_not_damaged(tmp_path: Path) -> None:
+    readable = MAKE.make_huge_text_node_docx(tmp_path, 10.5, "stor.docx", words="Møte i rådet. ")
+    text = read_document(readable).pages[0].text
+    assert text.startswith("Referat\nMøte i rådet.") and text.endswith("Møte i rådet. \nSlutt")
+    too_much = MAKE.make_huge_text_node_docx(tmp_path, 13, "for_stor.docx", words="Meeting text. ")
+    with pytest.raises(UnreadableDocument, match=r"^file too large: 13,\d{3},\d{3} characters of text"):
+        read_document(too_much)
