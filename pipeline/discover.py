@@ -56,6 +56,26 @@ def _walk(folder: Path) -> Iterable[tuple[str, str]]:
                 yield os.path.join(root, name), prefix + name
 
 
+def _unique(doc_id: str, rel: str, seen: set[str]) -> str:
+    """``doc_id``, or when it is taken (case-folded) the id with a hash of the path added, longer
+    until it is free: a file may itself be named like another's id with its hash ("a-1f2e3d4c.txt").
+
+    >>> _unique("a", "a.txt", set()), _unique("a", "a.txt", {"a"}), _unique("a", "a.txt", {"a", "a-cfc7b488"})
+    ('a', 'a-cfc7b488', 'a-cfc7b4885384')
+    """
+    if doc_id.casefold() not in seen:
+        return doc_id
+    digest = hashlib.sha1(rel.encode()).hexdigest()
+    for width in (8, 12, 16, 24, 40):
+        candidate = f"{doc_id}-{digest[:width]}"
+        if candidate.casefold() not in seen:
+            return candidate
+    number = 2
+    while f"{doc_id}-{digest}-{number}".casefold() in seen:
+        number += 1
+    return f"{doc_id}-{digest}-{number}"
+
+
 def discover(inputs: Iterable[Path]) -> list[SourceFile]:
     """Every file named or found under a named folder, in a stable order, with unique doc ids."""
     found: list[tuple[str, str]] = []
@@ -72,8 +92,7 @@ def discover(inputs: Iterable[Path]) -> list[SourceFile]:
     for path, rel in found:
         rel = display_path(rel)
         doc_id = safe_id(posixpath.splitext(posixpath.basename(rel))[0])  # the stem: no Path per file
-        if doc_id.casefold() in seen:
-            doc_id = f"{doc_id}-{hashlib.sha1(rel.encode()).hexdigest()[:8]}"
+        doc_id = _unique(doc_id, rel, seen)
         seen.add(doc_id.casefold())
         out.append(SourceFile(location=path, source_path=rel, doc_id=doc_id))
     return out

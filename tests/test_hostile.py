@@ -3,18 +3,22 @@ failed before its fix; big or nested inputs are made here at run time, small one
 ``scripts/make_bad_inputs.py``."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import time
 from pathlib import Path
 
 import pytest
 
+from pipeline.cli import main
 from pipeline.errors import DocumentTimeout, UnreadableDocument
 from pipeline.models import SourceFile
 from pipeline.normalise import LONG_LINE
 from pipeline.process import process
 from pipeline.readers import read_document
 from tests.helpers import analyse_text
-from tests.test_bad_inputs import MAKE
+from tests.test_bad_inputs import MAKE, run_cli
 
 FIRST = ("Kari", "Ola", "Per", "Anne", "Jon", "Ingrid", "Lars", "Marit", "Nils", "Silje")
 LAST = ("Nordmann", "Hansen", "Olsen", "Berg", "Dahl", "Lie", "Moen", "Haugen", "Bakke", "Strand")
@@ -90,3 +94,27 @@ def test_a_word_file_with_a_text_node_over_10_mb_is_large_not_damaged(tmp_path: 
     too_much = MAKE.make_huge_text_node_docx(tmp_path, 13, "for_stor.docx", words="Meeting text. ")
     with pytest.raises(UnreadableDocument, match=r"^file too large: 13,\d{3},\d{3} characters of text"):
         read_document(too_much)
+
+
+# --------------------------------------------------------------------------- item 3
+
+
+def _decision(word: str) -> str:
+    return f"Referat fra møte i regionrådet\n\nSak 1/24 {word}\n\nVedtak:\nRegionrådet vedtar planen for {word}.\n"
+
+
+def test_every_input_gets_its_own_doc_id_whatever_the_names(tmp_path: Path) -> None:
+    archive = tmp_path / "arkiv"
+    archive.mkdir()
+    taken = "a-" + hashlib.sha1(b"a.txt").hexdigest()[:8]  # the id a.txt would get next to a.md
+    for name, word in (("a.txt", "skole"), ("a.md", "helse"), (f"{taken}.txt", "veg")):
+        (archive / name).write_text(_decision(word), encoding="utf-8")
+    first = run_cli([archive], tmp_path / "ut")
+    assert first.code == 0 and len(first.documents) == 3
+    assert len({row["doc_id"] for row in first.documents.values()}) == 3
+    assert all(row["status"] == "ok" for row in first.documents.values())
+    decisions = (tmp_path / "ut" / "tables" / "decisions.csv").read_text(encoding="utf-8")
+    assert all(f"planen for {word}" in decisions for word in ("skole", "helse", "veg"))
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert main(["run", str(archive), "--out", str(tmp_path / "ut"), "--workers", "1"]) == 0
+    assert "3 unchanged; 0 processed" in printed.getvalue()
