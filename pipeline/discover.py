@@ -42,13 +42,28 @@ def display_path(rel: str) -> str:
         return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
-def _walk(folder: Path) -> Iterable[tuple[str, str]]:
+def check_output(inputs: Iterable[Path], out: Path) -> None:
+    """Refuse an output folder that is an input folder or holds an input: the run would write its
+    texts and tables among the inputs (over a file of the same name) and read them back as new
+    documents on the next run. An output folder inside an input folder is fine: it is skipped."""
+    target = os.path.realpath(out)
+    for item in inputs:
+        where = os.path.realpath(item)
+        if where == target or where.startswith(target.rstrip(os.sep) + os.sep):
+            raise RunError(f"the output folder {out} {'is' if where == target else 'holds'} the input {item}: "
+                           f"minutes would write among the inputs and read its own tables back; "
+                           f"give --out a folder outside the inputs")
+
+
+def _walk(folder: Path, skip: str = "") -> Iterable[tuple[str, str]]:
     """Files under ``folder`` (absolute path, and path relative to ``folder`` with POSIX separators), sorted,
-    not following symlinked folders (a loop would never end). Strings, not Paths: an archive of
-    many files is listed without a Path object per file."""
+    not following symlinked folders (a loop would never end), without the folder ``skip`` (a real
+    path: the output folder). Strings, not Paths: an archive of many files is listed without a
+    Path object per file."""
     top = str(folder.absolute())
     for root, dirs, files in os.walk(top, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not (skip and os.path.realpath(os.path.join(root, d)) == skip))
         rel_root = os.path.relpath(root, top)
         prefix = "" if rel_root == os.curdir else rel_root.replace(os.sep, "/") + "/"
         for name in sorted(files):
@@ -76,12 +91,14 @@ def _unique(doc_id: str, rel: str, seen: set[str]) -> str:
     return f"{doc_id}-{digest}-{number}"
 
 
-def discover(inputs: Iterable[Path]) -> list[SourceFile]:
-    """Every file named or found under a named folder, in a stable order, with unique doc ids."""
+def discover(inputs: Iterable[Path], out: Path | None = None) -> list[SourceFile]:
+    """Every file named or found under a named folder, in a stable order, with unique doc ids;
+    nothing under the output folder ``out`` (its texts, tables and state are never inputs)."""
     found: list[tuple[str, str]] = []
+    skip = os.path.realpath(out) if out is not None else ""
     for item in inputs:
         if item.is_dir():
-            found += _walk(item)
+            found += _walk(item, skip)
         elif item.exists() or item.is_symlink():
             found.append((str(item.absolute()), item.name))
         else:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pipeline import __version__
-from pipeline.discover import discover
+from pipeline.discover import check_output, discover
 from pipeline.errors import RunError
 from pipeline.models import DocumentResult, SourceFile
 from pipeline.state import StateStore, fingerprint
@@ -204,7 +204,8 @@ def in_order(sources: Sequence[SourceFile], todo: set[str], store: StateStore, o
 def run(options: RunOptions) -> Summary:
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
-    sources = discover(options.inputs)
+    check_output(options.inputs, options.out)
+    sources = discover(options.inputs, options.out)
     if not sources:
         raise RunError("no input files found in " + ", ".join(str(p) for p in options.inputs))
     try:

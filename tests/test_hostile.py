@@ -118,3 +118,43 @@ def test_every_input_gets_its_own_doc_id_whatever_the_names(tmp_path: Path) -> N
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         assert main(["run", str(archive), "--out", str(tmp_path / "ut"), "--workers", "1"]) == 0
     assert "3 unchanged; 0 processed" in printed.getvalue()
+
+
+# --------------------------------------------------------------------------- item 2
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    """``minutes`` in process: exit status, stdout, stderr."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(list(args))
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def _archive(folder: Path) -> Path:
+    (folder / "text").mkdir(parents=True)
+    (folder / "text" / "notater.txt").write_text(_decision("notater"), encoding="utf-8")
+    (folder / "referat.txt").write_text(_decision("skole"), encoding="utf-8")
+    return folder
+
+
+def test_an_output_folder_that_is_an_input_folder_is_refused(tmp_path: Path) -> None:
+    archive = _archive(tmp_path / "arkiv")
+    before = {p: p.read_bytes() for p in archive.rglob("*") if p.is_file()}
+    code, out, err = _cli("run", str(archive), "--out", str(archive), "--workers", "1", "--quiet")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "give --out a folder outside" in err
+    assert {p: p.read_bytes() for p in archive.rglob("*") if p.is_file()} == before  # nothing written
+    code, _, err = _cli("run", str(archive / "referat.txt"), "--out", str(archive), "--quiet")
+    assert code == 2 and "holds the input" in err
+
+
+def test_an_output_folder_inside_the_input_folder_is_never_read_back(tmp_path: Path) -> None:
+    archive = _archive(tmp_path / "arkiv")
+    notes = (archive / "text" / "notater.txt").read_bytes()
+    for _ in range(2):
+        code, printed, _ = _cli("run", str(archive), "--out", str(archive / "ut"), "--workers", "1")
+        assert code == 0
+    assert printed.startswith("2 documents (2 unchanged; 0 processed)")
+    assert (archive / "text" / "notater.txt").read_bytes() == notes
+    documents = (archive / "ut" / "tables" / "documents.csv").read_text(encoding="utf-8").splitlines()
+    assert len(documents) == 3  # the header and the two inputs, not the run's own tables and texts
