@@ -16,6 +16,7 @@ file system, are made at test time by the functions below (``tests/test_bad_inpu
 * :func:`make_long_line` - one line of 1.5 million characters;
 * :func:`make_zip_bomb_docx` - a .docx that unpacks to far more than it weighs;
 * :func:`make_huge_text_node_docx` - a .docx with one text node of 13 MB;
+* :func:`make_hidden_text_docx` - Word text in insertions, content controls, fields, nested tables;
 * :func:`make_ruled_attendance_pdf` - pages of ruled lines under "Til stede" that keep pdfplumber busy.
 
 ``tests/fixtures/bad/README.md`` lists every committed file with what is wrong and the outcome.
@@ -357,6 +358,38 @@ def make_huge_text_node_docx(folder: Path, megabytes: float = 13, name: str = "d
     xml = _good_docx_xml(["Referat", "HUGE", "Slutt"]).replace(b"HUGE", words.encode() * count)
     path = folder / name
     path.write_bytes(_docx(xml))
+    return path
+
+
+#: Word markup that holds text outside a paragraph's plain runs, each with a word that must be read,
+#: and markup whose text must not be read (deleted text, field codes).
+HIDDEN_TEXT_BODY = (
+    b"<w:p><w:r><w:t>Referat fra m\xc3\xb8te i regionr\xc3\xa5det</w:t></w:r></w:p>"
+    b"<w:p><w:r><w:t xml:space=\"preserve\">Vedtak: </w:t></w:r>"
+    b"<w:ins w:id=\"1\" w:author=\"Saksbehandler\"><w:r><w:t>INNSATT</w:t></w:r></w:ins>"
+    b"<w:del w:id=\"2\" w:author=\"Saksbehandler\"><w:r><w:delText>SLETTET</w:delText></w:r></w:del></w:p>"
+    b"<w:p><w:smartTag w:uri=\"urn:schemas\" w:element=\"place\"><w:r><w:t>SMARTTAG</w:t></w:r></w:smartTag></w:p>"
+    b"<w:p><w:r><w:t xml:space=\"preserve\">Dato: </w:t></w:r><w:sdt><w:sdtPr><w:alias w:val=\"Dato\"/></w:sdtPr>"
+    b"<w:sdtContent><w:r><w:t>KONTROLL</w:t></w:r></w:sdtContent></w:sdt></w:p>"
+    b"<w:p><w:fldSimple w:instr=\" DOCPROPERTY Saksnummer \"><w:r><w:t>FELT</w:t></w:r></w:fldSimple></w:p>"
+    b"<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>MERGEFIELD KODE</w:instrText></w:r>"
+    b"<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>RESULTAT</w:t></w:r>"
+    b"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
+    b"<w:customXml w:element=\"saksdel\"><w:p><w:r><w:t>BLOKK</w:t></w:r></w:p></w:customXml>"
+    b"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>YTRE</w:t></w:r></w:p>"
+    b"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>INDRE</w:t></w:r></w:p></w:tc>"
+    b"<w:tc><w:p><w:ins w:id=\"3\" w:author=\"x\"><w:r><w:t>CELLE</w:t></w:r></w:ins></w:p></w:tc></w:tr></w:tbl>"
+    b"<w:p/></w:tc><w:tc><w:p><w:r><w:t>NABO</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+)
+
+
+def make_hidden_text_docx(folder: Path, name: str = "docx_hidden_text.docx") -> Path:
+    """A .docx whose words sit in tracked insertions, smart tags, content controls, simple and
+    complex fields, a block of custom XML and a table inside a table (as case-system templates
+    make them), next to deleted text and field codes that are not text."""
+    head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ' + _W + b"><w:body>"
+    path = folder / name
+    path.write_bytes(_docx(head + HIDDEN_TEXT_BODY + b"</w:body></w:document>"))
     return path
 
 

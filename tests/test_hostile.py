@@ -158,3 +158,16 @@ def test_an_output_folder_inside_the_input_folder_is_never_read_back(tmp_path: P
     assert (archive / "text" / "notater.txt").read_bytes() == notes
     documents = (archive / "ut" / "tables" / "documents.csv").read_text(encoding="utf-8").splitlines()
     assert len(documents) == 3  # the header and the two inputs, not the run's own tables and texts
+
+
+# --------------------------------------------------------------------------- item 4
+
+
+def test_word_text_in_insertions_controls_fields_and_nested_tables_is_read(tmp_path: Path) -> None:
+    raw = read_document(MAKE.make_hidden_text_docx(tmp_path))
+    text = raw.pages[0].text
+    for word in ("INNSATT", "SMARTTAG", "KONTROLL", "FELT", "RESULTAT", "BLOKK", "INDRE", "CELLE", "NABO"):
+        assert word in text, word
+    assert "Vedtak: INNSATT" in text.splitlines() and "Dato: KONTROLL" in text.splitlines()
+    assert "SLETTET" not in text and "MERGEFIELD" not in text and "DOCPROPERTY" not in text
+    assert raw.tables[0].rows == (("YTRE INDRE CELLE", "NABO"),)
