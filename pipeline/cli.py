@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import MinutesError, RunError
+from pipeline.errors import MinutesError, RunError, Stopped
 
 DESCRIPTION = """\
 Turn Norwegian meeting documents (minutes, protocols, case documents, agreements, slides;
@@ -136,9 +136,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MinutesError as exc:
         print(f"minutes: {exc}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, Stopped) as exc:
+        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        print(f"minutes: stopped ({signal.Signals(signum).name}); the documents done so far are kept: "
+              "run again to finish", file=sys.stderr)
+        return 128 + signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
 
 
 def entry() -> None:
     if hasattr(signal, "SIGPIPE"):  # `minutes explain FILE | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for name in ("SIGTERM", "SIGHUP"):  # stop as Ctrl-C does: workers ended, state closed, one line
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     sys.exit(main())

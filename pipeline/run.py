@@ -9,9 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -20,6 +18,7 @@ from pipeline.discover import check_output, discover
 from pipeline.errors import RunError
 from pipeline.models import DocumentResult, SourceFile
 from pipeline.state import StateStore, fingerprint
+from pipeline.workers import Pool
 
 if TYPE_CHECKING:
     from pipeline.export import Exported
@@ -71,65 +70,80 @@ def _process_one(args: tuple[SourceFile, bool, float]) -> DocumentResult:
     return process(*args)
 
 
-def pool_context() -> multiprocessing.context.BaseContext:
-    """The start method of the process pool: a forkserver that has imported and warmed the
-    pipeline once (:mod:`pipeline.preload`), so each worker forks from it ready. Not plain fork: a
-    forked worker would inherit the run lock's file and hold the lock on after a killed run,
-    shutting the next run out until the orphaned worker ends."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+def pool_context(workers: int = 2) -> multiprocessing.context.BaseContext:
+    """The start method of the worker processes. Several: a forkserver that has imported and warmed
+    the pipeline once (:mod:`pipeline.preload`), so each worker forks from it ready, and this
+    process never loads spaCy. One: forked from this process once it is warm (no second copy of
+    the pipeline, no server to start). Where there is no fork (not POSIX): spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if workers <= 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipeline.preload"])
     return context
 
 
-def pool_size(options: RunOptions, documents: int) -> int:
-    """Worker processes of the local pool for ``documents`` documents (1: they run in this process)."""
-    return min(options.workers, os.cpu_count() or 1, documents)
+#: The work below which one worker does a run's documents (in seconds, as :func:`work` estimates
+#: them): a second worker must start and warm (a second or two), and on two cores it shares them
+#: with the export, so a small archive of short texts is done sooner by one (issue 18).
+POOL_MIN_WORK = 30.0
+#: Estimated seconds per byte of a file by format, and per document (reading, analysis and export).
+_SECONDS_PER_BYTE = {".pdf": 0.4e-6, ".docx": 1.0e-6, ".txt": 8e-6, ".md": 8e-6, ".text": 8e-6}
+_SECONDS_PER_DOCUMENT = 0.01
 
 
-def start_workers(options: RunOptions, documents: int) -> None:
+def work(sources: Sequence[SourceFile]) -> float:
+    """A rough estimate of the seconds one worker needs for ``sources``, from their sizes."""
+    total = 0.0
+    for source in sources:
+        try:
+            size = os.stat(source.location).st_size
+        except OSError:
+            size = 0
+        suffix = os.path.splitext(source.location)[1].lower()
+        total += _SECONDS_PER_DOCUMENT + size * _SECONDS_PER_BYTE.get(suffix, 0.0)
+    return total
+
+
+def pool_size(options: RunOptions, sources: Sequence[SourceFile]) -> int:
+    """Worker processes for ``sources``: as many as asked for and there are cores and documents,
+    but one when the work is too small to pay for more (:data:`POOL_MIN_WORK`)."""
+    size = min(options.workers, os.cpu_count() or 1, len(sources))
+    return size if size <= 1 or work(sources) >= POOL_MIN_WORK else 1
+
+
+def start_workers(options: RunOptions, sources: Sequence[SourceFile]) -> None:
     """Start the forkserver (and its warm-up) now, in the background, when the run will need a pool:
     it warms while this process plans and opens the export, instead of after."""
-    if pool_size(options, documents) > 1 and not options.scheduler:
+    if sources and pool_size(options, sources) > 1 and not options.scheduler:
         from multiprocessing import forkserver
 
         if pool_context().get_start_method() == "forkserver":
             forkserver.ensure_running()
 
 
-#: Documents submitted to the pool per worker ahead of those consumed: enough to keep every worker
-#: busy, few enough that results waiting for the export cannot pile up in memory.
-AHEAD = 8
-
-
 def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[DocumentResult]:
     """Each document's result as soon as it is done (in any order: the state store keeps them, the
-    export reads them back in input order). One worker runs in this process, several in a process
-    pool, and ``options.scheduler`` sends the work to a Dask cluster."""
+    export reads them back in input order). The documents run in worker processes, never in this
+    one, so that one that kills its process costs only itself (:mod:`pipeline.workers`); one
+    worker is forked from this process once it is warm, several from a warm forkserver.
+    ``options.scheduler`` sends the work to a Dask cluster."""
     if not sources:
         return
-    tasks = ((s, options.debug, options.timeout) for s in sources)  # made as they are submitted
+    tasks = ((s, options.debug, options.timeout) for s in sources)  # made as they are handed out
     if options.scheduler:
         yield from _dask_results(list(tasks), options.scheduler)
         return
-    workers = pool_size(options, len(sources))
-    if workers <= 1:
-        yield from map(_process_one, tasks)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context())
-    try:
-        # as they come (committed at once: kill -9 loses only those in flight), with at most AHEAD
-        # documents per worker submitted and not yet handed on
-        pending = {pool.submit(_process_one, task) for task in islice(tasks, AHEAD * workers)}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            pending |= {pool.submit(_process_one, task) for task in islice(tasks, len(done))}
-            for future in done:
-                yield future.result()
-            del done
-    finally:  # also when the caller stops early (an export that failed): the queued documents are dropped
-        pool.shutdown(wait=True, cancel_futures=True)
+    workers = pool_size(options, sources)
+    context = pool_context(workers)
+    if context.get_start_method() == "fork":
+        from pipeline.process import warm
+
+        warm()  # here, once: the worker forked from this process starts warm
+    with Pool(workers, context, options.timeout) as pool:
+        yield from pool.run(tasks)
 
 
 def _dask_results(tasks: list[tuple[SourceFile, bool, float]], address: str) -> Iterator[DocumentResult]:
@@ -237,7 +251,7 @@ def run(options: RunOptions) -> Summary:
             }
 
         processed = len(todo)
-        start_workers(options, processed)
+        start_workers(options, [s for s in sources if s.doc_id in todo])
         from pipeline.export import export
 
         progress = Progress(processed, enabled=options.progress)

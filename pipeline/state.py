@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import Any
 
 from pipeline import __version__
-from pipeline.errors import RunError
+from pipeline.errors import CRASHED, RunError
 from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile, as_dict
 from pipeline.readers import MAX_FILE_BYTES
 
@@ -51,6 +51,10 @@ ROOT = Path(__file__).resolve().parents[1]
 RACY_NS = 3_000_000_000
 
 NEW, CHANGED, OUTDATED, UNCHANGED = "new", "changed", "outdated", "unchanged"
+#: The stored status of a document whose reader killed its process: an error that is not retried
+#: when only the pipeline changed (it would most likely crash again), only when the file changes
+#: or with --full.
+CRASHED_STATUS = "crashed"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -372,11 +376,11 @@ class StateStore:
             elif (old[0] != source.source_path or not new_stamp.content_hash
                   or new_stamp.content_hash != previous.content_hash):
                 status = CHANGED
-            elif old[7] != self.fingerprint:
+            elif old[7] != self.fingerprint and old[8] != CRASHED_STATUS:  # a crash is not retried blindly
                 status = OUTDATED
             else:
                 status = UNCHANGED
-            previous_status = old[8] if old else ""
+            previous_status = ("error" if old[8] == CRASHED_STATUS else old[8]) if old else ""
             todo = full or status != UNCHANGED or (retry_failed and previous_status != "ok")
             yield PlanItem(source, status, new_stamp, todo, previous_status)
 
@@ -403,7 +407,9 @@ class StateStore:
             db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, doc.source_path, file.content_hash, file.size, file.mtime_ns, file.ctime_ns,
-                 file.inode, file.hashed_ns, self.fingerprint, doc.status, CODEC, encode_result(result),
+                 file.inode, file.hashed_ns, self.fingerprint,
+                 CRASHED_STATUS if doc.status == "error" and doc.error.startswith(CRASHED) else doc.status,
+                 CODEC, encode_result(result),
                  result.seconds, time.time_ns()))
 
     def remove(self, doc_ids: Iterable[str]) -> int:
@@ -437,7 +443,8 @@ class StateStore:
 
     def statuses(self) -> dict[str, str]:
         """doc_id -> "ok" or "error" for every stored document, without reading the results."""
-        return dict(self.db.execute("SELECT doc_id, status FROM documents"))
+        return {doc_id: "error" if status == CRASHED_STATUS else status
+                for doc_id, status in self.db.execute("SELECT doc_id, status FROM documents")}
 
     def doc_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]

@@ -17,6 +17,7 @@ file system, are made at test time by the functions below (``tests/test_bad_inpu
 * :func:`make_zip_bomb_docx` - a .docx that unpacks to far more than it weighs;
 * :func:`make_huge_text_node_docx` - a .docx with one text node of 13 MB;
 * :func:`make_hidden_text_docx` - Word text in insertions, content controls, fields, nested tables;
+* :func:`make_form_bomb_pdf` - a PDF of a few KB whose page holds 10^6 nested copies of a line;
 * :func:`make_ruled_attendance_pdf` - pages of ruled lines under "Til stede" that keep pdfplumber busy.
 
 ``tests/fixtures/bad/README.md`` lists every committed file with what is wrong and the outcome.
@@ -390,6 +391,33 @@ def make_hidden_text_docx(folder: Path, name: str = "docx_hidden_text.docx") -> 
     head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ' + _W + b"><w:body>"
     path = folder / name
     path.write_bytes(_docx(head + HIDDEN_TEXT_BODY + b"</w:body></w:document>"))
+    return path
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def make_form_bomb_pdf(folder: Path, levels: int = 6, copies: int = 10, name: str = "pdf_form_bomb.pdf") -> Path:
+    """A PDF of a few KB whose one page draws a form XObject ``copies`` times, which draws the next
+    ``copies`` times, ``levels`` deep: ``copies ** levels`` copies of one short line (10^6 by
+    default). PDFium expands them all when it loads the page: gigabytes of memory and minutes."""
+    draw = b" ".join(b"q 1 0 0 1 0.01 0.01 cm /X Do Q" for _ in range(copies))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> >>",
+        _stream(b"BT /F1 12 Tf 72 760 Td (Til stede: Kari Nordmann) Tj ET " + draw),
+        _FONT,
+    ]
+    for level in range(levels):
+        number = len(objects) + 1  # this form's object number; it draws the next one
+        inner = (b"0 0 m 100 0 l S" if level == levels - 1 else draw)
+        resources = b"" if level == levels - 1 else b"/Resources << /XObject << /X %d 0 R >> >> " % (number + 1)
+        objects.append(_stream(inner, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + resources))
+    path = folder / name
+    path.write_bytes(hand_pdf(objects))
     return path
 
 

@@ -4,14 +4,22 @@ failed before its fix; big or nested inputs are made here at run time, small one
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
+import os
+import random
+import resource
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from pipeline.cli import main
+from pipeline.discover import discover
 from pipeline.errors import DocumentTimeout, UnreadableDocument
 from pipeline.models import SourceFile
 from pipeline.normalise import LONG_LINE
@@ -21,6 +29,7 @@ from tests.helpers import analyse_text
 from tests.test_bad_inputs import MAKE, run_cli
 
 FIRST = ("Kari", "Ola", "Per", "Anne", "Jon", "Ingrid", "Lars", "Marit", "Nils", "Silje")
+REPO = Path(__file__).resolve().parents[1]
 LAST = ("Nordmann", "Hansen", "Olsen", "Berg", "Dahl", "Lie", "Moen", "Haugen", "Bakke", "Strand")
 
 
@@ -171,3 +180,141 @@ def test_word_text_in_insertions_controls_fields_and_nested_tables_is_read(tmp_p
     assert "Vedtak: INNSATT" in text.splitlines() and "Dato: KONTROLL" in text.splitlines()
     assert "SLETTET" not in text and "MERGEFIELD" not in text and "DOCPROPERTY" not in text
     assert raw.tables[0].rows == (("YTRE INDRE CELLE", "NABO"),)
+
+
+# --------------------------------------------------------------------------- items 5 and 9
+
+#: The address space a run may use in the tests with a PDF bomb: far above what a run needs (a warm
+#: process maps some 400 MB), far below what the bomb asks for.
+MEMORY_LIMIT = 1_200_000_000
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _minutes(*args: str, limit: bool = False) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=300, preexec_fn=_limited if limit else None)
+
+
+def _documents(out: Path) -> dict[str, dict[str, str]]:
+    with (out / "tables" / "documents.csv").open(encoding="utf-8", newline="") as fh:
+        return {row["source_path"]: row for row in csv.DictReader(fh)}
+
+
+def _bomb_archive(folder: Path) -> Path:
+    folder.mkdir()
+    MAKE.make_form_bomb_pdf(folder)
+    for k, word in enumerate(("skole", "helse", "veg")):
+        (folder / f"referat_{k}.txt").write_text(_decision(word), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS as on Linux")
+def test_a_pdf_that_kills_its_reader_is_an_error_row_and_is_not_retried_blindly(tmp_path: Path) -> None:
+    """A 3 KB PDF of nested forms makes PDFium abort under a memory limit. With one worker too, the
+    document is read in a worker process: its death is an error row, the run goes on, and the next
+    run does not read it again (unless the file changes, or with --full)."""
+    archive, out = _bomb_archive(tmp_path / "arkiv"), tmp_path / "ut"
+    assert (archive / "pdf_form_bomb.pdf").stat().st_size < 4000
+    done = _minutes("run", str(archive), "--out", str(out), "--workers", "1", limit=True)
+    assert done.returncode == 0, done.stderr
+    rows = _documents(out)
+    assert rows["pdf_form_bomb.pdf"]["status"] == "error"
+    assert rows["pdf_form_bomb.pdf"]["error"].startswith("the reader crashed (killed by SIG")
+    assert [rows[f"referat_{k}.txt"]["status"] for k in range(3)] == ["ok"] * 3
+    again = _minutes("run", str(archive), "--out", str(out), "--workers", "1", limit=True)
+    assert again.returncode == 0 and "4 unchanged; 0 processed" in again.stdout
+    full = _minutes("run", str(archive), "--out", str(out), "--workers", "1", "--full", limit=True)
+    assert full.returncode == 0 and "4 processed" in full.stdout
+
+
+POOL_WITH_A_BOMB = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from pipeline.discover import discover
+from pipeline.run import pool_context
+from pipeline.workers import Pool
+sources = discover([Path(sys.argv[1])])
+with Pool(2, pool_context(2)) as pool:
+    for result in sorted(pool.run((s, False, 0) for s in sources), key=lambda r: r.document.doc_id):
+        print(result.document.source_path, result.document.status, result.document.error)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS as on Linux")
+def test_a_pool_worker_that_dies_is_an_error_row_for_its_document_only(tmp_path: Path) -> None:
+    archive = _bomb_archive(tmp_path / "arkiv")
+    done = subprocess.run([sys.executable, "-c", POOL_WITH_A_BOMB.format(limit=MEMORY_LIMIT), str(archive)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("pdf_form_bomb.pdf error the reader crashed (killed by SIG")
+    assert lines[1:] == [f"referat_{k}.txt ok " for k in range(3)]
+
+
+def _group(pgid: int) -> list[int]:
+    """The live processes of a process group (zombies left out)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            if fields[0] != "Z" and int(fields[2]) == pgid:
+                members.append(int(entry.name))
+    return members
+
+
+def _big_archive(folder: Path, documents: int = 3) -> Path:
+    """Long texts: work enough for a pool of two workers (see pipeline.run.POOL_MIN_WORK)."""
+    folder.mkdir()
+    rng = random.Random(18)
+    words = "møte sak vedtak kommune regionråd plan budsjett skole helse veg næring styret leder".split()
+    for k in range(documents):
+        sentences = (" ".join(rng.choice(words) for _ in range(8)).capitalize() + "." for _ in range(25_000))
+        (folder / f"lang_{k}.txt").write_text(" ".join(sentences), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def big_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _big_archive(tmp_path_factory.mktemp("stor") / "arkiv")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/proc")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_no_process_outlives_a_killed_run(big_archive: Path, tmp_path: Path, how: signal.Signals) -> None:
+    """kill -9 or SIGTERM to the run's process alone: its forkserver, resource tracker and workers
+    end too; SIGTERM ends it as Ctrl-C does (one line, no traceback, 128 + 15)."""
+    from pipeline.run import RunOptions, pool_size
+
+    assert pool_size(RunOptions((big_archive,), tmp_path, workers=2), discover([big_archive])) == 2
+    err = tmp_path / "stderr.txt"
+    with err.open("w") as stderr:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(big_archive), "--out", str(tmp_path / "ut"),
+                                 "--workers", "2", "--quiet"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr,
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_group(proc.pid)) < 5 and time.monotonic() < deadline:  # run, tracker, forkserver, 2 workers
+            time.sleep(0.05)
+        assert len(_group(proc.pid)) >= 5, "the pool did not start"
+        time.sleep(0.5)
+        proc.send_signal(how)
+        code = proc.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while _group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _group(proc.pid) == []
+        if how == signal.SIGTERM:
+            assert code == 143
+            message = err.read_text()
+            assert len(message.splitlines()) == 1 and "stopped (SIGTERM)" in message
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
