@@ -85,13 +85,18 @@ def pool_context(workers: int = 2) -> multiprocessing.context.BaseContext:
     return context
 
 
-#: The work below which one worker does a run's documents (in seconds, as :func:`work` estimates
-#: them): a second worker must start and warm (a second or two), and on two cores it shares them
-#: with the export, so a small archive of short texts is done sooner by one (issue 18).
-POOL_MIN_WORK = 30.0
-#: Estimated seconds per byte of a file by format, and per document (reading, analysis and export).
-_SECONDS_PER_BYTE = {".pdf": 0.4e-6, ".docx": 1.0e-6, ".txt": 8e-6, ".md": 8e-6, ".text": 8e-6}
-_SECONDS_PER_DOCUMENT = 0.01
+#: When a pool of workers pays (issue 18). On two cores the workers share the machine with this
+#: process, which stores and exports every document (some 10-15 ms each): a second worker wins only
+#: when a document's own work is larger than that, and when there is enough of it to pay for
+#: starting and warming the pool (a second or two). Measured on the bench archives: short texts
+#: (15 ms each) run faster with one worker; the mixed archive (PDF, DOCX, text; 26 ms) with two.
+POOL_MIN_WORK = 10.0  # seconds of work in all
+POOL_MIN_PER_DOCUMENT = 0.02  # seconds of work per document, on average
+#: Estimated seconds of a worker per byte of a file, by format, and per document (fitted to the
+#: per-document seconds in the state store of bench runs: text PDFs 20 ms for 4 KB, DOCX 45 ms
+#: for 38 KB, texts 15-18 ms for 5 KB).
+_SECONDS_PER_BYTE = {".pdf": 4e-6, ".docx": 1.1e-6, ".txt": 3e-6, ".md": 3e-6, ".text": 3e-6}
+_SECONDS_PER_DOCUMENT = 0.003
 
 
 def work(sources: Sequence[SourceFile]) -> float:
@@ -109,9 +114,12 @@ def work(sources: Sequence[SourceFile]) -> float:
 
 def pool_size(options: RunOptions, sources: Sequence[SourceFile]) -> int:
     """Worker processes for ``sources``: as many as asked for and there are cores and documents,
-    but one when the work is too small to pay for more (:data:`POOL_MIN_WORK`)."""
+    but one when the work is too small, or too finely cut, to pay for more (see POOL_MIN_WORK)."""
     size = min(options.workers, os.cpu_count() or 1, len(sources))
-    return size if size <= 1 or work(sources) >= POOL_MIN_WORK else 1
+    if size <= 1:
+        return size
+    estimate = work(sources)
+    return size if estimate >= POOL_MIN_WORK and estimate >= POOL_MIN_PER_DOCUMENT * len(sources) else 1
 
 
 def start_workers(options: RunOptions, sources: Sequence[SourceFile]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import importlib.util
 import io
 import os
 import random
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -318,3 +320,26 @@ def test_no_process_outlives_a_killed_run(big_archive: Path, tmp_path: Path, how
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------- item 14
+
+
+def _bench_corpus() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "scripts" / "bench_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_workers_start_only_for_work_that_pays_for_them(tmp_path: Path, big_archive: Path) -> None:
+    """600 short texts: one worker (two lost to one in 3 of 4 measurements); long documents: two."""
+    from pipeline.run import RunOptions, pool_size
+
+    options = RunOptions((), tmp_path, workers=2)
+    short = _bench_corpus().generate_texts(600, tmp_path / "korte")
+    assert pool_size(options, discover([tmp_path / "korte"])) == 1 and len(short) == 600
+    assert pool_size(options, discover([big_archive])) == min(2, os.cpu_count() or 1)
+    assert pool_size(RunOptions((), tmp_path, workers=1), discover([big_archive])) == 1
