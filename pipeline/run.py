@@ -3,13 +3,15 @@ several workers), export the tables, and summarise."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import logging
 import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -17,11 +19,13 @@ from pipeline import __version__
 from pipeline.discover import check_output, discover
 from pipeline.errors import RunError
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.state import StateStore, fingerprint
+from pipeline.state import DamagedResult, StateStore, fingerprint, stamp
 from pipeline.workers import Pool
 
 if TYPE_CHECKING:
     from pipeline.export import Exported
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -212,15 +216,62 @@ def in_order(sources: Sequence[SourceFile], todo: set[str], store: StateStore, o
     ``todo`` (the documents to process) empties as they are done."""
     fresh = results([s for s in sources if s.doc_id in todo], options)
     held: dict[str, DocumentResult | None] = {}
-    for source in sources:
-        doc_id = source.doc_id
-        while doc_id in todo:
-            new = next(fresh)
-            store.put(new)  # with the stamp prepare() took of its file
-            todo.discard(new.document.doc_id)
-            progress.step(new.document.source_path)
-            held[new.document.doc_id] = new if len(held) < HOLD else None
-        yield held.pop(doc_id, None) or store.result(doc_id)
+    try:
+        for source in sources:
+            doc_id = source.doc_id
+            while doc_id in todo:
+                new = next(fresh)
+                store.put(new)  # with the stamp prepare() took of its file
+                todo.discard(new.document.doc_id)
+                progress.step(new.document.source_path)
+                held[new.document.doc_id] = new if len(held) < HOLD else None
+            yield held.pop(doc_id, None) or _stored(source, store, options)
+    finally:
+        fresh.close()  # the workers stop now, not when the generator is collected
+
+
+def _stored(source: SourceFile, store: StateStore, options: RunOptions) -> DocumentResult:
+    """The stored result of ``source``; when it cannot be read back (a damaged store), the document
+    is processed again and stored anew."""
+    try:
+        return store.result(source.doc_id)
+    except DamagedResult as exc:
+        message = str(exc)  # not the exception: its frames would keep the workers of the run alive
+    log.warning("%s: processing %s again", message, source.source_path)
+    again = results([source], replace(options, workers=1))
+    try:
+        result = next(again)
+    finally:
+        again.close()
+    store.put(result, stamp(source.location))
+    return result
+
+
+def usable_output(out: Path) -> None:
+    """Make the output folder if needed, and refuse in plain words one that cannot be written."""
+    if out.is_symlink() and not out.exists():
+        raise RunError(f"the output folder {out} is a symbolic link to {os.readlink(out)}, which does not exist: "
+                       "create that folder or give another --out")
+    if out.exists() and not out.is_dir():
+        raise RunError(f"the output folder {out} is a file: give --out a folder (it is made if missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise RunError(write_error(exc, out)) from None
+
+
+def write_error(exc: OSError, out: Path) -> str:
+    """One line, with what to do, for a failure to write the outputs (disk full, read-only)."""
+    where = exc.filename or out
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"no space left on the disk of {out} (writing {where}): free some space and run again; "
+                "the tables of the previous run are kept")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {where}: {exc.strerror}; make {out} and the folders in it writable and run again"
+    return f"cannot write {where}: {exc.strerror or exc}"
 
 
 def run(options: RunOptions) -> Summary:
@@ -230,13 +281,7 @@ def run(options: RunOptions) -> Summary:
     sources = discover(options.inputs, options.out)
     if not sources:
         raise RunError("no input files found in " + ", ".join(str(p) for p in options.inputs))
-    try:
-        options.out.mkdir(parents=True, exist_ok=True)
-        probe = options.out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise RunError(f"cannot write to output folder {options.out}: {exc.strerror}") from exc
+    usable_output(options.out)
     with StateStore(options.out, fingerprint({"debug": options.debug})) as store:
         counts, todo, removed = store.prepare(sources, full=options.full)  # todo empties as they are done
         store.remove(removed)
@@ -267,6 +312,8 @@ def run(options: RunOptions) -> Summary:
             done = export(options.out, in_order(sources, todo, store, options, progress), run_row,
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
                           per_region=options.per_region, sources={s.doc_id: s for s in sources})
+        except OSError as exc:  # the previous tables stay as they were: each is replaced only when complete
+            raise RunError(write_error(exc, options.out)) from None
         finally:
             progress.close()
         store.mark_exported(export_key)

@@ -16,6 +16,7 @@ never pickle: the store can be read by any tool and cannot run code when loaded.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -26,7 +27,7 @@ import stat as stat_module
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from types import TracebackType
@@ -88,6 +89,53 @@ CREATE TEMP TABLE IF NOT EXISTS pending (
 
 class StateError(RunError):
     """The state store cannot be used (locked by another run, unreadable, from a newer version)."""
+
+
+class DamagedResult(StateError):
+    """One stored result cannot be read back (it does not decompress or decode): its document is
+    processed again."""
+
+
+def plain_error(exc: sqlite3.Error, folder: Path) -> StateError:
+    """A one-line message, with what to do, for an SQLite error on the state store in ``folder``."""
+    text = str(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if "readonly" in text or "read-only" in text or code == 8:  # SQLITE_READONLY
+        return StateError(f"cannot write the state in {folder}: it is read-only ({text}); make the folder and "
+                          f"its files writable (chmod -R u+w {folder}) and run again")
+    if "disk is full" in text or code == 13:  # SQLITE_FULL
+        return StateError(f"no space left on the disk of {folder} ({text}): free some space and run again "
+                          "(the tables of the previous run are kept)")
+    if "locked" in text or "busy" in text:
+        return StateError(f"the state in {folder} is in use by another program ({text}): wait and run again")
+    return StateError(f"the state in {folder} is damaged ({text}): delete {folder} to start afresh "
+                      "(every document is then processed again)")
+
+
+def _plain(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Make a :class:`StateStore` method raise a plain :class:`StateError` for SQLite's errors."""
+
+    @functools.wraps(method)
+    def guarded(self: StateStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise plain_error(exc, self.folder) from exc
+
+    return guarded
+
+
+def _plain_iter(method: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    """:func:`_plain` for a generator method."""
+
+    @functools.wraps(method)
+    def guarded(self: StateStore, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        try:
+            yield from method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise plain_error(exc, self.folder) from exc
+
+    return guarded
 
 
 # --------------------------------------------------------------------------- fingerprint
@@ -267,6 +315,7 @@ class StateStore:
         except OSError as e:
             raise StateError(f"cannot create {self.folder}: {e.strerror}") from e
         self._lock()
+        self._writable_journal()
         db: sqlite3.Connection | None = None
         try:
             db = sqlite3.connect(self.path, isolation_level=None)
@@ -285,11 +334,26 @@ class StateStore:
             if db is not None:
                 db.close()
             self._unlock()
-            if isinstance(e, sqlite3.DatabaseError):
-                raise StateError(f"cannot read the state in {self.path} ({e}): delete {self.folder} "
-                                 "to start afresh (every document is then processed again)") from e
+            if isinstance(e, sqlite3.Error):
+                raise plain_error(e, self.folder) from e
             raise
         self._db = db
+
+    def _writable_journal(self) -> None:
+        """SQLite makes its ``-wal`` and ``-shm`` files with the database's permissions: once the
+        database was read-only, they stay read-only after the user made it writable again, and every
+        run fails. With the lock held no one else has them open: give them the database's mode."""
+        try:
+            mode = stat_module.S_IMODE(os.stat(self.path).st_mode)
+        except OSError:
+            return
+        if not os.access(self.path, os.W_OK):
+            return  # the database itself is read-only: the plain message comes when it is written
+        for suffix in ("-wal", "-shm"):
+            journal = Path(f"{self.path}{suffix}")
+            if journal.exists() and not os.access(journal, os.W_OK):
+                with contextlib.suppress(OSError):
+                    os.chmod(journal, mode)
 
     def close(self) -> None:
         if self._db is not None:
@@ -329,6 +393,7 @@ class StateStore:
 
     # -- planning
 
+    @_plain
     def plan(self, sources: Sequence[SourceFile], full: bool = False, retry_failed: bool = False,
              quick: bool = True) -> Plan:
         """Which sources to process. ``full`` processes every one; ``retry_failed`` also those
@@ -337,6 +402,7 @@ class StateStore:
         is read and hashed."""
         return Plan(tuple(self._plan_items(sources, full, retry_failed, quick)), self._removed(sources))
 
+    @_plain
     def prepare(self, sources: Sequence[SourceFile], full: bool = False,
                 retry_failed: bool = False) -> tuple[dict[str, int], set[str], tuple[str, ...]]:
         """:meth:`plan` for a run, without holding an item per input: the stamps of the documents
@@ -355,6 +421,7 @@ class StateStore:
         removed = self._removed(sources)
         return _counts(statuses, len(removed)), todo, removed
 
+    @_plain_iter
     def _plan_items(self, sources: Iterable[SourceFile], full: bool, retry_failed: bool,
                     quick: bool = True) -> Iterator[PlanItem]:
         """A plan item per source, one at a time (see :meth:`plan`)."""
@@ -392,6 +459,7 @@ class StateStore:
 
     # -- writing
 
+    @_plain
     def put(self, result: DocumentResult, file: FileStamp | None = None) -> None:
         """Store one document's result, committed at once, with the stamp of the file it was made
         from: ``file``, or the one :meth:`prepare` put aside for it."""
@@ -412,6 +480,7 @@ class StateStore:
                  CODEC, encode_result(result),
                  result.seconds, time.time_ns()))
 
+    @_plain
     def remove(self, doc_ids: Iterable[str]) -> int:
         """Forget documents (inputs that are gone); returns how many were stored."""
         ids = list(doc_ids)
@@ -425,9 +494,17 @@ class StateStore:
 
     # -- reading
 
+    @_plain
     def get(self, doc_id: str) -> DocumentResult | None:
+        """The stored result of ``doc_id``; None when there is none, or when it cannot be read back
+        (a damaged store: :class:`DamagedResult`)."""
         row = self.db.execute("SELECT result FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return decode_result(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            return decode_result(row[0])
+        except (zlib.error, ValueError, TypeError, KeyError) as exc:  # ValueError: bad JSON or UTF-8
+            raise DamagedResult(f"the stored result of {doc_id!r} cannot be read ({exc})") from exc
 
     def result(self, doc_id: str) -> DocumentResult:
         """The cached result of ``doc_id``, which must be there."""
@@ -441,29 +518,35 @@ class StateStore:
         for doc_id in doc_ids:
             yield self.result(doc_id)
 
+    @_plain
     def statuses(self) -> dict[str, str]:
         """doc_id -> "ok" or "error" for every stored document, without reading the results."""
         return {doc_id: "error" if status == CRASHED_STATUS else status
                 for doc_id, status in self.db.execute("SELECT doc_id, status FROM documents")}
 
+    @_plain
     def doc_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
 
+    @_plain
     def __len__(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     # -- export bookkeeping: skip the export when nothing changed since the last one
 
+    @_plain
     def generation(self) -> int:
         """A counter that every :meth:`put` and :meth:`remove` moves on."""
         return int(self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
 
+    @_plain
     def mark_exported(self, key: str) -> None:
         """Record that the outputs (made with export options ``key``) show the current results."""
         with self._transaction(changes_results=False) as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('exported', ?)",
                        (json.dumps([self.generation(), key]),))
 
+    @_plain
     def is_exported(self, key: str) -> bool:
         """True when the last export had the same options and no result changed since."""
         row = self.db.execute("SELECT value FROM meta WHERE key='exported'").fetchone()

@@ -12,6 +12,7 @@ import os
 import random
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -343,3 +344,49 @@ def test_workers_start_only_for_work_that_pays_for_them(tmp_path: Path, big_arch
     assert pool_size(options, discover([tmp_path / "korte"])) == 1 and len(short) == 600
     assert pool_size(options, discover([big_archive])) == min(2, os.cpu_count() or 1)
     assert pool_size(RunOptions((), tmp_path, workers=1), discover([big_archive])) == 1
+
+
+# --------------------------------------------------------------------------- item 10
+
+
+def _three_documents(folder: Path) -> Path:
+    folder.mkdir()
+    for word in ("skole", "helse", "veg"):
+        (folder / f"{word}.txt").write_text(_decision(word), encoding="utf-8")
+    return folder
+
+
+def test_a_stored_result_that_does_not_decompress_is_processed_again(tmp_path: Path,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    archive, out = _three_documents(tmp_path / "arkiv"), tmp_path / "ut"
+    assert _cli("run", str(archive), "--out", str(out), "--workers", "1", "--quiet")[0] == 0
+    before = (out / "tables" / "decisions.csv").read_bytes()
+    with sqlite3.connect(out / ".state" / "state.sqlite") as db:
+        db.execute("UPDATE documents SET result = x'789c0000deadbeef' WHERE doc_id = 'helse'")
+    db.close()
+    (archive / "veg.txt").write_text(_decision("veg") + "\n", encoding="utf-8")  # changed: the tables are written again
+    code, _, err = _cli("run", str(archive), "--out", str(out), "--workers", "1", "--quiet")
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert any("'helse' cannot be read" in record.getMessage() for record in caplog.records)
+    assert (out / "tables" / "decisions.csv").read_bytes() == before
+    code, _, err = _cli("run", str(archive), "--out", str(out), "--workers", "1", "--full", "--quiet")
+    assert code == 0, err
+
+
+def test_a_state_store_damaged_past_its_header_is_named_in_one_line(tmp_path: Path) -> None:
+    archive, out = _three_documents(tmp_path / "arkiv"), tmp_path / "ut"
+    assert _cli("run", str(archive), "--out", str(out), "--workers", "1", "--quiet")[0] == 0
+    path = out / ".state" / "state.sqlite"
+    with sqlite3.connect(path) as db:  # the pages of the documents table: the schema stays sound
+        pages = [page for (page,) in db.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'documents'")]
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = bytearray(path.read_bytes())
+    for page in pages:
+        data[(page - 1) * size:page * size] = bytes(range(256)) * (size // 256)
+    path.write_bytes(bytes(data))
+    (archive / "veg.txt").write_text(_decision("vegen"), encoding="utf-8")
+    code, printed, err = _cli("run", str(archive), "--out", str(out), "--workers", "1")
+    assert code == 2 and printed == "" and len(err.splitlines()) == 1, err
+    assert "is damaged" in err and f"delete {out / '.state'}" in err
