@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import hashlib
 import importlib.util
 import io
@@ -15,9 +16,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -28,6 +31,7 @@ from pipeline.models import SourceFile
 from pipeline.normalise import LONG_LINE
 from pipeline.process import process
 from pipeline.readers import read_document
+from pipeline.state import StateStore, plain_error
 from tests.helpers import analyse_text
 from tests.test_bad_inputs import MAKE, run_cli
 
@@ -390,3 +394,65 @@ def test_a_state_store_damaged_past_its_header_is_named_in_one_line(tmp_path: Pa
     code, printed, err = _cli("run", str(archive), "--out", str(out), "--workers", "1")
     assert code == 2 and printed == "" and len(err.splitlines()) == 1, err
     assert "is damaged" in err and f"delete {out / '.state'}" in err
+
+
+# --------------------------------------------------------------------------- item 11
+
+
+def _failing_writes(monkeypatch: pytest.MonkeyPatch, under: Path, error: OSError) -> None:
+    """Every temporary file the export makes under ``under`` fails as on a full or read-only disk."""
+    real = tempfile.mkstemp
+
+    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if str(kwargs.get("dir", "")).startswith(str(under)):
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
+@pytest.mark.parametrize(("errno_", "says"), [(errno.ENOSPC, "no space left on the disk of"),
+                                               (errno.EACCES, "make {out} and the folders in it writable")])
+def test_a_full_or_read_only_disk_is_one_line_and_the_old_tables_stay(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, errno_: int, says: str) -> None:
+    archive, out = _three_documents(tmp_path / "arkiv"), tmp_path / "ut"
+    assert _cli("run", str(archive), "--out", str(out), "--workers", "1", "--quiet")[0] == 0
+    before = {p.name: p.read_bytes() for p in (out / "tables").iterdir()}
+    _failing_writes(monkeypatch, out / "tables", OSError(errno_, os.strerror(errno_), str(out / "tables" / "x")))
+    code, printed, err = _cli("run", str(archive), "--out", str(out), "--workers", "1", "--full")
+    assert code == 2 and printed == "" and len(err.splitlines()) == 1, err
+    assert says.format(out=out) in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in (out / "tables").iterdir()} == before
+
+
+def test_a_read_only_state_store_is_named_with_what_to_do(tmp_path: Path) -> None:
+    with StateStore(tmp_path, "fp"):
+        pass
+    db = sqlite3.connect(f"file:{tmp_path / '.state' / 'state.sqlite'}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as raised:
+        db.execute("INSERT INTO meta VALUES ('x', 'y')")
+    db.close()
+    message = str(plain_error(raised.value, tmp_path / ".state"))
+    assert "read-only" in message and f"chmod -R u+w {tmp_path / '.state'}" in message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files")
+def test_a_journal_left_read_only_is_made_writable_again(tmp_path: Path) -> None:
+    archive, out = _three_documents(tmp_path / "arkiv"), tmp_path / "ut"
+    assert _cli("run", str(archive), "--out", str(out), "--workers", "1", "--quiet")[0] == 0
+    for suffix in ("-wal", "-shm"):
+        journal = out / ".state" / f"state.sqlite{suffix}"
+        journal.touch()
+        journal.chmod(0o444)
+    (archive / "veg.txt").write_text(_decision("vegen"), encoding="utf-8")
+    assert _cli("run", str(archive), "--out", str(out), "--workers", "1", "--quiet")[0] == 0
+
+
+def test_an_output_folder_that_is_a_file_or_a_dangling_link_is_named(tmp_path: Path) -> None:
+    archive = _three_documents(tmp_path / "arkiv")
+    (tmp_path / "fil").write_text("x", encoding="utf-8")
+    code, _, err = _cli("run", str(archive), "--out", str(tmp_path / "fil"), "--quiet")
+    assert code == 2 and len(err.splitlines()) == 1 and "is a file: give --out a folder" in err
+    (tmp_path / "lenke").symlink_to(tmp_path / "borte")
+    code, _, err = _cli("run", str(archive), "--out", str(tmp_path / "lenke"), "--quiet")
+    assert code == 2 and len(err.splitlines()) == 1 and "is a symbolic link to" in err and "does not exist" in err
