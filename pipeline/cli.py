@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="add one workbook sheet per region with its decisions and participants")
     run.add_argument("--rollup", action="store_true",
                      help="report municipalities under their regional council in the regions and topics tables")
+    run.add_argument("--follow-links", action="store_true",
+                     help="also read symbolic links in the input folders that lead to files outside them "
+                          "(by default they are error rows: not read)")
 
     explain = sub.add_parser("explain", help="show what normalisation and OCR repair changed in one document",
                              description="Print every change the normalisers made to FILE, line by line, and every "
@@ -83,7 +86,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise RunError(f"unknown --format {', '.join(unknown)}: choose from csv, parquet, xlsx")
     summary = run(RunOptions(tuple(args.inputs), args.out, args.workers, args.debug, progress=not args.quiet,
                              rollup=args.rollup, full=args.full, timeout=args.timeout, scheduler=args.scheduler,
-                             formats=formats, lang=args.lang, per_region=args.per_region))
+                             formats=formats, lang=args.lang, per_region=args.per_region,
+                             follow_links=args.follow_links))
     if not args.quiet:
         print(summary.line(args.out))
     return 0

@@ -6,7 +6,7 @@ import os
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline.errors import RunError
@@ -91,25 +91,43 @@ def _unique(doc_id: str, rel: str, seen: set[str]) -> str:
     return f"{doc_id}-{digest}-{number}"
 
 
-def discover(inputs: Iterable[Path], out: Path | None = None) -> list[SourceFile]:
+#: The error of a symbolic link in an input folder that leads out of the input folders.
+LINK_OUTSIDE = ("a symbolic link to a file outside the input folders: not read "
+                "(minutes run --follow-links reads such files)")
+
+
+def _outside(path: str, roots: Sequence[str]) -> bool:
+    """True when ``path`` is a symbolic link whose target lies outside every folder of ``roots``."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    return not any(target == root or target.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def discover(inputs: Iterable[Path], out: Path | None = None, follow_links: bool = False) -> list[SourceFile]:
     """Every file named or found under a named folder, in a stable order, with unique doc ids;
-    nothing under the output folder ``out`` (its texts, tables and state are never inputs)."""
-    found: list[tuple[str, str]] = []
+    nothing under the output folder ``out`` (its texts, tables and state are never inputs). A
+    symbolic link in a folder that leads out of the input folders is listed with
+    :data:`LINK_OUTSIDE` as the reason it is not read, unless ``follow_links``."""
+    inputs = list(inputs)
+    found: list[tuple[str, str, str]] = []  # path, relative path, why it is not read
     skip = os.path.realpath(out) if out is not None else ""
+    roots = [os.path.realpath(item) for item in inputs if item.is_dir()]
     for item in inputs:
         if item.is_dir():
-            found += _walk(item, skip)
+            found += ((path, rel, "" if follow_links or not _outside(path, roots) else LINK_OUTSIDE)
+                      for path, rel in _walk(item, skip))
         elif item.exists() or item.is_symlink():
-            found.append((str(item.absolute()), item.name))
+            found.append((str(item.absolute()), item.name, ""))  # named on the command line: trusted
         else:
             raise RunError(f"input not found: {item}")
     found.sort(key=lambda pair: pair[1])
     seen: set[str] = set()  # case-folded: "Sak" and "sak" would be one text file on macOS or Windows
-    out = []
-    for path, rel in found:
+    listing = []
+    for path, rel, refused in found:
         rel = display_path(rel)
         doc_id = safe_id(posixpath.splitext(posixpath.basename(rel))[0])  # the stem: no Path per file
         doc_id = _unique(doc_id, rel, seen)
         seen.add(doc_id.casefold())
-        out.append(SourceFile(location=path, source_path=rel, doc_id=doc_id))
-    return out
+        listing.append(SourceFile(location=path, source_path=rel, doc_id=doc_id, refused=refused))
+    return listing

@@ -127,6 +127,8 @@ def process(source: SourceFile, debug: bool = False, timeout: float = 0) -> Docu
     A document that takes longer than ``timeout`` seconds becomes an error row too."""
     start = time.perf_counter()
     try:
+        if source.refused:
+            raise UnreadableDocument(source.refused)
         with time_limit(timeout):
             result = analyse(source, read_document(source.path))
     except (DocumentError, DocumentTimeout) as exc:

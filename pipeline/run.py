@@ -42,6 +42,7 @@ class RunOptions:
     lang: str = "nb"
     per_region: bool = False
     scheduler: str = ""  # a Dask scheduler address (tcp://host:port): run the documents there
+    follow_links: bool = False  # read symbolic links in input folders that lead out of them
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ def run(options: RunOptions) -> Summary:
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     check_output(options.inputs, options.out)
-    sources = discover(options.inputs, options.out)
+    sources = discover(options.inputs, options.out, options.follow_links)
     if not sources:
         raise RunError("no input files found in " + ", ".join(str(p) for p in options.inputs))
     usable_output(options.out)

@@ -431,12 +431,15 @@ class StateStore:
             old = self.db.execute(query, (source.doc_id,)).fetchone()
             previous = FileStamp(*old[1:7]) if old else None
             new_stamp = None
-            if quick and not full and previous is not None:
+            if quick and not full and previous is not None and not source.refused:
                 try:
                     if previous.same_file(os.stat(source.location)):
                         new_stamp = previous
                 except OSError:
                     pass
+            if source.refused:  # not read, so not hashed: the reason stands for its content
+                new_stamp = FileStamp("refused:" + hashlib.sha256(source.refused.encode()).hexdigest(),
+                                      hashed_ns=time.time_ns())
             new_stamp = new_stamp or stamp(source.location)
             if old is None or previous is None:
                 status = NEW

@@ -456,3 +456,31 @@ def test_an_output_folder_that_is_a_file_or_a_dangling_link_is_named(tmp_path: P
     (tmp_path / "lenke").symlink_to(tmp_path / "borte")
     code, _, err = _cli("run", str(archive), "--out", str(tmp_path / "lenke"), "--quiet")
     assert code == 2 and len(err.splitlines()) == 1 and "is a symbolic link to" in err and "does not exist" in err
+
+
+# --------------------------------------------------------------------------- SECURITY.md: links
+
+
+def test_a_link_out_of_the_input_folders_is_not_read_unless_asked(tmp_path: Path) -> None:
+    """``referat.txt -> ~/.ssh/id_rsa`` in an archive must not copy the key into shared tables."""
+    secret = tmp_path / "hjem" / "hemmelig.txt"
+    secret.parent.mkdir()
+    secret.write_text("HEMMELIG NØKKEL\n", encoding="utf-8")
+    archive = _three_documents(tmp_path / "arkiv")
+    (archive / "referat.txt").symlink_to(secret)
+    (archive / "kopi.txt").symlink_to(archive / "skole.txt")  # a link inside the archive is read
+    out = tmp_path / "ut"
+    code, _, err = _cli("run", str(archive), "--out", str(out), "--workers", "1", "--quiet")
+    assert code == 0, err
+    rows = _documents(out)
+    assert rows["referat.txt"]["status"] == "error"
+    assert rows["referat.txt"]["error"].startswith("a symbolic link to a file outside the input folders: not read")
+    assert rows["kopi.txt"]["status"] == "ok"
+    assert not any("HEMMELIG" in p.read_text(encoding="utf-8") for p in out.rglob("*.csv"))
+    assert not any("HEMMELIG" in p.read_text(encoding="utf-8") for p in (out / "text").iterdir())
+    again = _cli("run", str(archive), "--out", str(out), "--workers", "1")
+    assert again[0] == 0 and "5 unchanged; 0 processed" in again[1]
+    code, printed, _ = _cli("run", str(archive), "--out", str(out), "--workers", "1", "--follow-links")
+    assert code == 0 and "1 changed" in printed
+    assert _documents(out)["referat.txt"]["status"] == "ok"
+    assert "HEMMELIG" in (out / "text" / f"{_documents(out)['referat.txt']['doc_id']}.txt").read_text(encoding="utf-8")
