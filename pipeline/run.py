@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -137,7 +137,7 @@ def start_workers(options: RunOptions, sources: Sequence[SourceFile]) -> None:
             forkserver.ensure_running()
 
 
-def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[DocumentResult]:
+def results(sources: Sequence[SourceFile], options: RunOptions) -> Generator[DocumentResult, None, None]:
     """Each document's result as soon as it is done (in any order: the state store keeps them, the
     export reads them back in input order). The documents run in worker processes, never in this
     one, so that one that kills its process costs only itself (:mod:`pipeline.workers`); one

@@ -27,16 +27,17 @@ import stat as stat_module
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from pipeline import __version__
-from pipeline.errors import CRASHED, RunError
+from pipeline.errors import CRASHED
 from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile, as_dict
 from pipeline.readers import MAX_FILE_BYTES
+from pipeline.statefaults import DamagedResult, StateError, plain, plain_error, plain_iter
 
 try:
     import fcntl
@@ -85,57 +86,6 @@ CREATE TEMP TABLE IF NOT EXISTS pending (
     ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, hashed_ns INTEGER NOT NULL
 )
 """
-
-
-class StateError(RunError):
-    """The state store cannot be used (locked by another run, unreadable, from a newer version)."""
-
-
-class DamagedResult(StateError):
-    """One stored result cannot be read back (it does not decompress or decode): its document is
-    processed again."""
-
-
-def plain_error(exc: sqlite3.Error, folder: Path) -> StateError:
-    """A one-line message, with what to do, for an SQLite error on the state store in ``folder``."""
-    text = str(exc)
-    code = getattr(exc, "sqlite_errorcode", None)
-    if "readonly" in text or "read-only" in text or code == 8:  # SQLITE_READONLY
-        return StateError(f"cannot write the state in {folder}: it is read-only ({text}); make the folder and "
-                          f"its files writable (chmod -R u+w {folder}) and run again")
-    if "disk is full" in text or code == 13:  # SQLITE_FULL
-        return StateError(f"no space left on the disk of {folder} ({text}): free some space and run again "
-                          "(the tables of the previous run are kept)")
-    if "locked" in text or "busy" in text:
-        return StateError(f"the state in {folder} is in use by another program ({text}): wait and run again")
-    return StateError(f"the state in {folder} is damaged ({text}): delete {folder} to start afresh "
-                      "(every document is then processed again)")
-
-
-def _plain(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Make a :class:`StateStore` method raise a plain :class:`StateError` for SQLite's errors."""
-
-    @functools.wraps(method)
-    def guarded(self: StateStore, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            raise plain_error(exc, self.folder) from exc
-
-    return guarded
-
-
-def _plain_iter(method: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
-    """:func:`_plain` for a generator method."""
-
-    @functools.wraps(method)
-    def guarded(self: StateStore, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        try:
-            yield from method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            raise plain_error(exc, self.folder) from exc
-
-    return guarded
 
 
 # --------------------------------------------------------------------------- fingerprint
@@ -393,7 +343,7 @@ class StateStore:
 
     # -- planning
 
-    @_plain
+    @plain
     def plan(self, sources: Sequence[SourceFile], full: bool = False, retry_failed: bool = False,
              quick: bool = True) -> Plan:
         """Which sources to process. ``full`` processes every one; ``retry_failed`` also those
@@ -402,7 +352,7 @@ class StateStore:
         is read and hashed."""
         return Plan(tuple(self._plan_items(sources, full, retry_failed, quick)), self._removed(sources))
 
-    @_plain
+    @plain
     def prepare(self, sources: Sequence[SourceFile], full: bool = False,
                 retry_failed: bool = False) -> tuple[dict[str, int], set[str], tuple[str, ...]]:
         """:meth:`plan` for a run, without holding an item per input: the stamps of the documents
@@ -421,7 +371,7 @@ class StateStore:
         removed = self._removed(sources)
         return _counts(statuses, len(removed)), todo, removed
 
-    @_plain_iter
+    @plain_iter
     def _plan_items(self, sources: Iterable[SourceFile], full: bool, retry_failed: bool,
                     quick: bool = True) -> Iterator[PlanItem]:
         """A plan item per source, one at a time (see :meth:`plan`)."""
@@ -462,7 +412,7 @@ class StateStore:
 
     # -- writing
 
-    @_plain
+    @plain
     def put(self, result: DocumentResult, file: FileStamp | None = None) -> None:
         """Store one document's result, committed at once, with the stamp of the file it was made
         from: ``file``, or the one :meth:`prepare` put aside for it."""
@@ -483,7 +433,7 @@ class StateStore:
                  CODEC, encode_result(result),
                  result.seconds, time.time_ns()))
 
-    @_plain
+    @plain
     def remove(self, doc_ids: Iterable[str]) -> int:
         """Forget documents (inputs that are gone); returns how many were stored."""
         ids = list(doc_ids)
@@ -497,7 +447,7 @@ class StateStore:
 
     # -- reading
 
-    @_plain
+    @plain
     def get(self, doc_id: str) -> DocumentResult | None:
         """The stored result of ``doc_id``; None when there is none, or when it cannot be read back
         (a damaged store: :class:`DamagedResult`)."""
@@ -521,35 +471,35 @@ class StateStore:
         for doc_id in doc_ids:
             yield self.result(doc_id)
 
-    @_plain
+    @plain
     def statuses(self) -> dict[str, str]:
         """doc_id -> "ok" or "error" for every stored document, without reading the results."""
         return {doc_id: "error" if status == CRASHED_STATUS else status
                 for doc_id, status in self.db.execute("SELECT doc_id, status FROM documents")}
 
-    @_plain
+    @plain
     def doc_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
 
-    @_plain
+    @plain
     def __len__(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     # -- export bookkeeping: skip the export when nothing changed since the last one
 
-    @_plain
+    @plain
     def generation(self) -> int:
         """A counter that every :meth:`put` and :meth:`remove` moves on."""
         return int(self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
 
-    @_plain
+    @plain
     def mark_exported(self, key: str) -> None:
         """Record that the outputs (made with export options ``key``) show the current results."""
         with self._transaction(changes_results=False) as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('exported', ?)",
                        (json.dumps([self.generation(), key]),))
 
-    @_plain
+    @plain
     def is_exported(self, key: str) -> bool:
         """True when the last export had the same options and no result changed since."""
         row = self.db.execute("SELECT value FROM meta WHERE key='exported'").fetchone()
