@@ -484,3 +484,22 @@ def test_a_link_out_of_the_input_folders_is_not_read_unless_asked(tmp_path: Path
     assert code == 0 and "1 changed" in printed
     assert _documents(out)["referat.txt"]["status"] == "ok"
     assert "HEMMELIG" in (out / "text" / f"{_documents(out)['referat.txt']['doc_id']}.txt").read_text(encoding="utf-8")
+
+
+def test_a_worker_stuck_past_the_time_limit_is_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader stuck where the time limit's signal is not seen (inside a library's C code): the
+    run kills its worker a grace period after the limit, and the document is an error row."""
+    from pipeline import process as process_module
+    from pipeline import workers
+    from pipeline.run import pool_context
+
+    path = tmp_path / "fast.txt"
+    path.write_text(_decision("skole"), encoding="utf-8")
+    monkeypatch.setattr(process_module, "time_limit", lambda seconds: contextlib.nullcontext())  # not seen
+    monkeypatch.setattr(process_module, "analyse", lambda *args: time.sleep(60))
+    monkeypatch.setattr(workers, "GRACE", 0.5)
+    started = time.monotonic()
+    with workers.Pool(1, pool_context(1), timeout=0.5) as pool:  # forked: the patches hold in the worker
+        (result,) = list(pool.run([(SourceFile(path, path.name, "fast"), False, 0.5)]))
+    assert time.monotonic() - started < 10
+    assert result.document.status == "error" and "did not stop: its reader was killed" in result.document.error
