@@ -81,7 +81,7 @@ def pool_context(workers: int = 2) -> multiprocessing.context.BaseContext:
     process never loads spaCy. One: forked from this process once it is warm (no second copy of
     the pipeline, no server to start). Where there is no fork (not POSIX): spawn."""
     methods = multiprocessing.get_all_start_methods()
-    if workers <= 1 and "fork" in methods:
+    if workers <= 1 and "fork" in methods and sys.platform.startswith("linux"):  # fork is unsafe on macOS
         return multiprocessing.get_context("fork")
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
