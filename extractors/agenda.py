@@ -9,20 +9,11 @@ of its titles, and its section starts at the last occurrence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from extractors.context import DocContext
+from extractors.context import DocContext, Section
 from pipeline.cases import agenda_intro_re
 from pipeline.models import AgendaItemRow
-
-
-@dataclass(frozen=True)
-class Section:
-    """The blocks of one agenda item: ``start`` is the item's own block, ``end`` is exclusive."""
-
-    number: str
-    start: int
-    end: int
 
 
 def _candidates(ctx: DocContext) -> list[int]:
@@ -92,14 +83,14 @@ def sections(ctx: DocContext) -> list[Section]:
 
 
 def section_of(ctx: DocContext, index: int) -> Section | None:
-    for section in ctx.found.get("_sections", []):
+    for section in ctx.sections:
         if section.start <= index < section.end:
             return section
     return None
 
 
 def extract(ctx: DocContext) -> list[AgendaItemRow]:
-    ctx.found["_sections"] = sections(ctx)
+    ctx.sections = sections(ctx)
     rows: dict[str, AgendaItemRow] = {}
     for i in _candidates(ctx):
         b = ctx.blocks[i]

@@ -60,7 +60,7 @@ def _vote_counts(ctx: DocContext, decisions: list[DecisionRow]) -> list[str]:
         stated, read = int(m.group("count")), len(parsed[2])
         if stated != read:
             out.append(f"p{b.page} l{b.line}: {stated} ≠ {read}")
-    named: Counter[tuple[str, str]] = Counter((v.item, v.vote) for v in ctx.found.get("votes", []))
+    named: Counter[tuple[str, str]] = Counter((v.item, v.vote) for v in ctx.votes)
     for d in decisions:
         if d.status != "adopted" or d.votes_for is None or not any(item == d.item for item, _ in named):
             continue
@@ -109,9 +109,11 @@ def _attendance_without_names(ctx: DocContext, people: list[ParticipantRow]) -> 
 
 
 def extract(ctx: DocContext, today: dt.date | None = None) -> list[str]:
-    meta = ctx.found["metadata"]
-    decisions = _decisions_found(list(ctx.found.get("decisions", [])))
-    items = [a.number for a in ctx.found.get("agenda_items", [])]
+    meta = ctx.metadata
+    if meta is None:
+        raise RuntimeError("checks run after the metadata extractor (extractors.registry.NEEDS)")
+    decisions = _decisions_found(list(ctx.decisions))
+    items = [a.number for a in ctx.agenda_items]
     out: list[str] = []
     if meta.doc_type in ("minutes", "protocol") and not any(d.status == "adopted" for d in decisions):
         out.append(check("protocol_without_decision"))
@@ -120,7 +122,7 @@ def extract(ctx: DocContext, today: dt.date | None = None) -> list[str]:
     mismatches = _vote_counts(ctx, decisions)
     if mismatches:
         out.append(check("vote_count_mismatch", mismatches))
-    empty = _attendance_without_names(ctx, list(ctx.found.get("participants", [])))
+    empty = _attendance_without_names(ctx, list(ctx.participants))
     if empty:
         out.append(check("attendance_without_names", empty))
     decided = {d.item for d in decisions if d.item}

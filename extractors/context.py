@@ -1,19 +1,52 @@
-"""What extractors see of one document: its blocks, their spaCy docs, and what was found so far."""
+"""What extractors see of one document: its blocks, their spaCy docs, and what was found so far.
+
+What the extractors found is held in typed fields, one per extractor of the registry
+(:data:`extractors.registry.EXTRACTORS`: ``ctx.metadata``, ``ctx.agenda_items``, ``ctx.decisions``
+...), set by :func:`extractors.registry.run_extractors` as each one finishes, and what several
+extractors share while they work (the agenda sections, the region mentions) in fields of its own.
+The registry checks that each extractor runs after the ones whose fields it reads
+(:data:`extractors.registry.NEEDS`).
+"""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc
 
 from extractors.nlp import nlp
-from pipeline.models import Line, RawDocument
+from pipeline.models import AgendaItemRow, DecisionRow, Line, ParticipantRow, RawDocument, RegionRow, TopicRow, VoteRow
 from pipeline.sections import Block, segment
 
 _SPLIT_HYPHEN_RE = re.compile(r"(?<=\w)- (?=[A-ZÆØÅ])")
 _SPACED_HYPHEN_RE = re.compile(r"\b(Nord|Sør|Midt|Vest|Øst|Indre|Ytre|Nedre|Øvre) - (?=[A-ZÆØÅ])")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the metadata extractor found: type, title, date, body, language, place, owner region."""
+
+    doc_type: str = "other"
+    title: str = ""
+    meeting_date: str = ""
+    body: str = ""
+    language: str = ""  # "nb", "nn" or "" when too short to tell
+    title_line: int = 0
+    place: str = ""
+    organisation: str = ""
+    region: str = ""  # the owner region's canonical name (extractors.owner)
+    region_id: str = ""  # its id in resources/regions.jsonl
+
+
+@dataclass(frozen=True)
+class Section:
+    """The blocks of one agenda item: ``start`` is the item's own block, ``end`` is exclusive."""
+
+    number: str
+    start: int
+    end: int
 
 
 @dataclass
@@ -22,7 +55,24 @@ class DocContext:
     blocks: list[Block]
     docs: list[Doc | None]  # one spaCy doc per block, None for blank lines
     raw: RawDocument | None = None
-    found: dict[str, Any] = field(default_factory=dict)
+    # what the extractors found, in the order they run (extractors.registry)
+    metadata: Metadata | None = None  # set early (the type) by the metadata extractor itself
+    agenda_items: list[AgendaItemRow] = field(default_factory=list)
+    decisions: list[DecisionRow] = field(default_factory=list)
+    votes: list[VoteRow] = field(default_factory=list)
+    participants: list[ParticipantRow] = field(default_factory=list)
+    regions: list[RegionRow] = field(default_factory=list)
+    topics: list[TopicRow] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    # what extractors share while they work
+    sections: list[Section] = field(default_factory=list)  # the agenda items' blocks (extractors.agenda)
+    mentions: list[tuple[int, str, str, str]] | None = None  # gazetteer hits (extractors.regions.mentions)
+    accepted: list[tuple[int, str, str]] | None = None  # the hits that name an actor (extractors.regions)
+    treated: list[tuple[int, str]] | None = None  # case numbers of treatment lines (extractors.decisions)
+
+    def found(self, names: Iterable[str]) -> dict[str, Any]:
+        """The outputs of the extractors ``names`` (their fields), by name."""
+        return {name: getattr(self, name) for name in names}
 
     def nonblank(self, start: int = 0) -> Iterator[tuple[int, Block]]:
         for i in range(start, len(self.blocks)):
@@ -31,8 +81,7 @@ class DocContext:
 
     @property
     def doc_type(self) -> str:
-        meta = self.found.get("metadata")
-        return meta.doc_type if meta else "other"
+        return self.metadata.doc_type if self.metadata else "other"
 
 
 def nlp_text(block: Block) -> str:

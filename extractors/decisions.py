@@ -48,7 +48,7 @@ def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool =
     (``Konklusjon: Godkjent.``) only lines that follow at once belong.
     """
     blocks = ctx.blocks
-    starts = {s.start for s in ctx.found.get("_sections", [])}
+    starts = {s.start for s in ctx.sections}
     taken: list[Block] = []
     i = start
     while i < len(blocks) and (blocks[i].kind == "blank" or _is_page_number(blocks[i])) and not after_rest:
@@ -206,11 +206,11 @@ def _treated_case(ctx: DocContext, i: int) -> str:
     """Outside agenda items: the case whose treatment the text records, from the last line before
     ``i`` that names it ("Kommunestyrets behandling av sak 33/2026 i møte den 24.06.2026:") or the
     case heading of a case document ("PS 18/24 Budsjettjustering")."""
-    if "_treated" not in ctx.found:
+    if ctx.treated is None:
         found = ((j, b, _TREATMENT_RE.search(b.text)) for j, b in enumerate(ctx.blocks) if b.kind != "blank")
-        ctx.found["_treated"] = [(j, next(g for g in m.groups() if g) if m else b.number) for j, b, m in found
+        ctx.treated = [(j, next(g for g in m.groups() if g) if m else b.number) for j, b, m in found
                                  if m or b.kind == "item" and "/" in b.number]
-    return next((number for j, number in reversed(ctx.found["_treated"]) if j < i), "")
+    return next((number for j, number in reversed(ctx.treated) if j < i), "")
 
 
 def extract(ctx: DocContext) -> list[DecisionRow]:
@@ -269,7 +269,7 @@ def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
     if ctx.doc_type not in ("minutes", "protocol"):
         return []
     rows = []
-    for section in ctx.found.get("_sections", []):
+    for section in ctx.sections:
         first = next(((i, b) for i, b in ctx.nonblank(section.start + 1) if i < section.end), None)
         if first is None or first[0] in covered or first[1].kind not in ("para", "heading"):
             continue

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from extractors import doctype, owner
-from extractors.context import DocContext
+from extractors.context import DocContext, Metadata
 from extractors.dates import find_dates, first_date, meeting_date_in, years_in
 from extractors.lexicons import regions
 from extractors.regions import ALWAYS, mentions
@@ -27,20 +26,6 @@ _BODY_WORDS = re.compile(
     r"fylkesutvalget|kontrollutvalget|arbeidsutvalget|(?:hovedutvalg|hovudutval|utvalg|utval) for [\wæøå ]+)$",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Metadata:
-    doc_type: str = "other"
-    title: str = ""
-    meeting_date: str = ""
-    body: str = ""
-    language: str = ""  # "nb", "nn" or "" when too short to tell
-    title_line: int = 0
-    place: str = ""
-    organisation: str = ""
-    region: str = ""  # the owner region's canonical name (extractors.owner)
-    region_id: str = ""  # its id in resources/regions.jsonl
 
 
 def find_title(ctx: DocContext) -> tuple[str, int]:
@@ -277,7 +262,7 @@ def language(ctx: DocContext) -> str:
 def extract(ctx: DocContext) -> Metadata:
     title, line = find_title(ctx)
     kind = doctype.doc_type(ctx, title)
-    ctx.found["metadata"] = Metadata(doc_type=kind, title=title)  # later steps read the type
+    ctx.metadata = Metadata(doc_type=kind, title=title)  # later steps read the type
     org_id = organisation(ctx)
     org = regions()[org_id].name if org_id else ""
     found_body = body(ctx, title, org)

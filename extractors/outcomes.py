@@ -31,7 +31,7 @@ def _norm(text: str) -> str:
 
 
 def _section_text(ctx: DocContext, item: str) -> str:
-    for section in ctx.found.get("_sections", []):
+    for section in ctx.sections:
         if section.number == item:
             return "\n".join(b.text for b in ctx.blocks[section.start:section.end])
     return ""

@@ -192,8 +192,8 @@ def _list_line(text: str, doc: Doc | None) -> str:
 def _lists_in_lines(ctx: DocContext, found: Found, read: set[int]) -> set[int]:
     """People in vote lists (they were there), "Fra <organisation>: names" lines, and label cells
     in table rows ("Saksbehandler:\\tKari Nordmann")."""
-    voted = {(v.page, v.line) for v in ctx.found.get("votes", [])}
-    for v in ctx.found.get("votes", []):
+    voted = {(v.page, v.line) for v in ctx.votes}
+    for v in ctx.votes:
         found.add(v.name, "", "", "present", Block("para", "", v.page, v.line), v.party)
     covered = set()
     for i, b in enumerate(ctx.blocks):

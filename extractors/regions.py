@@ -72,9 +72,9 @@ def fuzzy_council(text: str) -> tuple[str, str] | None:
 def mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
     """(block index, region id, mention as written, form) for every gazetteer hit; a heading or
     table cell with no hit may still be a misspelt council name. Computed once per document."""
-    if "_mentions" not in ctx.found:
-        ctx.found["_mentions"] = _mentions(ctx)
-    return ctx.found["_mentions"]  # type: ignore[no-any-return,unused-ignore]
+    if ctx.mentions is None:
+        ctx.mentions = _mentions(ctx)
+    return ctx.mentions
 
 
 def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
@@ -108,15 +108,15 @@ def _part_of_council_name(region_id: str, before: str) -> bool:
 def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
     """The mentions that name an actor: (block index, region id, mention). Needs the participants
     (their organisations), so it is computed once, after them."""
-    if "_accepted" not in ctx.found:
-        ctx.found["_accepted"] = _accepted(ctx)
-    return ctx.found["_accepted"]  # type: ignore[no-any-return,unused-ignore]
+    if ctx.accepted is None:
+        ctx.accepted = _accepted(ctx)
+    return ctx.accepted
 
 
 def _accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
     hits = mentions(ctx)
     recurring = Counter(rid for _, rid, _, form in hits if form == "district")
-    orgs = {p.organisation.casefold() for p in ctx.found.get("participants", [])}
+    orgs = {p.organisation.casefold() for p in ctx.participants}
     out = []
     for i, rid, text, form in hits:
         kind = ctx.blocks[i].kind
@@ -191,7 +191,7 @@ def extract(ctx: DocContext) -> list[RegionRow]:
     for i, rid, text in accepted(ctx):
         first.setdefault(rid, (i, text))
         count[rid] += 1
-    meta = ctx.found.get("metadata")
+    meta = ctx.metadata
     owner_id = getattr(meta, "region_id", "")
     if meta is not None and owner_id and owner_id not in first:
         named = [(i, text) for i, rid, text, _ in mentions(ctx) if rid == owner_id]

@@ -1,8 +1,9 @@
 """The registry: read top to bottom, it says what is extracted and in which order.
 
-Each extractor is a plain function ``(ctx: DocContext) -> output``. Later extractors may read
-what earlier ones found through ``ctx.found[name]`` (decisions need the agenda items and the
-document type; topics need the regions).
+Each extractor is a plain function ``(ctx: DocContext) -> output``; its output is set on the
+context's field of the same name (``ctx.decisions`` ...), where later extractors read it. What each
+reads is declared in :data:`NEEDS`, and the order is checked against it (decisions need the agenda
+items and the document type; topics need the regions).
 """
 from __future__ import annotations
 
@@ -51,10 +52,15 @@ def check_order(order: list[str], needs: dict[str, tuple[str, ...]]) -> list[str
 
 
 def run_extractors(ctx: DocContext) -> dict[str, Any]:
-    """Run every extractor in order; returns ``ctx.found`` (name -> output)."""
+    """Run every extractor in order, each output on its field of the context; returns them by name."""
     for name, extractor in EXTRACTORS.items():
-        ctx.found[name] = extractor(ctx)
-    return ctx.found
+        setattr(ctx, name, extractor(ctx))
+    return ctx.found(EXTRACTORS)
+
+
+_WRONG_ORDER = check_order(list(EXTRACTORS), NEEDS)
+if _WRONG_ORDER:  # a mistake in this file: say so when the registry is imported, not in a document's result
+    raise ImportError("extractors.registry: " + "; ".join(_WRONG_ORDER))
 
 
 __all__ = ["EXTRACTORS", "DocContext", "build_context", "run_extractors"]

@@ -66,7 +66,7 @@ def _block_hits(ctx: DocContext) -> list[list[tuple[str, str, int]]]:
     themes: no hit inside a region's name ("Masfjorden"), a person's name ("Einar Strøm"), a
     participant's role or organisation where it is written ("Helse- og omsorgssjef", "Melhus
     videregående skole"), a meeting place ("Møtested: Miljøbygget") or a web or e-mail address."""
-    named = {text for p in ctx.found.get("participants", ()) for text in (p.role, p.organisation)
+    named = {text for p in ctx.participants for text in (p.role, p.organisation)
              if 3 < len(text) <= _NAMED_MAX}
     out: list[list[tuple[str, str, int]]] = []
     for doc in ctx.docs:
@@ -165,7 +165,7 @@ def extract(ctx: DocContext) -> list[TopicRow]:
     def outside(i: int, at: int) -> bool:
         return i not in in_sections and not any(k == i and a <= at < z for _, k, a, z in inline)
 
-    meta = ctx.found.get("metadata")
+    meta = ctx.metadata
     title_line, owner = (meta.title_line, meta.region) if meta else (0, "")
     own: dict[str, tuple[int, str]] = {}
     short = sum(len(b.text) for b in ctx.blocks) < SHORT_TEXT

@@ -47,25 +47,26 @@ def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
     lines, changes = repair_lines(normalise_pages(with_table_rows(raw.pages, raw.tables)))
     require_short_lines(lines)
     ctx = build_context(source.doc_id, lines, raw)
-    found = run_extractors(ctx)
-    meta = found["metadata"]
+    run_extractors(ctx)
+    meta = ctx.metadata
+    assert meta is not None  # the registry's first extractor
     text = lines_text(lines)
     document = DocumentRow(
         doc_id=source.doc_id, source_path=source.source_path, doc_type=meta.doc_type, title=meta.title,
-        meeting_date=meta.meeting_date, body=meta.body, region=meta.region, status="ok", error="", organisation=meta.organisation,
+        meeting_date=meta.meeting_date, body=meta.body, region=meta.region, status="ok", error="",
+        organisation=meta.organisation,
         place=meta.place, format=raw.format, pages=len(raw.pages), text_source=raw.text_source, encoding=raw.encoding,
-        language=meta.language, characters=len(text), repairs=len(changes), checks="; ".join(found["checks"]),
+        language=meta.language, characters=len(text), repairs=len(changes), checks="; ".join(ctx.checks),
     )
-    titles = {a.number: a.title for a in found["agenda_items"]}
+    titles = {a.number: a.title for a in ctx.agenda_items}
 
     def case_themes(d: DecisionRow) -> str:
         return " ".join(sorted({theme for theme, _, _ in theme_hits(titles.get(d.item, "") + "\n" + d.text)}))
 
     return complete(DocumentResult(
         document=document, text=text,
-        decisions=tuple(found["decisions"]), participants=tuple(found["participants"]),
-        agenda_items=tuple(found["agenda_items"]), regions=tuple(found["regions"]), topics=tuple(found["topics"]),
-        votes=tuple(found["votes"]),
+        decisions=tuple(ctx.decisions), participants=tuple(ctx.participants), agenda_items=tuple(ctx.agenda_items),
+        regions=tuple(ctx.regions), topics=tuple(ctx.topics), votes=tuple(ctx.votes),
         repairs=tuple(RepairRow(source.doc_id, c.page, c.line, c.rule, c.before, c.after, round(c.confidence, 3))
                       for c in changes),
     ), case_themes)
