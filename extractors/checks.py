@@ -23,7 +23,7 @@ import re
 from collections import Counter
 
 from extractors.context import DocContext
-from extractors.votes import VOTE_LIST_RE, parse_vote_line
+from extractors.votes import VOTE_LIST_RE, parse_vote_line, vote_list_text
 from pipeline.models import DecisionRow, ParticipantRow
 from pipeline.sections import Block
 
@@ -50,11 +50,11 @@ def _vote_counts(ctx: DocContext, decisions: list[DecisionRow]) -> list[str]:
     """Vote lists whose stated count differs from the names read, and decisions whose counts differ
     from the named votes of their item."""
     out = []
-    for b in ctx.blocks:
+    for i, b in enumerate(ctx.blocks):
         if b.kind == "blank" or not b.text[:1].isalpha():
             continue
         m = VOTE_LIST_RE.match(b.text.strip())
-        parsed = parse_vote_line(b.text) if m else None
+        parsed = parse_vote_line(vote_list_text(ctx, i)) if m else None
         if m is None or parsed is None or not m.group("count"):
             continue
         stated, read = int(m.group("count")), len(parsed[2])

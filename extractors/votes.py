@@ -30,12 +30,21 @@ def parse_vote_line(text: str) -> tuple[str, str, list[tuple[str, str]]] | None:
     ('against', 'forslaget', [('Kari Nordmann', 'H'), ('Ola Dahl', 'FrP')])
     >>> parse_vote_line("Følgende representanter stemte for forslaget: Eva Lund (SV).")
     ('for', 'forslaget', [('Eva Lund', 'SV')])
+
+    A list whose every entry is a name with its party in brackets is read by that shape, so a
+    name the name lists do not know ("Asgeir Persøy (PENSJ)") is not lost:
+
+    >>> parse_vote_line("For stemte 2: Tormod Wanderås (PENSJ), Gyda Lutdal (H).")[2]
+    [('Tormod Wanderås', 'PENSJ'), ('Gyda Lutdal', 'H')]
     """
     m = VOTE_LIST_RE.match(text.strip())
     if not m:
         return None
     side, proposal, names = (m.group("side"), m.group("proposal"), m.group("names")) if m.group("side") else (
         m.group("side2"), m.group("proposal2"), m.group("names2"))
+    by_shape = [(m.group(1), m.group(2)) for m in _ENTRY_RE.finditer(names)]
+    if by_shape and _ENTRY_RE.sub("", names).strip(" ,.;og") == "":
+        return SIDES[side.casefold()], proposal.strip(" ,"), by_shape
     doc = nlp()(names)
     people = []
     for span in doc.spans.get("persons", []):
@@ -44,12 +53,41 @@ def parse_vote_line(text: str) -> tuple[str, str, list[tuple[str, str]]] | None:
     return SIDES[side.casefold()], proposal.strip(" ,"), people
 
 
+#: One entry of a vote list written "Name Name (PARTY)", with the separator after it.
+_ENTRY_RE = re.compile(r"\s*([A-ZÆØÅ][\wæøåÆØÅ.'-]*(?:\s+[A-ZÆØÅ][\wæøåÆØÅ.'-]*){1,4})\s*\(([^()]{1,20})\)\s*(?:,|\bog\b|$|\.)?")
+#: A vote list wraps over at most this many lines.
+_MAX_LIST_LINES = 40
+_GOES_ON_RE = re.compile(r"^[A-ZÆØÅ(]")
+
+
+def vote_list_text(ctx: DocContext, i: int) -> str:
+    r"""The text of the vote list that starts at block ``i``, with the lines it wraps onto: while the
+    list has not ended with a full stop, a next line that starts with a capital (a name, or the rest
+    of a name broken at the line end) belongs to it; a blank line, a label, an item or the next vote
+    list ends it.
+
+    >>> from extractors.context import build_context
+    >>> from pipeline.models import Line
+    >>> text = "For forslaget stemte 3: Kari Nordmann (AP), Per\nHansen (H), Ingrid Berg (SP).\nDermed vedtatt."
+    >>> ctx = build_context("x", [Line(1, n, t) for n, t in enumerate(text.splitlines(), 1)])
+    >>> vote_list_text(ctx, 0)
+    'For forslaget stemte 3: Kari Nordmann (AP), Per Hansen (H), Ingrid Berg (SP).'
+    """
+    text = ctx.blocks[i].text
+    for nb in ctx.blocks[i + 1: i + 1 + _MAX_LIST_LINES]:
+        if text.rstrip().endswith(".") or nb.kind in ("blank", "label", "item") or not _GOES_ON_RE.match(nb.text) \
+                or VOTE_LIST_RE.match(nb.text.strip()):
+            break
+        text += " " + nb.text
+    return text
+
+
 def extract(ctx: DocContext) -> list[VoteRow]:
     rows = []
     for i, b in enumerate(ctx.blocks):
-        if b.kind == "blank" or not b.text[:1].isalpha():
+        if b.kind == "blank" or not b.text[:1].isalpha() or not VOTE_LIST_RE.match(b.text.strip()):
             continue
-        parsed = parse_vote_line(b.text)
+        parsed = parse_vote_line(vote_list_text(ctx, i))
         if parsed is None:
             continue
         vote, proposal, people = parsed

@@ -86,3 +86,14 @@ def test_check_ids_are_known() -> None:
 @pytest.mark.parametrize("name", CHECKS)
 def test_check_format(name: str) -> None:
     assert check(name) == name and check(name, ["a", "b"]) == f"{name}(a, b)"
+
+
+def test_a_vote_list_wrapped_over_lines_is_read_whole() -> None:
+    """A vote list wraps over several lines, a name broken at a line end, a party on the next line;
+    a first name the name lists do not know is still read (by the "Name (PARTY)" shape)."""
+    text = GOOD_PROTOCOL.replace(
+        "For forslaget stemte 2: Kari Nordmann (Ap), Per Hansen (H)",
+        "For forslaget stemte 4: Kari Nordmann (Ap), Per\nHansen (H), Ingrid Berg\n(Sp), Tormod Wanderås (PENSJ).")
+    result = analyse_text(text)
+    assert [v.name for v in result.votes] == ["Kari Nordmann", "Per Hansen", "Ingrid Berg", "Tormod Wanderås"]
+    assert "vote_count_mismatch" not in result.document.checks
