@@ -133,7 +133,7 @@ def test_cells_are_stored_as_typed_and_safe(written):
     assert date_cell.is_date and date_cell.value.date() == dt.date(2021, 3, 4)
     assert wb["Dokumenter"]["E3"].value is None  # no date: empty, not ""
     quoted_col = columns(DecisionRow).index("quoted") + 1
-    assert {vedtak.cell(r, quoted_col).value for r in range(2, vedtak.max_row + 1)} == {"ja", "nei"}
+    assert {vedtak.cell(r, quoted_col).value for r in range(2, vedtak.max_row + 1)} == {"Ja", "Nei"}
 
 
 def test_every_row_has_a_kilde_that_links_to_its_source(written, sources):
@@ -171,12 +171,12 @@ def test_decision_status_colours_errors_and_repairs(written):
     wb = openpyxl.load_workbook(path)
     rules = [rule for cf in wb["Vedtak"].conditional_formatting for rule in cf.rules]
     formulas = " ".join(f for rule in rules for f in rule.formula)
-    assert '"adopted"' in formulas and '"proposed"' in formulas
+    assert '"vedtatt"' in formulas and '"forslag"' in formulas
     fills = {rule.dxf.fill.bgColor.rgb for rule in rules}
     assert len(fills) == 2
     feil = _rows(wb["Feil"])
     assert feil[0] == ["Dokument-ID", "Kildefil", "Dokumenttype", "Feilmelding", "Kilde"]
-    assert feil[1][:4] == ["odelagt", "ødelagt.docx", "other", "not a docx file: bad zip"]
+    assert feil[1][:4] == ["odelagt", "ødelagt.docx", "annet", "not a docx file: bad zip"]
     retting = _rows(wb["Retting"])
     assert retting[1][:6] == ["mote", 2, 7, "ocr_g_for_ø", "mgte", "møte"]
     assert retting[1][-1] == "2021/møte 1.pdf, s. 2"
@@ -247,7 +247,7 @@ def test_english(tmp_path, sources):
                              "Region mentions", "Themes", "Votes", "Repairs", "Errors"]
     assert [c.value for c in wb["Decisions"][1]][:5] == ["Document ID", "Item", "Kind", "Status", "Text"]
     assert wb["Decisions"].cell(1, wb["Decisions"].max_column).value == "Source"
-    assert wb["Decisions"]["F2"].value == "no"
+    assert wb["Decisions"]["F2"].value == "No"
     with pytest.raises(ValueError):
         workbook.write_workbook(path, make_tables(), RUN, lang="se")
 

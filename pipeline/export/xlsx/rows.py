@@ -11,6 +11,7 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.export.files import FORMULA_START
+from pipeline.export.labels import labels
 from pipeline.export.xlsx.cells import (
     ILLEGAL_RE,
     MAX_CHARS,
@@ -66,6 +67,9 @@ class RowWriter:
                 props["num_format"] = "yyyy-mm-dd"
             self.plain.append(book.fmt(**props))
             self.quoted.append(book.fmt(**props, quote_prefix=True))
+        # coded values (statuses, kinds, themes, checks, error messages) shown in the workbook's language
+        shown_as = labels(book.lang).translators()
+        self.translate = [shown_as.get(h) for h in self.header]
         self.link_fmt = book.fmt(valign="top", font_color=LINK_COLOUR, underline=1)
         self.source_fmt = book.fmt(valign="top")
 
@@ -86,6 +90,8 @@ class RowWriter:
             for k in range(len(self.header)):
                 v = row[k]
                 if v is not None:
+                    if type(v) is str and self.translate[k] is not None:
+                        v = self.translate[k](v)
                     n = 10 if isinstance(v, dt.date) else len(str(v))
                     if n > longest[k]:
                         longest[k] = n
@@ -120,8 +126,9 @@ class RowWriter:
         last_col = c0 + len(self.cols) - (0 if self.source else 1)
         cell = f"${xl_col_to_name(c0 + self.status_col)}{first_row + 1}"
         for status, colour in STATUS_COLOURS.items():
+            shown = labels(self.book.lang).value("status", status).replace('"', '""')
             ws.conditional_format(first_row, c0, first_row + n_rows - 1, last_col, {
-                "type": "formula", "criteria": f'={cell}="{status}"',
+                "type": "formula", "criteria": f'={cell}="{shown}"',
                 "format": self.book.fmt(bg_color=colour)})
 
     def write_header(self, ws: Any, r: int, shown: Sequence[str], c0: int = 0) -> None:
@@ -135,28 +142,33 @@ class RowWriter:
         yes, no = self.book.text["yes"], self.book.text["no"]
         marker, plain, quoted = self.marker, self.plain, self.quoted
         link_fmt, source_fmt = self.link_fmt, self.source_fmt
-        columns = [(k, col.kind == "date") for k, col in enumerate(self.cols)]
-        wrap_cols, set_row, source, kilde = self.wrap_cols, ws.set_row, self.source, self.kilde
+        columns = [(k, col.kind == "date", tr) for k, (col, tr) in enumerate(zip(self.cols, self.translate))]
+        wrap_cols = [(k, per_line, self.translate[k]) for k, per_line in self.wrap_cols]
+        set_row, source, kilde = ws.set_row, self.source, self.kilde
         kilde_col = c0 + len(self.cols)
         illegal, long_text, starts = ILLEGAL_RE.search, MAX_CHARS // 2, FORMULA_START
         add_link = self.book.links[ws.get_name()].add
         r = r0
         for row in rows:
             lines = 1
-            for k, per_line in wrap_cols:  # LibreOffice does not fit row heights when it opens a file
+            for k, per_line, tr in wrap_cols:  # LibreOffice does not fit row heights when it opens a file
                 v = row[k]
                 if type(v) is str:
+                    if tr is not None:
+                        v = tr(v)
                     n = text_lines(v, per_line) if "\n" in v or "\r" in v else -(-len(v) // per_line)
                     if n > lines:
                         lines = n
             if lines > 1:
                 set_row(r, min(409.0, LINE_HEIGHT * lines))
-            for k, is_date in columns:
+            for k, is_date, tr in columns:
                 v = row[k]
                 if v is None or v == "":
                     continue
                 t = type(v)
                 if t is str:
+                    if tr is not None:
+                        v = tr(v)
                     if is_date:
                         day = as_date(v)
                         if day is not None:

@@ -18,7 +18,8 @@ LINE_HEIGHT = 15.0  # points per line of Calibri 11; Excel's highest row is 409 
 
 # Table columns that hold long text (wrapped), dates, and rows coloured by decision status.
 WRAP = {"title", "text", "error", "evidence", "before", "after", "label", "organisation", "role",
-         "body", "members", "councils", "mention", "outcome", "proposal", "inputs", "documents", "doc_types"}
+         "body", "members", "councils", "mention", "outcome", "proposal", "inputs", "documents", "doc_types",
+         "checks", "details", "themes", "region_kind"}
 DATES = DATE_COLUMNS
 STATUS_COLOURS = {"adopted": "#E2EFDA", "proposed": "#FFF2CC"}
 LINK_COLOUR = "#0563C1"
