@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -43,13 +43,24 @@ def _table(row_class: type, rows: list) -> tuple[list[str], list[tuple]]:
     return columns(row_class), [astuple(r) for r in rows]
 
 
+def _documents(docs: list[tuple[DocumentRow, str]]) -> tuple[list[str], list[tuple]]:
+    """The documents table with its owner region (``documents.region``; added here as a column
+    while the row class has no such field)."""
+    header = columns(DocumentRow)
+    if "region" in header:
+        return header, [astuple(replace(doc, region=owner)) for doc, owner in docs]
+    return [*header, "region"], [(*astuple(doc), owner) for doc, owner in docs]
+
+
 def make_tables() -> dict[str, tuple[list[str], list[tuple]]]:
-    docs = [
-        DocumentRow("mote", "2021/møte 1.pdf", "minutes", "Protokoll fra regionrådet", "2021-03-04",
-                    "Regionrådet", format="pdf", pages=3),
-        DocumentRow("notat", "notat.txt", "case", "=Notat med formelnavn", "", "", format="txt", pages=1),
-        DocumentRow("odelagt", "ødelagt.docx", status="error", error="not a docx file: bad zip",
-                    format="docx"),
+    docs = [  # with their owner regions: the notat has none
+        (DocumentRow("mote", "2021/møte 1.pdf", "minutes", "Protokoll fra regionrådet", "2021-03-04",
+                     "Regionrådet", format="pdf", pages=3,
+                     checks="agenda_item_without_decision(5); attendance_without_names(p1 l7 Til stede:)"), "Nord IPR"),
+        (DocumentRow("notat", "notat.txt", "case", "=Notat med formelnavn", "", "", format="txt", pages=1,
+                     checks="date_in_future(2031-01-02)"), ""),
+        (DocumentRow("odelagt", "ødelagt.docx", status="error", error="not a Word file: the .docx is not a valid zip archive",
+                     format="docx"), ""),
     ]
     decisions = [DecisionRow("mote", "4", "vedtak", "adopted", text, page=2, line=k) for k, text in
                  enumerate([*TRICKY, "Linje\x0bskift og \x00null", LONG], start=1)]
@@ -71,7 +82,7 @@ def make_tables() -> dict[str, tuple[list[str], list[tuple]]]:
               TopicRow("notat", "Nord IPR", "energi", "kraft", line=4),
               TopicRow("mote", "", "kultur", "idrett", page=2)]
     return {
-        "documents": _table(DocumentRow, docs),
+        "documents": _documents(docs),
         "decisions": _table(DecisionRow, decisions),
         "participants": _table(ParticipantRow, participants),
         "agenda_items": _table(AgendaItemRow, [AgendaItemRow("mote", "4", "Regional plan", page=1, line=9)]),
@@ -176,7 +187,7 @@ def test_decision_status_colours_errors_and_repairs(written):
     assert len(fills) == 2
     feil = _rows(wb["Feil"])
     assert feil[0] == ["Dokument-ID", "Kildefil", "Dokumenttype", "Feilmelding", "Kilde"]
-    assert feil[1][:4] == ["odelagt", "ødelagt.docx", "annet", "not a docx file: bad zip"]
+    assert feil[1][:4] == ["odelagt", "ødelagt.docx", "annet", "ikke en Word-fil: .docx-filen er ikke et gyldig zip-arkiv"]
     retting = _rows(wb["Retting"])
     assert retting[1][:6] == ["mote", 2, 7, "ocr_g_for_ø", "mgte", "møte"]
     assert retting[1][-1] == "2021/møte 1.pdf, s. 2"
@@ -199,13 +210,19 @@ def test_overview(written):
     [table] = ws.tables.values()
     first = openpyxl.utils.cell.range_boundaries(table.ref)[1]
     header = [c.value for c in ws[first]]
-    assert header[:6] == ["Region", "Dokumenter", "Vedtatt", "Forslag", "Personer", "Hovedtemaer"]
-    assert header[6:] == ["Energi og kraft", "Samferdsel og mobilitet"]  # region themes only, in list order
-    nord = [c.value for c in ws[first + 1]]
-    # Nord IPR: both documents; decisions of both but the quoted one; three persons; themes by documents
-    assert nord[:5] == ["Nord IPR", 2, 8, 2, 3]
-    assert nord[5] == "Samferdsel og mobilitet, Energi og kraft"
-    assert nord[6:] == [1, 2]
+    assert header[:7] == ["Region", "Dokumenter", "Vedtatt", "Forslag", "Personer", "Omtalt i dokumenter",
+                          "Hovedtemaer"]
+    assert header[7:] == ["Energi og kraft", "Samferdsel og mobilitet", "Kultur og idrett"]  # in list order
+    rows = {r[0]: r for r in ([c.value for c in row] for row in ws.iter_rows(min_row=first + 1)) if r[0]}
+    # Nord IPR owns the meeting: its document, decisions (not the notat's, which only mentions it) and
+    # persons; mentioned by both documents; themes by documents (the notat's round-table rows on Nord IPR too)
+    assert rows["Nord IPR"][:6] == ["Nord IPR", 1, 8, 1, 2, 2]
+    assert rows["Nord IPR"][6] == "Samferdsel og mobilitet, Energi og kraft, Kultur og idrett"
+    assert rows["Nord IPR"][7:] == [1, 2, 1]
+    # a region only mentioned: no documents, decisions or persons of its own
+    assert rows["Sør/Vest: [Test]?"][:6] == ["Sør/Vest: [Test]?", 0, 0, 0, 0, 1]
+    assert list(rows)[-1] == "(uten region)" and rows["(uten region)"][:6] == ["(uten region)", 1, 0, 1, 1, 0]
+    assert "Dokumenter med kontrollpunkter" in values and values[values.index("Dokumenter med kontrollpunkter") + 1] == 2
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
     assert [rule.type for rule in rules] == ["colorScale"]
     with zipfile.ZipFile(path) as z:
@@ -227,13 +244,12 @@ def test_region_sheets(written):
     path, _ = written
     wb = openpyxl.load_workbook(path)
     names = wb.sheetnames[wb.sheetnames.index("Feil") + 1:]
-    assert len(names) == 3 and "Nord IPR" in names
-    for name in names:
-        assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
-    assert "Sør-Vest- -Test-" in names
+    # by owner region: the regions the documents only mention get no sheet
+    assert names == ["Nord IPR", "(uten region)"]
     ws = wb["Nord IPR"]
     texts = [c.value for c in ws["F"] if c.value]
-    assert "Saken tas til orientering." in texts and "Rådet tilrår saken." in texts
+    assert "Rådet tilrår saken." in texts and "Saken tas til orientering." not in texts
+    assert "Saken tas til orientering." in [c.value for c in wb["(uten region)"]["F"] if c.value]
     assert len(ws.tables) == 2
     # a decision row on the region sheet links to its source too
     assert any(c.hyperlink for row in ws.iter_rows() for c in row)
@@ -243,7 +259,7 @@ def test_english(tmp_path, sources):
     path = tmp_path / "out" / "minutes.xlsx"
     workbook.write_workbook(path, make_tables(), RUN, lang="en", sources=sources)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Overview", "Documents", "Decisions", "Participants", "Agenda",
+    assert wb.sheetnames == ["Overview", "Checks", "Documents", "Decisions", "Participants", "Agenda",
                              "Region mentions", "Themes", "Votes", "Repairs", "Errors"]
     assert [c.value for c in wb["Decisions"][1]][:5] == ["Document ID", "Item", "Kind", "Status", "Text"]
     assert wb["Decisions"].cell(1, wb["Decisions"].max_column).value == "Source"

@@ -18,9 +18,9 @@ from pipeline.models import DocumentRow, MeetingRow, RegionRow, as_tuple, column
 from pipeline.spool import RowSpool
 from pipeline.summary.meetings import meetings
 from pipeline.summary.regions import ReferenceRow, councils_of, region_reference, rollup
-from pipeline.summary.stats import NO_REGION, RegionStats, region_stats
+from pipeline.summary.stats import NO_REGION, RegionStats, owners, region_stats
 
-__all__ = ["NO_REGION", "TABLES", "ReferenceRow", "RegionStats", "councils_of", "meetings", "region_reference",
+__all__ = ["NO_REGION", "TABLES", "ReferenceRow", "RegionStats", "councils_of", "meetings", "owners", "region_reference",
            "region_stats", "rollup", "tables"]
 
 #: The tables of the summary and their row classes.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,15 @@ from pipeline.export.xlsx.links import Links, Sources
 MAX_WIDTH = 60
 MAX_SOURCE_WIDTH = 50
 LINE_HEIGHT = 15.0  # points per line of Calibri 11; Excel's highest row is 409 points
+
+# Printing. Text is Calibri 11 and must never print below 8 points: a sheet is fitted to the page
+# width only when that keeps it at PRINT_MIN_SCALE or more; a wider one prints at PRINT_SCALE, its
+# columns continuing on the next page (pages in reading order: across, then down) with the first
+# column repeated. Widths in pixels at 100 % (Excel: 7 px a character + 5), against the printable
+# width of A4 landscape inside the margins, at 96 px an inch.
+PRINT_MIN_SCALE = 0.75  # 11 pt x 0.75 = 8.25 pt
+PRINT_SCALE = 80
+PRINT_WIDTH_PX = (11.69 - 2 * 0.4) * 96
 
 
 # Table columns that hold long text (wrapped), dates, and rows coloured by decision status.
@@ -70,6 +80,47 @@ class Book:
         empty table keeps one blank row, as Excel requires)."""
         self.tables.append(TableSpec(ws.get_name(), first_row, first_col, first_row + max(n_rows, 1),
                                       first_col + len(columns) - 1, columns))
+
+
+def print_width(widths: Sequence[float]) -> float:
+    """Pixels that columns of ``widths`` (in characters) take at 100 %."""
+    return sum(7 * w + 5 for w in widths)
+
+
+def print_layout(ws: Any, widths: Sequence[float], header_rows: tuple[int, int] | None = (0, 0)) -> bool:
+    """Set how a sheet prints: its ``header_rows`` repeated on every page, fitted to the page width
+    when ``widths`` allow text of 8 points or more (returns True), else at :data:`PRINT_SCALE` with
+    the first column repeated on the pages that continue to the right (returns False).
+
+    >>> class Ws:
+    ...     def __getattr__(self, name): return lambda *a: None
+    >>> print_layout(Ws(), [20, 60, 12]), print_layout(Ws(), [20] * 15)
+    (True, False)
+    """
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
+    if print_width(widths) * PRINT_MIN_SCALE <= PRINT_WIDTH_PX:
+        ws.fit_to_pages(1, 0)
+        return True
+    ws.set_print_scale(PRINT_SCALE)
+    ws.repeat_columns(0)
+    ws.print_across()
+    return False
+
+
+def footer(text: dict[str, str], run_date: str) -> str:
+    """The footer of every page: sheet name, page number and the run's date (Excel's codes: ``&A``
+    the sheet, ``&P`` the page, ``&N`` the pages; a ``&`` of the text doubled).
+
+    >>> footer({"footer_page": "Side {page} av {pages}", "footer_run": "Kjøring {date}"}, "2025-03-01")
+    '&L&A&CSide &P av &N&RKjøring 2025-03-01'
+    """
+    def escaped(s: str) -> str:
+        return s.replace("&", "&&")
+
+    page = escaped(text["footer_page"]).format(page="&P", pages="&N")
+    run = escaped(text["footer_run"]).format(date=escaped(run_date)) if run_date else ""
+    return f"&L&A&C{page}&R{run}"
 
 
 @dataclass
