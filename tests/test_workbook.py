@@ -340,6 +340,9 @@ def test_libreoffice_opens_and_renders_it(written, tmp_path):
     assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, result.stderr
     if shutil.which("pdftoppm") is None:
         pytest.skip("poppler-utils (pdftoppm) is not installed: the PDF was made but page 1 not rendered")
+    smallest, landscape, pages = _min_font_and_landscape(pdf)
+    assert landscape and pages >= 10, pages
+    assert smallest >= 7.9, smallest  # issue 17 item 4: nothing prints below 8 points
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(out / "page")],
                    check=True, timeout=120)
     [png] = out.glob("page*.png")
@@ -348,6 +351,59 @@ def test_libreoffice_opens_and_renders_it(written, tmp_path):
         text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
                               text=True, check=True).stdout
         assert "Møtedokumenter – oversikt" in text and "Nord IPR" in text
+
+
+def _min_font_and_landscape(pdf: Path) -> tuple[float, bool, int]:
+    """The smallest font size of any character on any page (points), whether every page is
+    landscape, and the number of pages (pdfminer: each character's size is its font size times
+    the page's scaling)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+
+    def chars(item):
+        if isinstance(item, LTChar):
+            yield item
+        for child in getattr(item, "__iter__", lambda: iter(()))():
+            yield from chars(child)
+
+    smallest, landscape, pages = 99.0, True, 0
+    for page in extract_pages(str(pdf)):
+        pages += 1
+        landscape &= page.width > page.height
+        for char in chars(page):
+            if char.get_text().strip():  # a turned character (the theme grid's headers): its width
+                a, b = char.matrix[:2]
+                smallest = min(smallest, char.size if abs(a) >= abs(b) else char.width)
+    return smallest, landscape, pages
+
+
+def test_every_sheet_prints_landscape_with_titles_footer_and_8_points(written):
+    """Issue 17 item 4: landscape A4, the header row on every page, a footer with sheet, page and
+    run date, and a scale that keeps Calibri 11 at 8 points or more: the one that fits the page width
+    when the columns allow it, else printed at a fixed scale with the first column repeated."""
+    from pipeline.export.xlsx.style import PRINT_FONT_SLACK, PRINT_MIN_SCALE, PRINT_WIDTH_PX
+
+    path, _ = written
+    wb = openpyxl.load_workbook(path)
+    fitted = scaled = 0
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text, ws.title
+        assert ws.oddFooter.left.text == "&A" and "2025-03-01" in ws.oddFooter.right.text, ws.title
+        if ws.title in ("Dokumenter", "Vedtak", "Kontroll", "Oversikt"):
+            assert ws.print_title_rows, ws.title
+        width = {k: dim.width for dim in ws.column_dimensions.values() if dim.min for k in range(dim.min, dim.max + 1)}
+        pixels = PRINT_FONT_SLACK * sum(7 * (width.get(k) or 9.14) for k in range(1, ws.max_column + 1))  # 7 px + 5
+        scale = ws.page_setup.scale or 100  # 100 %: not written
+        assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage), ws.title
+        assert scale is not None and PRINT_MIN_SCALE * 100 <= int(scale) <= 100, ws.title
+        if pixels * int(scale) / 100 <= PRINT_WIDTH_PX:
+            fitted += 1
+        else:  # wider than a page at that scale: the first column on every page
+            assert ws.print_title_cols == "$A:$A", ws.title
+            scaled += 1
+    assert fitted and scaled  # both kinds in this workbook (Vedtak is too wide to fit)
+    assert wb["Vedtak"].print_title_cols == "$A:$A"
 
 
 def _sheets(path: Path) -> dict[str, bytes]:
@@ -459,3 +515,88 @@ def test_the_workbook_links_hostile_names_to_their_files(tmp_path):
         rels = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml.rels") and "worksheets" in n).decode()
     targets = sorted(re.findall(r'Type="[^"]*/hyperlink" Target="([^"]*)"', rels))
     assert sorted(_open_as_windows(t, "/w/out") for t in targets) == sorted("/w/raw/" + n for n in HOSTILE_NAMES)
+
+
+def _coded_tables() -> dict[str, tuple[list[str], list[tuple]]]:
+    """make_tables with every kind of coded value: outcomes, votes, region kinds, themes of a
+    decision, text sources, written languages, meetings with their document types."""
+    tables = make_tables()
+    header, rows = tables["decisions"]
+    extra = [DecisionRow("mote", "7", kind, "adopted", f"Vedtak {k}.", outcome=outcome, unanimous=k % 2 == 0,
+                         themes="samferdsel klima_miljo")
+             for k, (kind, outcome) in enumerate(zip(["vedtak", "konklusjon", "other", "innstilling"] * 2,
+                                                     ["adopted as recommended", "adopted amended", "adopted after vote",
+                                                      "rejected", "noted", "postponed", "sent back", "election"]))]
+    tables["decisions"] = (header, rows + [astuple(d) for d in extra])
+    header, rows = tables["documents"]
+    i_source, i_lang = header.index("text_source"), header.index("language")
+    tables["documents"] = (header, [(*r[:i_source], src, *r[i_source + 1:i_lang], lang, *r[i_lang + 1:])
+                                    for r, src, lang in zip(rows, ["text+ocr", "ocr", "text"], ["nn", "nb", ""])])
+    tables["votes"] = _table(VoteRow, [VoteRow("mote", "4", "innstillingen", f"Person {side}", "Ap", side)
+                                       for side in ("for", "against", "blank")])
+    tables["participants"] = _table(ParticipantRow, [ParticipantRow("mote", f"Person {a}", attendance=a)
+                                                     for a in ("present", "remote", "absent", "mentioned")])
+    tables["regions"] = _table(RegionRow, [RegionRow("mote", f"Region {kind}", "x", kind) for kind in
+                                           ("ipr", "regionråd", "samarbeidsråd", "other", "county", "municipality")])
+    tables["meetings"] = (["meeting_id", "date", "documents", "doc_types"],
+                          [("m1", "2021-03-04", "mote notat", "case minutes protocol agreement presentation other")])
+    return tables
+
+
+def _shown(path: Path, lang: str) -> dict[str, list[str]]:
+    """The values of the coded columns of every Excel table of the workbook, by column id."""
+    by_header = {v: k for k, v in labels(lang).headers.items()}
+    wb = openpyxl.load_workbook(path)
+    out: dict[str, list[str]] = {}
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            c0, r0, c1, r1 = openpyxl.utils.cell.range_boundaries(table.ref)
+            for c in range(c0, c1 + 1):
+                column = by_header.get(ws.cell(r0, c).value)
+                if column is not None:
+                    out.setdefault(column, []).extend(
+                        ws.cell(r, c).value for r in range(r0 + 1, r1 + 1) if ws.cell(r, c).value is not None)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_one_language_per_workbook(tmp_path, sources, lang):
+    """Issue 17 item 3: every coded value a person reads (statuses, kinds, outcomes, attendance,
+    votes, region kinds, document types, text sources, themes, checks, booleans) is a label of the
+    workbook's language, none is an id or label of the other language; CSV keeps the ids."""
+    from pipeline.export.labels import LIST_COLUMNS, VALUE_COLUMNS
+
+    own, other = labels(lang), labels("en" if lang == "nb" else "nb")
+    path = tmp_path / "minutes.xlsx"
+    workbook.write_workbook(path, _coded_tables(), RUN, lang=lang, per_region=True, sources=sources)
+    shown = _shown(path, lang)
+
+    def foreign(group: str) -> set[str]:
+        mine = set(own.themes.values() if group == "themes" else own.values[group].values())
+        theirs = other.themes if group == "themes" else other.values[group]
+        return (set(theirs) | set(theirs.values())) - mine
+
+    checked = 0
+    for column, group in {**VALUE_COLUMNS, "theme": "themes"}.items():
+        mine = set(own.themes.values() if group == "themes" else own.values[group].values())
+        for value in shown.get(column, []):
+            assert value in mine and value not in foreign(group), (lang, column, value)
+            checked += 1
+    for column, group in LIST_COLUMNS.items():
+        mine = set(own.themes.values() if group == "themes" else own.values[group].values())
+        for value in shown.get(column, []):
+            assert set(value.split(", ")) <= mine, (lang, column, value)
+            checked += 1
+    for value in shown["checks"] + shown["check"]:
+        for part in value.split("; "):
+            assert part.split(": ")[0] in set(own.checks.values()), (lang, value)
+    assert set(shown["quoted"]) | set(shown["unanimous"]) == {own.text["yes"], own.text["no"]}
+    assert {own.text["yes"], own.text["no"]}.isdisjoint({other.text["yes"], other.text["no"]})
+    for column, group in (("outcome", "outcome"), ("vote", "vote"), ("region_kind", "region_kind"),
+                          ("attendance", "attendance"), ("kind", "kind"), ("text_source", "text_source")):
+        assert set(shown[column]) == set(own.values[group].values()), (lang, column)  # each one shown
+    assert checked >= 60
+    wb = openpyxl.load_workbook(path)
+    everything = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert other.text["no_region"] not in everything and own.text["no_region"] in everything
+    assert not everything & (set(other.checks.values()) | set(own.checks))  # no check id, no other-language check

@@ -11,12 +11,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.export.xlsx.cells import chars_per_line, clean_text, run_time, text_lines, unique_headers
-from pipeline.export.xlsx.style import LINE_HEIGHT, STATUS_COLOURS, Book, print_layout
+from pipeline.export.xlsx.style import LINE_HEIGHT, STATUS_COLOURS, PRINT_SCALE, Book, column_pixels, print_layout
 from pipeline.summary import NO_REGION, RegionStats
 
 #: Regions shown in the bar chart (the ones with most decisions); the table lists all.
 CHART_REGIONS = 25
-THEME_WIDTH = 36  # the main themes column of the overview
+THEME_WIDTH = 34  # the main themes column of the overview
+REGION_WIDTH = 36  # at most, the region column
+CHART_COLUMN, CHART_OFFSET = 3, 10  # the chart's left edge: column D, and pixels into it
+CHART_WIDTH, CHART_MIN_WIDTH = 620, 360  # pixels
 GRID_WIDTH = 4.6  # a column of the region x theme grid
 #: The fixed columns of the region table (the theme grid follows them).
 FIXED = ("region", "docs", "adopted", "proposed", "persons", "mentioned", "themes")
@@ -116,7 +119,7 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
     grid_fmt = book.fmt(valign="top", align="center", num_format="0;-0;;@")
     wrap = book.fmt(valign="top", text_wrap=True)
     label_width = max(len(text["started"]) + len(text["time"]) + 3, len(text["with_checks"]))
-    region_width = min(40, max([len(shown(s)) for s in stats] + [label_width, 14]) + 2)
+    region_width = min(REGION_WIDTH, max([len(shown(s)) for s in stats] + [label_width, 14]) + 2)
     for i, s in enumerate(stats, start=top + 1):
         ranked = sorted(s.themes.items(), key=lambda x: (-x[1], x[0]))[:3]
         main = ", ".join(themes_names.get(t, t) for t, _ in ranked)
@@ -135,10 +138,20 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
         ws.conditional_format(top + 1, grid, last, grid - 1 + len(theme_ids),
                               {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})
 
-    widths = [region_width, 17.0, 9.0, 9.0, 9.0, 10.0, THEME_WIDTH] + [GRID_WIDTH] * len(theme_ids)
+    widths = [region_width, 17.0, 9.0, 9.0, 9.0, 12.0, THEME_WIDTH] + [GRID_WIDTH] * len(theme_ids)
     for k, w in enumerate(widths):  # column B also holds the run's date and time
         ws.set_column(k, k, w)
-    print_layout(ws, widths, (top, top))
+    # the chart stands beside the run, from column D to the main themes (the first printed page)
+    beside = column_pixels(widths[CHART_COLUMN:grid]) - CHART_OFFSET
+    chart_width = int(max(CHART_MIN_WIDTH, min(CHART_WIDTH, beside)))
+    extra = max(0.0, chart_width - beside) if chart_rows else 0.0
+    if print_layout(ws, widths, (top, top), extra_px=extra) == PRINT_SCALE and theme_ids:
+        # too wide for one page: the region table on the first, the theme grid on the next (the
+        # regions repeated in column A, the theme names in the repeated header row)
+        print_layout(ws, widths[:grid], (top, top), extra_px=extra)
+        ws.repeat_columns(0)
+        ws.print_across()
+        ws.set_v_pagebreaks([grid])
     ws.hide_gridlines(2)
     ws.activate()
 
@@ -157,8 +170,8 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
         # fonts of 11 points, as the cells: printed at 75 % or more they stay above 8 points
         chart.set_title({"name": text["chart"], "name_font": {"size": 12}})
         chart.set_y_axis({"reverse": True, "num_font": {"size": 11}})  # the category axis of a bar chart
-        chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        chart.set_x_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
                           "num_format": "0", "num_font": {"size": 11}})
         chart.set_legend({"position": "bottom", "font": {"size": 11}})
-        chart.set_size({"width": 620, "height": chart_height})
-        ws.insert_chart(1, 5, chart, {"x_offset": 10, "y_offset": 5, "object_position": 3})
+        chart.set_size({"width": chart_width, "height": chart_height})
+        ws.insert_chart(1, CHART_COLUMN, chart, {"x_offset": CHART_OFFSET, "y_offset": 5, "object_position": 3})

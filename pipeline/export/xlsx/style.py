@@ -16,13 +16,18 @@ MAX_WIDTH = 60
 MAX_SOURCE_WIDTH = 50
 LINE_HEIGHT = 15.0  # points per line of Calibri 11; Excel's highest row is 409 points
 
-# Printing. Text is Calibri 11 and must never print below 8 points: a sheet is fitted to the page
-# width only when that keeps it at PRINT_MIN_SCALE or more; a wider one prints at PRINT_SCALE, its
-# columns continuing on the next page (pages in reading order: across, then down) with the first
-# column repeated. Widths in pixels at 100 % (Excel: 7 px a character + 5), against the printable
-# width of A4 landscape inside the margins, at 96 px an inch.
+# Printing. Text is Calibri 11 and must never print below 8 points. A sheet prints at the scale that
+# fits its columns to the page width when that scale is PRINT_MIN_SCALE or more; a wider sheet prints
+# at PRINT_SCALE, its columns continuing on the next page (pages in reading order: across, then
+# down) with the first column repeated. The scale is set, not left to "fit to page": LibreOffice
+# reads a fit to one page wide and any number of pages tall as one page in all, shrinking a long
+# sheet to unreadable text. Widths in pixels at 100 % (Excel: 7 px a character + 5), times
+# PRINT_FONT_SLACK: where Calibri is missing, LibreOffice measures the columns with a wider font
+# (DejaVu Sans: a third wider; measured 1.33, with room for rounding), against the printable width of A4 landscape inside the margins,
+# at 96 px an inch.
 PRINT_MIN_SCALE = 0.75  # 11 pt x 0.75 = 8.25 pt
 PRINT_SCALE = 80
+PRINT_FONT_SLACK = 1.4
 PRINT_WIDTH_PX = (11.69 - 2 * 0.4) * 96
 
 
@@ -82,30 +87,39 @@ class Book:
                                       first_col + len(columns) - 1, columns))
 
 
-def print_width(widths: Sequence[float]) -> float:
-    """Pixels that columns of ``widths`` (in characters) take at 100 %."""
+def column_pixels(widths: Sequence[float]) -> float:
+    """Pixels that columns of ``widths`` (in characters) take at 100 % in Excel."""
     return sum(7 * w + 5 for w in widths)
 
 
-def print_layout(ws: Any, widths: Sequence[float], header_rows: tuple[int, int] | None = (0, 0)) -> bool:
-    """Set how a sheet prints: its ``header_rows`` repeated on every page, fitted to the page width
-    when ``widths`` allow text of 8 points or more (returns True), else at :data:`PRINT_SCALE` with
-    the first column repeated on the pages that continue to the right (returns False).
+def print_width(widths: Sequence[float]) -> float:
+    """Pixels that columns of ``widths`` may take when printed: with the slack of a wider font."""
+    return column_pixels(widths) * PRINT_FONT_SLACK
+
+
+def print_layout(ws: Any, widths: Sequence[float], header_rows: tuple[int, int] | None = (0, 0),
+                 extra_px: float = 0) -> int:
+    """Set how a sheet prints: its ``header_rows`` repeated on every page, at the scale that fits
+    columns of ``widths`` (and ``extra_px`` of a chart beyond them) to the page width when text stays
+    at 8 points or more, else at :data:`PRINT_SCALE` with the first column repeated on the pages
+    that continue to the right. Returns the scale (percent).
 
     >>> class Ws:
     ...     def __getattr__(self, name): return lambda *a: None
-    >>> print_layout(Ws(), [20, 60, 12]), print_layout(Ws(), [20] * 15)
-    (True, False)
+    >>> print_layout(Ws(), [20, 60, 12]), print_layout(Ws(), [20, 60, 40]), print_layout(Ws(), [20] * 15)
+    (100, 87, 80)
     """
     if header_rows is not None:
         ws.repeat_rows(*header_rows)
-    if print_width(widths) * PRINT_MIN_SCALE <= PRINT_WIDTH_PX:
-        ws.fit_to_pages(1, 0)
-        return True
-    ws.set_print_scale(PRINT_SCALE)
-    ws.repeat_columns(0)
-    ws.print_across()
-    return False
+    fit = int(100 * PRINT_WIDTH_PX / max(1.0, print_width(widths) + extra_px))
+    if fit >= 100 * PRINT_MIN_SCALE:
+        scale = min(100, fit)
+    else:
+        scale = PRINT_SCALE
+        ws.repeat_columns(0)
+        ws.print_across()
+    ws.set_print_scale(scale)
+    return scale
 
 
 def footer(text: dict[str, str], run_date: str) -> str:
