@@ -29,6 +29,7 @@ from pipeline.export.xlsx.style import (
     LINK_COLOUR,
     MAX_SOURCE_WIDTH,
     MAX_WIDTH,
+    NARROW,
     STATUS_COLOURS,
     WRAP,
     Book,
@@ -51,7 +52,8 @@ class RowWriter:
                  shown: int | None = None):
         self.book, self.table, self.header = book, table, list(header)[:shown]
         self.marker = book.text["truncated"]
-        self.cols = [Column(h, "date" if h in DATES else "text", h in WRAP) for h in self.header]
+        narrow = NARROW.get(table, {})
+        self.cols = [Column(h, "date" if h in DATES else "text", h in WRAP or h in narrow) for h in self.header]
         idx = {h: k for k, h in enumerate(header)}
         self.status_col = idx.get("status", -1) if table == "decisions" else -1
         self.source = source  # None (no Kilde), "doc" (doc_id), "documents" (space-separated ids)
@@ -70,8 +72,9 @@ class RowWriter:
         # coded values (statuses, kinds, themes, checks, error messages) shown in the workbook's language
         shown_as = labels(book.lang).translators()
         self.translate = [shown_as.get(h) for h in self.header]
-        self.link_fmt = book.fmt(valign="top", font_color=LINK_COLOUR, underline=1)
-        self.source_fmt = book.fmt(valign="top")
+        wrap = {"text_wrap": True} if "source" in narrow else {}
+        self.link_fmt = book.fmt(valign="top", font_color=LINK_COLOUR, underline=1, **wrap)
+        self.source_fmt = book.fmt(valign="top", **wrap)
 
     def shown_headers(self, headers: Mapping[str, str]) -> list[str]:
         """The headers as shown, ``Kilde`` included."""

@@ -11,7 +11,7 @@ from typing import Any
 from pipeline.export.xlsx.cells import clean_text
 from pipeline.export.xlsx.rows import RowWriter, source_kind
 from pipeline.export.labels import Labels
-from pipeline.export.xlsx.style import Book, print_layout
+from pipeline.export.xlsx.style import NARROW, Book, print_layout
 from pipeline.summary import owners
 
 #: Rows per sheet, header included (Excel's limit). Tests monkeypatch it to check the continuation.
@@ -77,6 +77,9 @@ class TableStream:
         self.writer = writer = RowWriter(self.book, self.table, self.header, source_kind(self.header, sample))
         self.shown = writer.shown_headers(self.headers)
         self.widths = writer.widths(sample, self.shown)
+        narrow = NARROW.get(self.table, {})
+        for k, column in enumerate(writer.header + ["source"] * bool(writer.source)):
+            self.widths[k] = min(self.widths[k], narrow.get(column, self.widths[k]))
         writer.fit(self.widths)
         self._new_sheet()
         held, self.held = self.held, []

@@ -35,6 +35,9 @@ PRINT_WIDTH_PX = (11.69 - 2 * 0.4) * 96
 WRAP = {"title", "text", "error", "evidence", "before", "after", "label", "organisation", "role",
          "body", "members", "councils", "mention", "outcome", "proposal", "inputs", "documents", "doc_types",
          "checks", "details", "themes", "region_kind"}
+#: Per table, the widest its columns may be (characters; ``source``: the Kilde column), so that the
+#: sheet prints on one page width; these columns wrap (a long word is broken).
+NARROW = {"checks": {"doc_id": 20, "title": 28, "check": 22, "details": 34, "source": 26}}
 DATES = DATE_COLUMNS
 STATUS_COLOURS = {"adopted": "#E2EFDA", "proposed": "#FFF2CC"}
 LINK_COLOUR = "#0563C1"
