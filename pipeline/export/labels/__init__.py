@@ -98,6 +98,12 @@ class Labels:
         """
         return "; ".join(f"{label}: {details}" if details else label for label, details in self.check_list(checks))
 
+    def checks_names(self, checks: str) -> str:
+        """>>> labels("nb").checks_names("vote_count_mismatch(p1 l4: 5 ≠ 4); date_in_future(2031-01-02)")
+        'Stemmetallene går ikke opp; Møtedato i framtiden'
+        """
+        return "; ".join(label for label, _ in self.check_list(checks))
+
     def translators(self) -> dict[str, Callable[[str], str]]:
         """Column name -> the function that shows a stored value of that column in this language."""
         out: dict[str, Callable[[str], str]] = {}
@@ -107,7 +113,7 @@ class Labels:
             known = self.themes if group == "themes" else self.values[group]
             out[column] = lambda v, known=known: ", ".join(known.get(x, x) for x in v.split())
         out["theme"] = _get(self.themes)
-        out["checks"] = self.checks_text
+        out["checks"] = self.checks_names  # the details are on the checks sheet
         out["error"] = self.error
         return out
 

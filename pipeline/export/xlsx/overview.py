@@ -15,7 +15,7 @@ from pipeline.export.xlsx.style import LINE_HEIGHT, STATUS_COLOURS, PRINT_SCALE,
 from pipeline.summary import NO_REGION, RegionStats
 
 #: Regions shown in the bar chart (the ones with most decisions); the table lists all.
-CHART_REGIONS = 25
+CHART_REGIONS = 15
 THEME_WIDTH = 34  # the main themes column of the overview
 REGION_WIDTH = 36  # at most, the region column
 CHART_COLUMN, CHART_OFFSET = 3, 10  # the chart's left edge: column D, and pixels into it
@@ -101,7 +101,7 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
     theme_ids = sorted({t for s in stats for t in s.themes}, key=lambda t: (order.get(t, len(order)), t))
     # regions with decisions of their own, from the top of the table (sorted by decisions)
     chart_rows = [s for s in stats if s.region != NO_REGION and s.decisions][:CHART_REGIONS]
-    chart_height = max(300, 18 * len(chart_rows) + 100)
+    chart_height = max(300, 36 * len(chart_rows) + 110)  # room for every region name, on two lines
     top = max(r, 2 + math.ceil(chart_height / 20) + 1) if chart_rows else r  # the region table: below the chart
 
     grid = len(FIXED)
@@ -113,7 +113,7 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
         cells.put(top, k, col, head_rot if k >= grid else head_number if k in NUMBERS else head)
     if theme_ids:
         longest = max(len(c) for c in columns[grid:])
-        cells.heights[top] = min(200, 7 * longest + 10)
+        cells.heights[top] = min(300, 8 * longest + 12)  # the theme names, turned (wider where Calibri is missing)
         cells.put(top - 1, grid, text["grid"], book.fmt(italic=True))
     number = book.fmt(valign="top")
     grid_fmt = book.fmt(valign="top", align="center", num_format="0;-0;;@")
@@ -169,7 +169,7 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
             })
         # fonts of 11 points, as the cells: printed at 75 % or more they stay above 8 points
         chart.set_title({"name": text["chart"], "name_font": {"size": 12}})
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 11}})  # the category axis of a bar chart
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 11}, "interval_unit": 1})  # categories: every name
         chart.set_x_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
                           "num_format": "0", "num_font": {"size": 11}})
         chart.set_legend({"position": "bottom", "font": {"size": 11}})

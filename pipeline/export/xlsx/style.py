@@ -37,7 +37,12 @@ WRAP = {"title", "text", "error", "evidence", "before", "after", "label", "organ
          "checks", "details", "themes", "region_kind"}
 #: Per table, the widest its columns may be (characters; ``source``: the Kilde column), so that the
 #: sheet prints on one page width; these columns wrap (a long word is broken).
-NARROW = {"checks": {"doc_id": 20, "title": 28, "check": 22, "details": 34, "source": 26}}
+NARROW = {
+    "checks": {"doc_id": 20, "title": 28, "check": 22, "details": 34, "source": 26},
+    "documents": {"title": 40, "body": 24, "error": 40, "organisation": 30, "place": 24, "checks": 40},
+    "decisions": {"label": 30, "outcome": 24, "body": 24, "title": 40, "themes": 30},
+    "participants": {"role": 30, "organisation": 30},
+}
 DATES = DATE_COLUMNS
 STATUS_COLOURS = {"adopted": "#E2EFDA", "proposed": "#FFF2CC"}
 LINK_COLOUR = "#0563C1"
