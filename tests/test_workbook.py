@@ -212,13 +212,14 @@ def test_overview(written):
     header = [c.value for c in ws[first]]
     assert header[:7] == ["Region", "Dokumenter", "Vedtatt", "Forslag", "Personer", "Omtalt i dokumenter",
                           "Hovedtemaer"]
-    assert header[7:] == ["Energi og kraft", "Samferdsel og mobilitet", "Kultur og idrett"]  # in list order
+    # too wide for one printed page: the theme grid (themes in list order) has the region names again
+    assert header[7:] == ["Region (temaer)", "Energi og kraft", "Samferdsel og mobilitet", "Kultur og idrett"]
     rows = {r[0]: r for r in ([c.value for c in row] for row in ws.iter_rows(min_row=first + 1)) if r[0]}
     # Nord IPR owns the meeting: its document, decisions (not the notat's, which only mentions it) and
     # persons; mentioned by both documents; themes by documents (the notat's round-table rows on Nord IPR too)
     assert rows["Nord IPR"][:6] == ["Nord IPR", 1, 8, 1, 2, 2]
     assert rows["Nord IPR"][6] == "Samferdsel og mobilitet, Energi og kraft, Kultur og idrett"
-    assert rows["Nord IPR"][7:] == [1, 2, 1]
+    assert rows["Nord IPR"][7:] == ["Nord IPR", 1, 2, 1]
     # a region only mentioned: no documents, decisions or persons of its own
     assert rows["Sør/Vest: [Test]?"][:6] == ["Sør/Vest: [Test]?", 0, 0, 0, 0, 1]
     assert list(rows)[-1] == "(uten region)" and rows["(uten region)"][:6] == ["(uten region)", 1, 0, 1, 1, 0]
@@ -399,6 +400,10 @@ def test_every_sheet_prints_landscape_with_titles_footer_and_8_points(written):
         assert scale is not None and PRINT_MIN_SCALE * 100 <= int(scale) <= 100, ws.title
         if pixels * int(scale) / 100 <= PRINT_WIDTH_PX:
             fitted += 1
+        elif ws.title == "Oversikt":  # the region table on a page, the theme grid (with the regions) on the next
+            assert [b.id for b in ws.col_breaks.brk] == [7]
+            header_row = int(ws.print_title_rows.split(":")[0].lstrip("$"))  # "$19:$19"
+            assert ws.cell(header_row, 8).value == "Region (temaer)"
         else:  # wider than a page at that scale: the first column on every page
             assert ws.print_title_cols == "$A:$A", ws.title
             scaled += 1

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.export.xlsx.cells import chars_per_line, clean_text, run_time, text_lines, unique_headers
-from pipeline.export.xlsx.style import LINE_HEIGHT, STATUS_COLOURS, PRINT_SCALE, Book, column_pixels, print_layout
+from pipeline.export.xlsx.style import LINE_HEIGHT, STATUS_COLOURS, Book, column_pixels, fit_scale, print_layout
 from pipeline.summary import NO_REGION, RegionStats
 
 #: Regions shown in the bar chart (the ones with most decisions); the table lists all.
@@ -104,8 +104,20 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
     chart_height = max(300, 36 * len(chart_rows) + 110)  # room for every region name, on two lines
     top = max(r, 2 + math.ceil(chart_height / 20) + 1) if chart_rows else r  # the region table: below the chart
 
-    grid = len(FIXED)
-    columns = unique_headers([text[k] for k in FIXED] + [themes_names.get(t, t) for t in theme_ids])
+    label_width = max(len(text["started"]) + len(text["time"]) + 3, len(text["with_checks"]))
+    region_width = min(REGION_WIDTH, max([len(shown(s)) for s in stats] + [label_width, 14]) + 2)
+    widths = [region_width, 17.0, 9.0, 9.0, 9.0, 12.0, THEME_WIDTH]  # column B also holds the run's date and time
+    # the chart stands beside the run, from column D to the main themes (the first printed page)
+    beside = column_pixels(widths[CHART_COLUMN:]) - CHART_OFFSET
+    chart_width = int(max(CHART_MIN_WIDTH, min(CHART_WIDTH, beside)))
+    extra = max(0.0, chart_width - beside) if chart_rows else 0.0
+    # too wide to print on one page: the theme grid prints on pages of its own, with the region names
+    # again in a column of its own before it
+    split = bool(theme_ids) and fit_scale(widths + [GRID_WIDTH] * len(theme_ids), extra) is None
+    fixed = [text[k] for k in FIXED] + ([text["region_again"]] if split else [])
+    grid = len(fixed)
+    widths += [region_width] * split + [GRID_WIDTH] * len(theme_ids)
+    columns = unique_headers(fixed + [themes_names.get(t, t) for t in theme_ids])
     head = book.fmt(bold=True, text_wrap=True, valign="bottom")
     head_number = book.fmt(bold=True, text_wrap=True, valign="bottom", align="right")  # over its numbers
     head_rot = book.fmt(bold=True, rotation=90, align="center", valign="bottom")
@@ -114,12 +126,10 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
     if theme_ids:
         longest = max(len(c) for c in columns[grid:])
         cells.heights[top] = min(300, 8 * longest + 12)  # the theme names, turned (wider where Calibri is missing)
-        cells.put(top - 1, grid, text["grid"], book.fmt(italic=True))
+        cells.put(top - 1, 0, text["grid"], book.fmt(italic=True))
     number = book.fmt(valign="top")
     grid_fmt = book.fmt(valign="top", align="center", num_format="0;-0;;@")
     wrap = book.fmt(valign="top", text_wrap=True)
-    label_width = max(len(text["started"]) + len(text["time"]) + 3, len(text["with_checks"]))
-    region_width = min(REGION_WIDTH, max([len(shown(s)) for s in stats] + [label_width, 14]) + 2)
     for i, s in enumerate(stats, start=top + 1):
         ranked = sorted(s.themes.items(), key=lambda x: (-x[1], x[0]))[:3]
         main = ", ".join(themes_names.get(t, t) for t, _ in ranked)
@@ -127,7 +137,8 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
                     text_lines(main, chars_per_line(THEME_WIDTH)))
         if lines > 1:
             cells.heights[i] = LINE_HEIGHT * lines
-        for k, value in enumerate((shown(s), len(s.docs), s.adopted, s.proposed, s.person_count, s.mentioned, main)):
+        values = (shown(s), len(s.docs), s.adopted, s.proposed, s.person_count, s.mentioned, main) + (shown(s),) * split
+        for k, value in enumerate(values):
             cells.put(i, k, value, number if k in NUMBERS else wrap)
         for k, t in enumerate(theme_ids, start=grid):
             cells.put(i, k, s.themes.get(t, 0), grid_fmt)
@@ -138,20 +149,16 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
         ws.conditional_format(top + 1, grid, last, grid - 1 + len(theme_ids),
                               {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})
 
-    widths = [region_width, 17.0, 9.0, 9.0, 9.0, 12.0, THEME_WIDTH] + [GRID_WIDTH] * len(theme_ids)
-    for k, w in enumerate(widths):  # column B also holds the run's date and time
+    for k, w in enumerate(widths):
         ws.set_column(k, k, w)
-    # the chart stands beside the run, from column D to the main themes (the first printed page)
-    beside = column_pixels(widths[CHART_COLUMN:grid]) - CHART_OFFSET
-    chart_width = int(max(CHART_MIN_WIDTH, min(CHART_WIDTH, beside)))
-    extra = max(0.0, chart_width - beside) if chart_rows else 0.0
-    if print_layout(ws, widths, (top, top), extra_px=extra) == PRINT_SCALE and theme_ids:
-        # too wide for one page: the region table on the first, the theme grid on the next (the
-        # regions repeated in column A, the theme names in the repeated header row)
-        print_layout(ws, widths[:grid], (top, top), extra_px=extra)
-        ws.repeat_columns(0)
+    if chart_rows and theme_ids:  # the run and chart on the first page, the region table from the next
+        ws.set_h_pagebreaks([top])
+    if split:  # the region table on a page, its theme grid on the next
+        print_layout(ws, widths[:len(FIXED)], (top, top), extra_px=extra)
         ws.print_across()
-        ws.set_v_pagebreaks([grid])
+        ws.set_v_pagebreaks([len(FIXED)])
+    else:
+        print_layout(ws, widths, (top, top), extra_px=extra)
     ws.hide_gridlines(2)
     ws.activate()
 

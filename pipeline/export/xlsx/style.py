@@ -119,15 +119,26 @@ def print_layout(ws: Any, widths: Sequence[float], header_rows: tuple[int, int] 
     """
     if header_rows is not None:
         ws.repeat_rows(*header_rows)
-    fit = int(100 * PRINT_WIDTH_PX / max(1.0, print_width(widths) + extra_px))
-    if fit >= 100 * PRINT_MIN_SCALE:
-        scale = min(100, fit)
+    fit = fit_scale(widths, extra_px)
+    if fit is not None:
+        scale = fit
     else:
         scale = PRINT_SCALE
         ws.repeat_columns(0)
         ws.print_across()
     ws.set_print_scale(scale)
     return scale
+
+
+def fit_scale(widths: Sequence[float], extra_px: float = 0) -> int | None:
+    """The scale (percent, at most 100) that prints columns of ``widths`` and ``extra_px`` more on
+    one page width, None when that would print text below 8 points.
+
+    >>> fit_scale([20, 60, 12]), fit_scale([20, 60, 40]), fit_scale([20] * 15)
+    (100, 87, None)
+    """
+    fit = int(100 * PRINT_WIDTH_PX / max(1.0, print_width(widths) + extra_px))
+    return min(100, fit) if fit >= 100 * PRINT_MIN_SCALE else None
 
 
 def footer(text: dict[str, str], run_date: str) -> str:
