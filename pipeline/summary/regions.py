@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 from pipeline.models import DocumentResult, RegionRow
 from pipeline.reference import Region, regions
@@ -107,7 +108,8 @@ def rollup(result: DocumentResult) -> DocumentResult:
     document = result.document
     owner = getattr(document, "region", None)  # documents.region: the owner region, once extracted
     if owner:
-        document = replace(document, region=council_of(owner, mentioned))  # type: ignore[type-var]
+        owned: dict[str, Any] = {"region": council_of(owner, mentioned)}
+        document = replace(document, **owned)
     decisions = tuple(replace(d, region=council_of(d.region, mentioned)) if d.region else d
                       for d in result.decisions)
     return replace(result, document=document, regions=tuple(new_regions), topics=tuple(new_topics),

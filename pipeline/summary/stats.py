@@ -127,9 +127,9 @@ def region_stats(tables: Tables) -> list[RegionStats]:
         seen = set()  # hashes of (document, region, theme): only counted
         for row in rows:
             doc_id = str(row[idx["doc_id"]])
-            key = (doc_id, str(row[idx["region"]] or "") or owner.get(doc_id, NO_REGION), str(row[idx["theme"]]))
-            if hash(key) not in seen:
-                seen.add(hash(key))
-                of(key[1]).themes[key[2]] += 1
+            region, theme = str(row[idx["region"]] or "") or owner.get(doc_id, NO_REGION), str(row[idx["theme"]])
+            if hash((doc_id, region, theme)) not in seen:
+                seen.add(hash((doc_id, region, theme)))
+                of(region).themes[theme] += 1
     return sorted(stats.values(), key=lambda s: (s.region == NO_REGION, -s.decisions, -len(s.docs), -s.mentioned,
                                                  s.region))

@@ -85,10 +85,14 @@ class Labels:
         >>> labels("nb").check_list("protocol_without_decision; attendance_without_names(p2 l7 Til stede:)")
         [('Protokoll eller referat uten vedtak', ''), ('Deltakerliste uten navn', 's. 2, linje 7 Til stede:')]
         """
+        where = self.text["where"]
+
+        def place(m: re.Match[str]) -> str:
+            return where.format(page=m.group(1), line=m.group(2))
+
         out = []
         for check_id, details in split_checks(checks, self.checks):
-            where = self.text["where"]
-            details = _PLACE_RE.sub(lambda m: where.format(page=m.group(1), line=m.group(2)), details)
+            details = _PLACE_RE.sub(place, details)
             out.append((self.checks.get(check_id, check_id), details))
         return out
 
@@ -111,7 +115,7 @@ class Labels:
             out[column] = _get(self.values[group])
         for column, group in LIST_COLUMNS.items():
             known = self.themes if group == "themes" else self.values[group]
-            out[column] = lambda v, known=known: ", ".join(known.get(x, x) for x in v.split())
+            out[column] = _each(known)
         out["theme"] = _get(self.themes)
         out["checks"] = self.checks_names  # the details are on the checks sheet
         out["error"] = self.error
@@ -120,6 +124,11 @@ class Labels:
 
 def _get(mapping: dict[str, str]) -> Callable[[str], str]:
     return lambda v: mapping.get(v, v)
+
+
+def _each(mapping: dict[str, str]) -> Callable[[str], str]:
+    """Space-separated ids -> their labels, comma-separated."""
+    return lambda v: ", ".join(mapping.get(x, x) for x in v.split())
 
 
 def split_checks(checks: str, known: dict[str, str]) -> list[tuple[str, str]]:

@@ -120,9 +120,11 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
     columns = unique_headers(fixed + [themes_names.get(t, t) for t in theme_ids])
     head = book.fmt(bold=True, text_wrap=True, valign="bottom")
     head_number = book.fmt(bold=True, text_wrap=True, valign="bottom", align="right")  # over its numbers
+    head_themes = book.fmt(bold=True, text_wrap=True, valign="bottom", indent=1)
     head_rot = book.fmt(bold=True, rotation=90, align="center", valign="bottom")
     for k, col in enumerate(columns):
-        cells.put(top, k, col, head_rot if k >= grid else head_number if k in NUMBERS else head)
+        cells.put(top, k, col, head_rot if k >= grid else head_number if k in NUMBERS else
+                  head_themes if k == len(FIXED) - 1 else head)
     if theme_ids:
         longest = max(len(c) for c in columns[grid:])
         cells.heights[top] = min(300, 8 * longest + 12)  # the theme names, turned (wider where Calibri is missing)
@@ -130,6 +132,7 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
     number = book.fmt(valign="top")
     grid_fmt = book.fmt(valign="top", align="center", num_format="0;-0;;@")
     wrap = book.fmt(valign="top", text_wrap=True)
+    themes_fmt = book.fmt(valign="top", text_wrap=True, indent=1)  # apart from the numbers before it
     for i, s in enumerate(stats, start=top + 1):
         ranked = sorted(s.themes.items(), key=lambda x: (-x[1], x[0]))[:3]
         main = ", ".join(themes_names.get(t, t) for t, _ in ranked)
@@ -139,7 +142,7 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
             cells.heights[i] = LINE_HEIGHT * lines
         values = (shown(s), len(s.docs), s.adopted, s.proposed, s.person_count, s.mentioned, main) + (shown(s),) * split
         for k, value in enumerate(values):
-            cells.put(i, k, value, number if k in NUMBERS else wrap)
+            cells.put(i, k, value, number if k in NUMBERS else themes_fmt if k == len(FIXED) - 1 else wrap)
         for k, t in enumerate(theme_ids, start=grid):
             cells.put(i, k, s.themes.get(t, 0), grid_fmt)
     cells.flush(ws)

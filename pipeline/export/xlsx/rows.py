@@ -93,8 +93,9 @@ class RowWriter:
             for k in range(len(self.header)):
                 v = row[k]
                 if v is not None:
-                    if type(v) is str and self.translate[k] is not None:
-                        v = self.translate[k](v)
+                    tr = self.translate[k]
+                    if tr is not None and type(v) is str:
+                        v = tr(v)
                     n = 10 if isinstance(v, dt.date) else len(str(v))
                     if n > longest[k]:
                         longest[k] = n

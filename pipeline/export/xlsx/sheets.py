@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, islice
 from typing import Any
 
+from pipeline.export.labels import Labels
 from pipeline.export.xlsx.cells import clean_text
 from pipeline.export.xlsx.rows import RowWriter, source_kind
-from pipeline.export.labels import Labels
 from pipeline.export.xlsx.style import NARROW, Book, print_layout
 from pipeline.summary import owners
 

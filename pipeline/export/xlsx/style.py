@@ -23,8 +23,8 @@ LINE_HEIGHT = 15.0  # points per line of Calibri 11; Excel's highest row is 409 
 # reads a fit to one page wide and any number of pages tall as one page in all, shrinking a long
 # sheet to unreadable text. Widths in pixels at 100 % (Excel: 7 px a character + 5), times
 # PRINT_FONT_SLACK: where Calibri is missing, LibreOffice measures the columns with a wider font
-# (DejaVu Sans: a third wider; measured 1.33, with room for rounding), against the printable width of A4 landscape inside the margins,
-# at 96 px an inch.
+# (DejaVu Sans: a third wider; measured 1.33, with room for rounding), against the printable width
+# of A4 landscape inside the margins, at 96 px an inch.
 PRINT_MIN_SCALE = 0.75  # 11 pt x 0.75 = 8.25 pt
 PRINT_SCALE = 80
 PRINT_FONT_SLACK = 1.4

@@ -11,11 +11,11 @@ import xlsxwriter
 
 from pipeline.export.files import atomic_path
 from pipeline.export.labels import labels
+from pipeline.export.xlsx.cells import run_time
 from pipeline.export.xlsx.fast import stored_package
 from pipeline.export.xlsx.links import Sources
 from pipeline.export.xlsx.overview import write_overview
 from pipeline.export.xlsx.package import finish_package
-from pipeline.export.xlsx.cells import run_time
 from pipeline.export.xlsx.sheets import TableStream, checks_table, errors_table, write_region_sheets
 from pipeline.export.xlsx.style import Book, footer
 from pipeline.models import SourceFile
