@@ -328,11 +328,17 @@ def test_names_and_text():
     assert len(cut.encode("utf-16-le")) // 2 <= cells.MAX_CHARS and cut.endswith("text/]")
 
 
-def test_libreoffice_opens_and_renders_it(written, tmp_path):
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_libreoffice_opens_and_renders_it(written, tmp_path, sources, lang):
+    """LibreOffice renders the workbook to PDF: every page landscape, no character below 8 points
+    (issue 17 item 4), and the overview on page 1."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc poppler-utils")
     path, _ = written
+    if lang == "en":
+        path = tmp_path / "en" / "minutes.xlsx"
+        workbook.write_workbook(path, _coded_tables(), RUN, lang="en", per_region=True, sources=sources)
     out = tmp_path / "pdf"
     profile = (tmp_path / "lo-profile").as_uri()  # its own profile: runs beside another soffice
     result = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
@@ -351,7 +357,7 @@ def test_libreoffice_opens_and_renders_it(written, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
                               text=True, check=True).stdout
-        assert "Møtedokumenter – oversikt" in text and "Nord IPR" in text
+        assert labels(lang).text["title"] in text and "Nord IPR" in text
 
 
 def _min_font_and_landscape(pdf: Path) -> tuple[float, bool, int]:
