@@ -611,3 +611,36 @@ def test_one_language_per_workbook(tmp_path, sources, lang):
     everything = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert other.text["no_region"] not in everything and own.text["no_region"] in everything
     assert not everything & (set(other.checks.values()) | set(own.checks))  # no check id, no other-language check
+
+
+def test_the_checks_sheet_lists_each_check_in_the_workbooks_language(written):
+    """Issue 16 (a check users can see): ``Kontroll`` second, one row per check of a document, the
+    check and its details in the workbook's language, the source linked."""
+    path, _ = written
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:2] == ["Oversikt", "Kontroll"]
+    rows = _rows(wb["Kontroll"])
+    assert rows[0] == ["Dokument-ID", "Tittel", "Kontrollpunkt", "Detaljer", "Kilde"]
+    assert [r[:4] for r in rows[1:]] == [
+        ["mote", "Protokoll fra regionrådet", "Sak i protokollen uten vedtak", "5"],
+        ["mote", "Protokoll fra regionrådet", "Deltakerliste uten navn", "s. 1, linje 7 Til stede:"],
+        ["notat", "=Notat med formelnavn", "Møtedato i framtiden", "2031-01-02"]]
+    assert all(wb["Kontroll"].cell(r, 5).hyperlink for r in range(2, 5))
+    docs = _rows(wb["Dokumenter"])
+    checks = docs[0].index("Kontroll")
+    assert docs[1][checks] == "Sak i protokollen uten vedtak; Deltakerliste uten navn"  # details: on Kontroll
+
+
+def test_overview_decisions_add_up_to_at_most_the_decisions():
+    """Issue 17 figure: each decision counts for one region (its owner), however many regions its
+    document mentions; the persons of a document count for its owner only."""
+    from pipeline.summary import region_stats
+
+    tables = make_tables()
+    stats = region_stats(tables)
+    header, rows = tables["decisions"]
+    not_quoted = [r for r in rows if r[header.index("quoted")] is not True]
+    assert sum(s.decisions for s in stats) == len(not_quoted) < len(rows)
+    mentioned = {s.region: s.mentioned for s in stats}
+    assert mentioned["Nord IPR"] == 2 and mentioned["Sør/Vest: [Test]?"] == 1
+    assert {s.region for s in stats if s.decisions or s.person_count} == {"Nord IPR", ""}
