@@ -13,6 +13,7 @@ from pipeline.models import Line, RawDocument
 from pipeline.sections import Block, segment
 
 _SPLIT_HYPHEN_RE = re.compile(r"(?<=\w)- (?=[A-ZÆØÅ])")
+_SPACED_HYPHEN_RE = re.compile(r"\b(Nord|Sør|Midt|Vest|Øst|Indre|Ytre|Nedre|Øvre) - (?=[A-ZÆØÅ])")
 
 
 @dataclass
@@ -36,9 +37,9 @@ class DocContext:
 
 def nlp_text(block: Block) -> str:
     """The text given to spaCy: a row's cells on one line; "Midt- Buskerud" (a PDF line-break
-    remnant) as "Midt-Buskerud"."""
+    remnant) and "Sør - Trøndelag" (a transcript's spaced hyphen) as "Midt-Buskerud", "Sør-Trøndelag"."""
     text = " \t ".join(block.cells) if block.kind == "row" else block.text
-    return _SPLIT_HYPHEN_RE.sub("-", text)
+    return _SPACED_HYPHEN_RE.sub(r"\1-", _SPLIT_HYPHEN_RE.sub("-", text))
 
 
 def build_context(doc_id: str, lines: list[Line], raw: RawDocument | None = None) -> DocContext:

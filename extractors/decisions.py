@@ -2,67 +2,129 @@
 quoted decisions of earlier meetings (``... med slikt vedtak:``), and in minutes the short
 unlabelled conclusion under an agenda item (``Godkjennes.``).
 
-A decision's text is the first paragraph after its label, continued while a numbered or
-bulleted list runs on (numbered points of one decision stay together, in order).
+A decision's text is all of what follows its label up to what follows a decision (see
+:func:`collect`). The vocabulary is data: labels in ``pipeline/resources/labels.jsonl``, the
+phrases of quotes, proposals, outcome lines and the meeting's record in ``decisions.jsonl``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import takewhile
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
+from extractors.lexicons import first_names
 from extractors.outcomes import add_outcomes
+from extractors.votes import VOTE_LIST_RE
+from pipeline import rules
+from pipeline.cases import prefix_pattern, starts_with_case
 from pipeline.models import DecisionRow
-from pipeline.sections import Block, decision_phrase_re
+from pipeline.record import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
+from pipeline.sections import Block, decision_phrase_re, starts_section
 
-_QUOTE_RE = re.compile(r"\b(?:slikt|slik|følgende|følgjande|sålydende|sålydande|dette)\s+vedtak\s*:?\s*$", re.IGNORECASE)
+_QUOTE_RE = re.compile("|".join(rules.patterns("decisions.jsonl", "quote_intro")), re.IGNORECASE)
 #: "Olav Hansen (Sp) fremmet følgende alternative forslag:" - a proposal made in the meeting.
-_PROPOSAL_RE = re.compile(
-    r"\b(?:fremmet|fremma|sette fram|satte fram|la fram|foreslo)\b[^:]{0,60}\b(?:forslag|framlegg|tilleggsforslag|"
-    r"tilleggsframlegg|endringsforslag|alternativt? forslag|alternative forslag)\b[^:]{0,80}:\s*$", re.IGNORECASE)
-_CASE_NO_RE = re.compile(r"\b(?:sak|saksnr\.?|ps|sak nr\.?)\s*(\d{1,4}/\d{2,4})", re.IGNORECASE)
+_PROPOSAL_RE = re.compile("|".join(rules.patterns("decisions.jsonl", "proposal_intro")), re.IGNORECASE)
+_CASE_NO_RE = re.compile(rf"\b(?:{prefix_pattern()})\s*:?\s*(\d{{1,4}}/\d{{2,4}})", re.IGNORECASE)
 _DATE_LINE_RE = re.compile(r"^[\w\s,.]*\d{1,2}\.\s?(?:\d{1,2}\.|\w+)\s?\d{2,4}\s*$")
 _CONTENT = ("para", "numbered", "bullet", "heading", "row")
 #: A vote outcome after the decision text is not part of it ("Enstemmig vedtatt.", "Vedtatt mot 2 stemmer").
-_OUTCOME_RE = re.compile(
-    r"^(?:enstemmig|samrøystes|einstemmig)\b[\w\s.,]*$"
-    r"|^(?:vedtatt|vedteke|vedtaket|forslaget|innstillingen|innstillinga|framlegget)\s+(?:ble|vart|var|er|blei)\b.*"
-    r"\b(?:stemmer|røyster|enstemmig|samrøystes|einstemmig|vedtatt|vedteke|falt|fall)\b.*$"
-    r"|^(?:vedtatt|vedteke)\b.*\b(?:stemmer|røyster|enstemmig|samrøystes|einstemmig)\b.*$"
-    r"|^(?:votering|røysting|avstemning)\s*:.*$",
-    re.IGNORECASE)
+_OUTCOME_RE = re.compile("|".join(f"^(?:{p})" for p in rules.patterns("decisions.jsonl", "outcome_line")), re.IGNORECASE)
 _LIST = ("numbered", "bullet")
 _MAX_UNLABELLED = 300
 
 
-def collect(ctx: DocContext, start: int, after_rest: bool = False) -> tuple[list[Block], int]:
-    """The decision text's blocks from ``start`` on, and the index after them. After a label with
-    its text on the same line (``Konklusjon: Godkjent.``) only lines that follow at once belong."""
+def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool = True,
+            proposal: bool = False) -> tuple[list[Block], int]:
+    """The decision text's blocks from ``start`` on, and the index after them.
+
+    The decision is all of its paragraphs and points, across blank lines and page breaks, up to
+    what follows a decision: the next item, a label or section heading (Saksopplysninger,
+    Behandling, Vedlegg), a vote list or outcome ("Enstemmig vedtatt"), a proposal made in the
+    meeting, a date line. A proposal made in the meeting keeps its own sub-labels
+    ("Endringsforslag:") and ends at its vote. With ``whole`` false (a short unlabelled conclusion) it ends at the
+    first blank line unless a list goes on. After a label with its text on the same line
+    (``Konklusjon: Godkjent.``) only lines that follow at once belong.
+    """
     blocks = ctx.blocks
+    starts = {s.start for s in ctx.found.get("_sections", [])}
     taken: list[Block] = []
     i = start
-    while i < len(blocks) and blocks[i].kind == "blank" and not after_rest:
+    while i < len(blocks) and (blocks[i].kind == "blank" or _is_page_number(blocks[i])) and not after_rest:
         i += 1
     while i < len(blocks):
         b = blocks[i]
-        if b.kind == "blank":
+        if b.kind == "blank" or _is_page_number(b):
             j = i
-            while j < len(blocks) and blocks[j].kind == "blank":
+            while j < len(blocks) and (blocks[j].kind == "blank" or _is_page_number(blocks[j])):
                 j += 1
-            if j < len(blocks) and taken and _list_goes_on(taken, blocks[j]):
+            nxt = _as_content(blocks[j], j in starts, taken, whole, proposal) if j < len(blocks) else None
+            goes_on = (whole and not after_rest and not _ends(nxt, j, starts, taken)
+                       and not (nxt.kind in ("para", "heading") and is_narrative(nxt.text))
+                       and not (nxt.kind == "heading" and re.match(r"[A-ZÆØÅ]{3,}\s+[a-zæøå]", nxt.text))  # "SVAR fra ordfører"
+                       and not _names_only(nxt.text)
+                       and not _part_heading(nxt, taken)) if nxt is not None else False
+            if nxt is not None and taken and (goes_on or _list_goes_on(taken, nxt)):
                 i = j
                 continue
             break
-        if b.kind == "item" and _point_of_list(taken, b):
-            b = replace(b, kind="numbered", text=f"{b.number}. {b.text}")
-        if b.kind not in _CONTENT or (taken and _DATE_LINE_RE.match(b.text)) or _is_page_number(b):
-            break
-        if taken and _OUTCOME_RE.match(b.text):
+        if proposal and not taken and b.kind == "label" and b.label and b.label.kind == "other" and not b.rest:
+            i += 1  # "OVERSENDELSESFORSLAG" over the proposal's text names it
+            continue
+        b = _as_content(b, i in starts, taken, whole, proposal)
+        if _ends(b, i, starts, taken):
             break
         taken.append(b)
         i += 1
     return taken, i
+
+
+def _part_heading(b: Block, taken: list[Block]) -> bool:
+    """A short heading with a colon after a blank line opens the next part of the document
+    ("Hva saken gjelder:"), unless the decision's last line introduced it."""
+    raw = b.raw.strip()
+    return (b.kind == "heading" and raw.endswith(":") and len(raw.split()) <= 6 and not re.search(r"\d", raw)
+            and not taken[-1].text.endswith(":"))
+
+
+def _names_only(text: str) -> bool:
+    """A line of names, as the signatures under a protocol: "Kari Dahl    Ola Vik", with their
+    roles after them ("ordfører sekretær").
+
+    >>> _names_only("Kari Dahl Ola Vik ordfører sekretær"), _names_only("Enhet Årsak")
+    (True, False)
+    >>> _names_only("Eva Berg rykker opp som fast medlem for Høyre.")
+    False
+    """
+    words = text.split()
+    names = len(list(takewhile(lambda w: w[:1].isupper() and w.strip(".-").isalpha(), words)))
+    return (2 <= names and len(words) - names <= 3 and len(words) <= 10 and words[0] in first_names()
+            and not text.endswith(".") and all(w.isalpha() for w in words[names:]))
+
+
+def _as_content(b: Block, starts_item: bool, taken: list[Block], whole: bool, proposal: bool) -> Block:
+    """A numbered heading inside a decision ("1. Til konkrete enkeltforslag") and a proposal's own
+    sub-label ("Endringsforslag:") are part of its text."""
+    if b.kind == "item" and (_point_of_list(taken, b) or whole and not starts_item and "/" not in b.number):
+        return replace(b, kind="numbered", text=f"{b.number}. {b.text}")
+    if proposal and b.kind == "label" and b.label and b.label.category == "decision" and b.label.kind == "other":
+        return replace(b, kind="para")
+    return b
+
+
+def _ends(b: Block, i: int, starts: set[int], taken: list[Block]) -> bool:
+    """The block is not part of the decision before it."""
+    if b.kind not in _CONTENT or i in starts or _is_page_number(b):
+        return True
+    text = b.raw.strip() or b.text
+    if starts_with_case(b.text) or b.kind == "heading" and starts_section(b.text):
+        return True
+    if taken and follows_decision(b.text):
+        return True
+    return bool(taken) and (bool(_DATE_LINE_RE.match(b.text)) or bool(_OUTCOME_RE.match(b.text))
+                            or bool(VOTE_LIST_RE.match(b.text)) or bool(_PROPOSAL_RE.search(text))
+                            or bool(_QUOTE_RE.search(text)))
 
 
 def _point_of_list(taken: list[Block], b: Block) -> bool:
@@ -98,7 +160,8 @@ def _is_page_number(b: Block) -> bool:
 def join(blocks: list[Block], rest: str = "") -> str:
     parts = [rest] if rest else []
     for b in blocks:
-        parts.append(("• " + b.text) if b.kind == "bullet" else b.text)
+        text = b.text + ":" if b.kind == "heading" and b.raw.rstrip().endswith(":") else b.text  # "… endres slik:"
+        parts.append(("• " + text) if b.kind == "bullet" else text)
     return re.sub(r"\s+", " ", " ".join(parts)).strip()
 
 
@@ -118,20 +181,36 @@ class _Start:
     quoted: bool
     label: str
     rest: str = ""  # the decision's first words, on the label's own line
+    label_kind: str = ""  # "proposal" for a proposal made in the meeting
 
 
 def _start(ctx: DocContext, i: int, b: Block) -> _Start | None:
     """A labelled decision, a quoted decision of an earlier meeting, or a proposal made in the meeting."""
     section = section_of(ctx, i)
-    item = section.number if section else ""
+    item = section.number if section else _treated_case(ctx, i)
     if b.kind == "label" and b.label and b.label.category == "decision":
-        return _Start(item, b.label.kind, _status(b.label.kind, b.label.status, ctx.doc_type), False, b.text, b.rest)
+        rest = "" if _is_page_number(replace(b, text=b.rest)) else b.rest  # "Vedtak: 5": a page number ran in
+        return _Start(item, b.label.kind, _status(b.label.kind, b.label.status, ctx.doc_type), False, b.text, rest)
     if b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.raw.strip()):
         case = _CASE_NO_RE.search(b.text)
         return _Start(case.group(1) if case else "", "vedtak", "adopted", True, _quote_label(b.text))
     if b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.raw.strip()):
-        return _Start(item, "other", "proposed", False, _quote_label(b.text))
+        return _Start(item, "other", "proposed", False, _quote_label(b.text), label_kind="proposal")
     return None
+
+
+_TREATMENT_RE = re.compile("|".join(rules.patterns("agenda.jsonl", "treatment_case")), re.IGNORECASE)
+
+
+def _treated_case(ctx: DocContext, i: int) -> str:
+    """Outside agenda items: the case whose treatment the text records, from the last line before
+    ``i`` that names it ("Kommunestyrets behandling av sak 33/2026 i møte den 24.06.2026:") or the
+    case heading of a case document ("PS 18/24 Budsjettjustering")."""
+    if "_treated" not in ctx.found:
+        found = ((j, b, _TREATMENT_RE.search(b.text)) for j, b in enumerate(ctx.blocks) if b.kind != "blank")
+        ctx.found["_treated"] = [(j, next(g for g in m.groups() if g) if m else b.number) for j, b, m in found
+                                 if m or b.kind == "item" and "/" in b.number]
+    return next((number for j, number in reversed(ctx.found["_treated"]) if j < i), "")
 
 
 def extract(ctx: DocContext) -> list[DecisionRow]:
@@ -141,14 +220,32 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
         start = None if i in covered else _start(ctx, i, b)
         if start is None:
             continue
-        taken, end = collect(ctx, i + 1, after_rest=bool(start.rest) and not start.rest.endswith(":"))
+        taken, end = collect(ctx, i + 1, after_rest=bool(start.rest) and not start.rest.endswith(":"),
+                             whole=not start.quoted, proposal=start.label_kind == "proposal")
         text = unquote(join(taken, start.rest))
+        text = text if start.quoted else trim_record(text)
         if text:
             rows.append(DecisionRow(ctx.doc_id, start.item, start.kind, start.status, text, start.quoted,
                                     start.label, page=b.page, line=b.line))
             covered.update(range(i, end))
     rows += _unlabelled(ctx, covered)
     return add_outcomes(ctx, sorted(rows, key=lambda r: (r.page, r.line)))
+
+
+def trim_record(text: str) -> str:
+    """A decision's text without what follows it on the same line in run-in text: a sentence that
+    records the meeting or gives the vote's outcome, and everything after it.
+
+    >>> trim_record("Møteboka blir godkjent. Rådmannen si tilråding blei samrøystes vedteke.")
+    'Møteboka blir godkjent.'
+    >>> trim_record("Rådet godkjenner referatet 5. november 2021 Kommunene orienterte kort. Vedtaket ble enstemmig vedtatt.")
+    'Rådet godkjenner referatet 5. november 2021'
+    """
+    parts = sentences(text)
+    for k, sentence in enumerate(parts[1:], start=1):
+        if records_meeting(sentence) or _OUTCOME_RE.match(sentence.strip()):
+            return " ".join(parts[:k]).strip()
+    return text
 
 
 def unquote(text: str) -> str:
@@ -167,7 +264,8 @@ def _quote_label(text: str) -> str:
 
 
 def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
-    """In minutes and protocols: the first short paragraph under an item that says what was decided."""
+    """In minutes and protocols: the first short paragraph under an item that says what was decided
+    (a ``vedtak`` in a protocol, a ``konklusjon`` in minutes)."""
     if ctx.doc_type not in ("minutes", "protocol"):
         return []
     rows = []
@@ -175,10 +273,20 @@ def _unlabelled(ctx: DocContext, covered: set[int]) -> list[DecisionRow]:
         first = next(((i, b) for i, b in ctx.nonblank(section.start + 1) if i < section.end), None)
         if first is None or first[0] in covered or first[1].kind not in ("para", "heading"):
             continue
-        taken, _ = collect(ctx, first[0])
+        taken, _ = collect(ctx, first[0], whole=False)
+        taken = taken[:next((k for k, t in enumerate(taken) if k and records_meeting(t.text)), len(taken))]
         text = join(taken)
-        first_sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-        if text and len(text) <= _MAX_UNLABELLED and decision_phrase_re().search(first_sentence):
-            b = first[1]
-            rows.append(DecisionRow(ctx.doc_id, section.number, "konklusjon", "adopted", text, page=b.page, line=b.line))
+        if not text or len(text) > _MAX_UNLABELLED:
+            continue
+        parts = sentences(text)
+        if decision_phrase_re().search(parts[0]):
+            text = trim_record(text)
+        else:  # "Utkast er sendt ut. Regionrådet ga sin tilslutning til avtalen."
+            k = next((k for k, p in enumerate(parts) if decision_sentence(p)), None)
+            if k is None:
+                continue
+            text = trim_record(" ".join(parts[k:]))
+        b = first[1]
+        kind = "vedtak" if ctx.doc_type == "protocol" else "konklusjon"  # a protocol records the body's vedtak
+        rows.append(DecisionRow(ctx.doc_id, section.number, kind, "adopted", text, page=b.page, line=b.line))
     return rows

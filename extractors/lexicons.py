@@ -1,5 +1,5 @@
 """The lexicons every process may need without spaCy: the regions, the gazetteer, the name lists,
-the theme keywords. They are reference data shared with the summary (:mod:`pipeline.reference`);
+the theme keywords, the roles. They are reference data shared with the summary (:mod:`pipeline.reference`);
 this module gives the extractors their readers, and :func:`read_jsonl` for the extractors' own
 rule files (``extractors/resources``).
 
@@ -12,9 +12,9 @@ import json
 from importlib import resources
 from typing import Any
 
-from pipeline.reference import Region, first_names, gazetteer, regions, surnames, themes
+from pipeline.reference import Region, first_names, gazetteer, regions, roles, surnames, themes
 
-__all__ = ["Region", "first_names", "gazetteer", "read_jsonl", "regions", "surnames", "themes"]
+__all__ = ["Region", "first_names", "gazetteer", "read_jsonl", "regions", "roles", "surnames", "themes"]
 
 
 def read_jsonl(package: str, name: str) -> list[dict[str, Any]]:

@@ -1,18 +1,18 @@
 """Document metadata: type, title, meeting date, deciding body, language.
 
-The document type is scored from cues (``resources/doc_types.jsonl``: a phrase, the type it
-points to, where it must stand and its weight); the highest score wins, ``other`` when none.
+The document type is scored in :mod:`extractors.doctype`.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
+from extractors import doctype, owner
 from extractors.context import DocContext
-from extractors.dates import find_dates, first_date
-from extractors.lexicons import read_jsonl, regions
+from extractors.dates import find_dates, first_date, meeting_date_in, years_in
+from extractors.lexicons import regions
+from extractors.regions import ALWAYS, mentions
 from pipeline.sections import Block, clean
 
 #: Words that mark a text as Nynorsk or as Bokmål (lower case; counted as whole words).
@@ -39,56 +39,8 @@ class Metadata:
     title_line: int = 0
     place: str = ""
     organisation: str = ""
-
-
-@cache
-def _cues() -> list[dict]:
-    return read_jsonl("extractors.resources", "doc_types.jsonl")
-
-
-def doc_type(ctx: DocContext, title: str) -> str:
-    head = " ".join(b.text for _, b in list(ctx.nonblank())[:8]).casefold()
-    body = "\n".join(b.text for b in ctx.blocks).casefold()
-    scores: dict[str, float] = {}
-    for cue in _cues():
-        pattern = cue["pattern"].casefold()
-        where = {"title": title.casefold(), "head": head}.get(cue.get("where", ""), body)
-        if _starts_a_word(where, pattern):
-            scores[cue["id"]] = scores.get(cue["id"], 0.0) + float(cue.get("weight", 1))
-    labels = [b.label for b in ctx.blocks if b.label]
-    decisions = sum(1 for lab in labels if lab.category == "decision")
-    if decisions:
-        scores["case"] = scores.get("case", 0.0) + 1.0
-    if _looks_like_slides(ctx.blocks) and not decisions:
-        scores["presentation"] = scores.get("presentation", 0.0) + 3.0
-    if not scores:
-        return "other"
-    return max(sorted(scores), key=lambda k: scores[k])
-
-
-def _starts_a_word(text: str, pattern: str) -> bool:
-    r"""``pattern`` occurs in ``text`` where no letter or digit comes right before it (what the regex
-    ``(?<!\w)pattern`` finds, by ``str.find``: many times faster on a whole document).
-
-    >>> _starts_a_word("møteprotokoll og protokoll", "protokoll"), _starts_a_word("møteprotokoll", "protokoll")
-    (True, False)
-    """
-    at = text.find(pattern)
-    while at >= 0:
-        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
-            return True
-        at = text.find(pattern, at + 1)
-    return False
-
-
-def _looks_like_slides(blocks: list[Block]) -> bool:
-    """Slide decks: mostly short lines and bullets, few full sentences."""
-    lines = [b for b in blocks if b.kind != "blank"]
-    if len(lines) < 15:
-        return False
-    short = sum(1 for b in lines if len(b.text) < 70 or b.kind in ("bullet", "heading"))
-    sentences = sum(1 for b in lines if b.kind == "para" and b.text.endswith(".") and len(b.text) > 90)
-    return short / len(lines) > 0.8 and sentences / len(lines) < 0.1
+    region: str = ""  # the owner region's canonical name (extractors.owner)
+    region_id: str = ""  # its id in resources/regions.jsonl
 
 
 def find_title(ctx: DocContext) -> tuple[str, int]:
@@ -132,14 +84,22 @@ def find_title(ctx: DocContext) -> tuple[str, int]:
     return title[:300], first_line
 
 
+HEAD_LINES = 10  # a web transcript's first lines are the site's ("Størrelse: px", "Download …")
+HEAD_CHARS = 300  # of each head line: a transcript runs a whole page into one line
 _MEETING_DATE_LABEL_RE = re.compile(r"\bmøtedato\b", re.IGNORECASE)
 
 
 def meeting_date(ctx: DocContext, title: str) -> str:
-    """From, in order: a meeting date or time label ("Møtedato:", "Tid:"), a "Behandlet av /
+    """From, in order: a meeting date in the document's head (after a label, a weekday or "møte",
+    or with a time; a missing year from the text's case numbers and dates, checked against the
+    weekday: :func:`extractors.dates.meeting_date_in`), a meeting date or time label ("Møtedato:", "Tid:"), a "Behandlet av /
     Møtedato" table, "behandling ... i møte den ...", a plain "Dato:" label (not in case documents,
     where it dates the letter), or the title of minutes and protocols."""
     blocks = ctx.blocks
+    head_text = " \n ".join(text[:HEAD_CHARS] for text in _date_head(ctx))
+    found = meeting_date_in(head_text, lambda: years_in("\n".join(b.text for b in blocks)))
+    if found:
+        return found
     plain = ""
     for i, b in enumerate(blocks):
         if b.label and b.label.category == "meta" and b.label.id == "date":
@@ -168,6 +128,18 @@ def meeting_date(ctx: DocContext, title: str) -> str:
     return ""
 
 
+def _date_head(ctx: DocContext) -> list[str]:
+    """The head's lines, up to the first agenda item, decision or section label ("Forslag til
+    vedtak", "Bakgrunn for saken": what follows quotes earlier meetings)."""
+    out: list[str] = []
+    for _, b in ctx.nonblank():
+        if len(out) >= HEAD_LINES or (out and (b.kind == "item" or (b.label and b.label.category in ("decision",
+                                                                                                   "section")))):
+            break
+        out.append(b.text)
+    return out
+
+
 def _next_date(blocks: list[Block], i: int) -> str:
     for b in blocks[i + 1: i + 5]:
         if b.kind == "blank":
@@ -184,8 +156,10 @@ def body(ctx: DocContext, title: str, organisation: str) -> str:
     the title ("Referat fra møte i X"), "Behandling i X" / "Vedtak i X", the owner of an adopted
     decision ("Regionrådets vedtak"), and for minutes and protocols of a council the council itself."""
     for i, b in enumerate(ctx.blocks):
-        if b.label and b.label.category == "meta" and b.label.id == "body" and b.rest:
-            return _tidy(b.rest)
+        if b.label and b.label.category == "meta" and b.label.id == "body":
+            rest = b.rest or _next_text(ctx, i)
+            if rest:
+                return _tidy(rest)
         found = _body_from_table(ctx, i)
         if found:
             return found
@@ -194,6 +168,9 @@ def body(ctx: DocContext, title: str, organisation: str) -> str:
             break
         if b.kind in ("heading", "para") and _BODY_WORDS.match(b.text):
             return _tidy(b.text)
+    word = _body_word_in_head(ctx)
+    if word:
+        return word
     m = _BODY_FROM_TITLE.search(title)
     if m:
         return m.group("body").strip()
@@ -206,6 +183,34 @@ def body(ctx: DocContext, title: str, organisation: str) -> str:
             return _nominative(b.owner.split()[-1])
     if ctx.doc_type in ("minutes", "protocol") and organisation and not organisation.endswith("kommune"):
         return organisation
+    return ""
+
+
+def _next_text(ctx: DocContext, i: int) -> str:
+    """The short line right after an empty label ("Utvalg:" / "Verdal kommunestyre")."""
+    for _, b in ctx.nonblank(i + 1):
+        return b.text if len(b.text) <= 60 and not b.label else ""
+    return ""
+
+
+_MAIL_HEADER = re.compile(r"(?:til|kopi|fra|frå|sendt|cc|to|from)\s*:", re.IGNORECASE)
+_HEAD_WORD = re.compile(r"[A-ZÆØÅa-zæøå][\wæøå-]+")
+
+
+def _body_word_in_head(ctx: DocContext) -> str:
+    """A body's word in the document's head: "Møteprotokoll for Kommunestyret", "Kommunestyrets
+    behandling av sak 33/2026", "MØTEREFERAT RÅDSMØTE" (the words of ``resources/owner_bodies.jsonl``)."""
+    for k, (_, b) in enumerate(ctx.nonblank()):
+        if k >= 8:
+            break
+        if b.kind == "row" or (b.label and b.label.category == "attendance") or _MAIL_HEADER.match(b.text):
+            continue  # a member's organisation in a table or list ("Namdal regionråd"), an e-mail's addressees
+        for m in _HEAD_WORD.finditer(b.text):
+            word = m.group(0)
+            if re.match(r"\s+for\s", b.text[m.end():]) and not word.casefold().endswith("t"):
+                continue  # a title: "Fylkesråd for samferdsel Kari Dal"
+            if len(word) > 4 and owner.is_body_word(word):
+                return _tidy(_nominative(word))
     return ""
 
 
@@ -251,15 +256,13 @@ def place(ctx: DocContext) -> str:
 
 
 def organisation(ctx: DocContext) -> str:
-    """The council, county or municipality whose document this is: the first region named in full
-    in the document's head ("NOME KOMMUNE", "Salten Regionråd"), not as a meeting place."""
-    from extractors.regions import ALWAYS, mentions
-
+    """The id of the council, county or municipality whose document this is: the first region named
+    in full in the document's head ("NOME KOMMUNE", "Salten Regionråd"), not as a meeting place."""
     head = [i for k, (i, _) in enumerate(ctx.nonblank()) if k < 8]
     for i, rid, _, form in mentions(ctx):
         b = ctx.blocks[i]
-        if i in head and form in ALWAYS and not (b.label and b.label.id == "place"):
-            return regions()[rid].name
+        if i in head and form in ALWAYS and not (b.label and b.label.id == "place") and rid in regions():
+            return rid
     return ""
 
 
@@ -273,7 +276,11 @@ def language(ctx: DocContext) -> str:
 
 def extract(ctx: DocContext) -> Metadata:
     title, line = find_title(ctx)
-    kind = doc_type(ctx, title)
+    kind = doctype.doc_type(ctx, title)
     ctx.found["metadata"] = Metadata(doc_type=kind, title=title)  # later steps read the type
-    org = organisation(ctx)
-    return Metadata(kind, title, meeting_date(ctx, title), body(ctx, title, org), language(ctx), line, place(ctx), org)
+    org_id = organisation(ctx)
+    org = regions()[org_id].name if org_id else ""
+    found_body = body(ctx, title, org)
+    owner_id = owner.owner(ctx, found_body, org_id, title)
+    return Metadata(kind, title, meeting_date(ctx, title), found_body, language(ctx), line, place(ctx), org,
+                    regions()[owner_id].name if owner_id else "", owner_id)

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.lexicons import Region, first_names, gazetteer, regions, surnames, themes
+from extractors.lexicons import Region, first_names, gazetteer, read_jsonl, regions, roles, surnames, themes
 
 #: Capitalised words that end a name: they belong to organisations, places and titles.
 NOT_NAME_PARTS = frozenset(
@@ -34,8 +34,13 @@ NOT_NAME_PARTS = frozenset(
     iks sa ks nav direktoratet departementet stortinget storting fylkesting fylkestinget kommunestyret formannskapet
     utvalg utvalget styret styre skole skule barnehage kirke vei veg gate gata januar februar mars april mai juni
     juli august september oktober november desember mandag tirsdag onsdag torsdag fredag lørdag søndag
-    arbeiderparti arbeiderpartiet høyre senterpartiet frp sv krf venstre mdg rødt partiet""".split()
+    arbeiderparti arbeiderpartiet høyre senterpartiet frp sv krf venstre mdg rødt partiet
+    av og i på for med til fra frå som ved vara forfall følgende følgjande underskrifter møtte navn namn sak
+    ass kst konst fung daglig dagleg medlemene medlemmene""".split()
 )
+#: Words that make the capitalised word before them the name of an organisation.
+_ORG_HEADS = frozenset({"kommune", "kommunes", "fylkeskommune", "fylkeskommunes", "regionråd", "regionrådet", "iks",
+                        "kommunehus", "rådhus", "næringshage", "næringsallianse"})
 #: First names that are also ordinary words at the start of a sentence or heading.
 AMBIGUOUS_FIRST = frozenset(
     """Dag Tor Bo Liv Siv Eli Mai Ask Sol Vår Ida Kai Ole Sverre Hallo Ingen Mange Alle Vi De Den Det Han Hun
@@ -44,7 +49,8 @@ AMBIGUOUS_FIRST = frozenset(
     Rygge Asker Moss Ås Gran Nes Lier""".split()
 )
 _NAME_TOKEN_RE = re.compile(r"^[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+(?:-[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáóúñ'’]+)*$")
-_INITIAL_RE = re.compile(r"^[A-ZÆØÅ]\.?$")
+_INITIAL_RE = re.compile(r"^(?:[A-ZÆØÅ]\.?|[A-ZÆØÅ][a-zæøå]{1,2}\.)$")  # "K", "K.", "Kr.", "Chr."
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr."})
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "af"})
 
 
@@ -69,13 +75,48 @@ def _first_name_parts() -> frozenset[str]:
     return frozenset(p for name in first_names() for p in _CAPITALISED_RE.findall(name))
 
 
+@cache
+def _role_word_re() -> re.Pattern[str]:
+    """One word that is a title (``resources/roles.jsonl``: "Direktør", "Medlem", "Oppvekstsjef"):
+    it ends a name, as in a flattened table "Egil Johansen Direktør Øyvind Sørensen"."""
+    rows = roles()
+    words = sorted((r["pattern"] for r in rows if " " not in r["pattern"] and not r.get("suffix")), key=len, reverse=True)
+    tail = "|".join(re.escape(r["pattern"]) for r in rows if r.get("suffix"))
+    return re.compile(rf"(?:{'|'.join(map(re.escape, words))}|\w+(?:{tail}))", re.IGNORECASE)
+
+
+def _starts_next_name(doc: Doc, i: int, j: int, firsts: frozenset[str]) -> bool:
+    """In a run of names without separators ("Per Moen Kari Lund"), a known first name after a
+    surname starts the next name, when a name part follows it."""
+    return (j - i >= 2 and _is_first_name(doc[j].text, firsts) and not _is_first_name(doc[j - 1].text, firsts)
+            and not _INITIAL_RE.match(doc[j - 1].text) and j + 1 < len(doc)
+            and (_is_name_part(doc[j + 1].text) or bool(_INITIAL_RE.match(doc[j + 1].text))))
+
+
+def _initial_before(doc: Doc, k: int, firsts: frozenset[str]) -> bool:
+    """Token ``k`` may follow an initial: a name part, or another initial before one ("J. O. Uthus")."""
+    if _is_name_part(doc[k].text):
+        return True
+    return bool(_INITIAL_RE.match(doc[k].text)) and doc[k].text.endswith(".") and k + 1 < len(doc) \
+        and _is_name_part(doc[k + 1].text)
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    """One-word labels of ``pipeline/resources/labels.jsonl`` ("Orientering", "Saksgang", "Møtedato"):
+    never part of a name."""
+    return frozenset(r["pattern"] for r in read_jsonl("pipeline.resources", "labels.jsonl") if " " not in r["pattern"])
+
+
 def person_spans(doc: Doc) -> list[Span]:
     """Names: a known first name, then up to three more name parts (first names, surnames,
-    capitalised words, initials, hyphenated parts); the last part must not be an organisation word."""
+    capitalised words, initials, hyphenated parts); the last part must not be an organisation word.
+    A title ends a name, and a first name after a surname starts the next one."""
     parts = _first_name_parts()
     if not any(word in parts for word in _CAPITALISED_RE.findall(text_of(doc))):
         return []  # most lines: no token needs looking at
     firsts, lasts = first_names(), surnames()
+    role_word, label_words = _role_word_re(), _label_words()
     spans: list[Span] = []
     i, n = 0, len(doc)
     # A name stops where a region of two or more words starts ("Kari Nordmann Asker og Bærum IPR").
@@ -88,20 +129,32 @@ def person_spans(doc: Doc) -> list[Span]:
         j = i + 1
         while j < n and j - i < 5:
             t = doc[j]
-            if j in region_starts:
+            if j in region_starts or role_word.fullmatch(t.text) or _starts_next_name(doc, i, j, firsts) \
+                    or j + 1 < n and doc[j + 1].text.casefold() in _ORG_HEADS or t.text.casefold() in label_words:
+                break  # "Kari Lund Askim kommune": the place belongs to the organisation
+            if t.text in _SUFFIXES and j - i >= 2:
+                j += 1  # "Aksel Kloster jr"
                 break
             if t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(doc[j + 1].text):
                 j += 2
-            elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _is_name_part(doc[j + 1].text)):
+            elif len(t.text) <= 3 and _INITIAL_RE.match(t.text + ".") and not t.whitespace_ and j + 2 < n \
+                    and doc[j + 1].text == "." and _is_name_part(doc[j + 2].text):
+                j += 2  # "Lill Th. Sandvik": the tokenizer splits the full stop off "Th."
+            elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _initial_before(doc, j + 1, firsts)
+                                           and (t.text.endswith(".") or not _is_first_name(doc[j + 1].text, firsts))):
                 j += 1
             elif t.text in _PARTICLES and j + 1 < n and _is_name_part(doc[j + 1].text):
                 j += 1
             else:
                 break
+        if j - i >= 3 and doc[j - 1].text in firsts and doc[j - 1].text not in lasts \
+                and doc[j - 2].text not in firsts and j < n and (doc[j].is_lower or doc[j].text == ":"):
+            j -= 1  # "Hans Seierstad Andre som møtte": the first name belongs to the next words
         last = doc[j - 1].text
         ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
         if ok and tok.text in AMBIGUOUS_FIRST:
-            ok = last in lasts or doc[i + 1].text in firsts or (i > 0 and doc[i - 1].is_lower)
+            ok = last in lasts or doc[i + 1].text in firsts or (i > 0 and (doc[i - 1].is_lower
+                                                                          or bool(role_word.fullmatch(doc[i - 1].text))))
         if ok:
             spans.append(Span(doc, i, j, label="PERSON"))
             i = j
@@ -151,7 +204,7 @@ def theme_lexicon() -> ThemeLexicon:
         else:
             body = row["pattern"] if match == "regex" else re.escape(pattern).replace(r"\ ", r"\s+")
             regex = {"word": rf"\b{body}\b", "prefix": rf"\b{body}\w*", "infix": rf"\w*{body}\w*", "regex": body}[match]
-            anchor = "" if match == "regex" else max(re.findall(r"\w+", pattern), key=len, default="")
+            anchor = row.get("anchor", "") if match == "regex" else max(re.findall(r"\w+", pattern), key=len, default="")
             phrases.append((theme, anchor, re.compile(regex, re.IGNORECASE)))
     return ThemeLexicon({k: frozenset(v) for k, v in words.items()}, {k: frozenset(v) for k, v in prefixes.items()},
                         tuple(sorted({len(k) for k in prefixes})), tuple(infixes), tuple(phrases))
@@ -177,11 +230,77 @@ def word_themes(word: str) -> tuple[str, ...]:
 _WORD_RE = re.compile(r"\w+")
 
 
+@cache
+def _parties() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(anchor, pattern) of party names in running text (``resources/party_patterns.jsonl``)."""
+    return tuple((row["anchor"], re.compile(row["pattern"], re.IGNORECASE))
+                 for row in read_jsonl("extractors.resources", "party_patterns.jsonl"))
+
+
+def party_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the party names in ``text``: a party's name is no theme and no region.
+
+    >>> text = "Ola Dunk (Helsepartiet) og Tverrpolitisk liste for Vefsn"
+    >>> [text[a:b] for a, b in party_spans(text)]
+    ['Helsepartiet', 'Tverrpolitisk liste for Vefsn']
+    """
+    folded = text.casefold()
+    spans = [m.span() for anchor, pattern in _parties() if anchor in folded for m in pattern.finditer(text)]
+    return sorted(spans)
+
+
+_NAME_WORDS = r"[A-ZÆØÅ][\wæøå-]*(?:\s+[A-ZÆØÅ][\wæøå-]*){0,2}"
+
+
+@cache
+def _organisations() -> re.Pattern[str]:
+    """Names of companies, hotels, schools and the like built on a place name: the place word
+    before a company word ("Varanger Kraft", "Ringerike Utvikling AS") or after a company prefix
+    ("Destinasjon Varanger", "Rica Hotell Alta"), from ``resources/organisations.jsonl``."""
+    rows = read_jsonl("extractors.resources", "organisations.jsonl")
+
+    def word(text: str, exact: bool) -> str:
+        body = r"\s+".join(re.escape(w) for w in text.split())
+        return body if exact else f"(?i:{body})"
+
+    after = "|".join(word(r["after"].upper() if r.get("case_sensitive") else r["after"], bool(r.get("case_sensitive")))
+                     for r in rows if "after" in r)
+    before = "|".join(word(r["before"], False) for r in rows if "before" in r)
+    return re.compile(rf"\b{_NAME_WORDS}\s+(?:{after})\b|\b(?:{before})\s+{_NAME_WORDS}")
+
+
+@cache
+def _organisation_words() -> tuple[str, ...]:
+    """The first word of each company word or prefix, casefolded: a text without any has no match."""
+    rows = read_jsonl("extractors.resources", "organisations.jsonl")
+    return tuple(sorted({(r.get("after") or r["before"]).split()[0].casefold() for r in rows}))
+
+
+def organisation_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of organisation names built on a place name: no region.
+
+    >>> text = "Kate Utsi, Destinasjon Varanger, og Varanger Kraft; Ringerike Utvikling AS"
+    >>> [text[a:b] for a, b in organisation_spans(text)]
+    ['Destinasjon Varanger', 'Varanger Kraft', 'Ringerike Utvikling AS']
+    """
+    folded = text.casefold()
+    if not any(word in folded for word in _organisation_words()):
+        return []
+    return [m.span() for m in _organisations().finditer(text)]
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= at < end for start, end in spans)
+
+
 def theme_hits(text: str) -> list[tuple[str, str, int]]:
-    """(theme, matched text, offset) for each keyword hit, in text order.
+    """(theme, matched text, offset) for each keyword hit, in text order; none in a party's name
+    (a company's name may say what a case is about: "Sauland Kraftverk AS - aksjonæravtale").
 
     >>> [(t, w) for t, w, _ in theme_hits("Kommuneøkonomi og kraft til Rv4")]
     [('kommuneokonomi', 'Kommuneøkonomi'), ('energi', 'kraft'), ('samferdsel', 'Rv4')]
+    >>> theme_hits("Kari Nordmann (Miljøpartiet De Grønne)")
+    []
     """
     hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text)
             for theme in word_themes(m.group().casefold())]
@@ -189,6 +308,9 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     for theme, anchor, pattern in theme_lexicon().phrases:
         if anchor in folded:
             hits += [(theme, m.group(), m.start()) for m in pattern.finditer(text)]
+    parties = party_spans(text) if hits else []
+    if parties:
+        hits = [h for h in hits if not _inside(h[2], parties)]
     return sorted(set(hits), key=lambda h: (h[2], h[0]))
 
 
@@ -225,17 +347,34 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         names = regions()
-        matches = [(end - start, -start, _is_own_name(names, key, doc[start:end].text, doc), start, end, key)
+        matches = [(end - start, -start, _is_own_name(names, key, doc[start:end].text, doc),
+                    _is_municipality(names, key, doc), start, end, key)
                    for key, start, end in list(self.lower(doc)) + list(self.exact(doc))]
         taken: set[int] = set()
         ents = []
-        for _, _, _, start, end, key in sorted(matches, reverse=True):
+        text = text_of(doc)
+        masked = party_spans(text) + organisation_spans(text) if matches else []
+        for _, _, _, _, start, end, key in sorted(matches, reverse=True):
+            if masked and _inside(doc[start].idx, masked) and not _is_full_name(doc, start, end, key):
+                continue  # "Tverrpolitisk liste for Vefsn", "Varanger Kraft": a party, a company
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 ents.append(Span(doc, start, end, label="REGION", span_id=key))
         doc.ents = sorted(ents, key=lambda e: e.start)
         doc.user_data["region_starts"] = {e.start for e in ents if len(e) >= 2}
         return doc
+
+
+def _is_full_name(doc: Doc, start: int, end: int, key: int) -> bool:
+    """A council's or a "X kommune" name stays a region inside a longer name ("Vest-Finnmark
+    Regionråd" in "Rica Hotell, Alta … Vest-Finnmark Regionråd")."""
+    return end - start >= 2 and regions().get(doc.vocab.strings[key], None) is not None
+
+
+def _is_municipality(names: dict[str, Region], key: int, doc: Doc) -> bool:
+    """A bare name that is a municipality and a council's district ("Lindesnes") is the municipality."""
+    region = names.get(doc.vocab.strings[key])
+    return region is not None and region.kind == "municipality"
 
 
 def _is_own_name(names: dict[str, Region], key: int, text: str, doc: Doc) -> bool:

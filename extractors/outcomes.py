@@ -1,4 +1,5 @@
-"""Outcomes of decisions: what was decided about a case, unanimously or by how many votes.
+"""Outcomes of decisions: what was decided about a case, unanimously or by how many votes
+(the phrases are data: ``pipeline/resources/outcomes.jsonl``).
 
 * "Innstillingen enstemmig vedtatt" as the decision text means the recommendation was adopted:
   the decision's text becomes the recommendation's text.
@@ -13,25 +14,16 @@ import re
 from dataclasses import replace
 
 from extractors.context import DocContext
+from pipeline import rules
 from pipeline.models import DecisionRow
 
-_PROPOSAL_WORDS = r"(?:innstilling\w*|forslag\w*|framlegg\w*|tilråding\w*|tilrådning\w*)"
-REFERS_TO_PROPOSAL = re.compile(
-    rf"^(?:(?:enstemmig|einstemmig|samrøystes|samrøystes)\s+)?(?:vedtatt\s+|vedteke\s+)?som\s+"
-    rf"(?:\w+s\s+|\w+\s+sin\s+|\w+\s+sitt\s+)?{_PROPOSAL_WORDS}\b[^.]*\.?$"
-    rf"|^(?:\w+s\s+|\w+\s+sitt\s+|\w+\s+si\s+)?{_PROPOSAL_WORDS}\b[^.]{{0,60}}?\b(?:vedtatt|vedteke|vedtas|godkjent|"
-    rf"godkjend|bifalt|tiltrådt|tiltres|følges)\b[^.]*\.?$", re.IGNORECASE)
-UNANIMOUS = re.compile(r"\b(?:enstemmig|einstemmig|samrøystes|samrøystes)\b", re.IGNORECASE)
-VOTES = re.compile(r"\b(\d{1,3})\s+(?:mot|-)\s+(\d{1,3})\s+(?:stemmer|røyster|st\.)", re.IGNORECASE)
-BLANK = re.compile(r"\b(\d{1,3})\s+(?:blanke|blank|avholdende|stemte blankt)\b", re.IGNORECASE)
-PHRASES = (
-    ("noted", re.compile(r"\bt(?:as|att|ek|eke)\s+til\s+(?:orientering|etterretning|vitande)\b", re.IGNORECASE)),
-    ("postponed", re.compile(r"\b(?:utsettes|utsatt|utset|utsett|vert utsett|blir utsatt)\b", re.IGNORECASE)),
-    ("sent back", re.compile(r"\b(?:sendes|sendt|sendast|vert sendt)\s+(?:tilbake|attende)\b", re.IGNORECASE)),
-    ("election", re.compile(r"\b(?:velges|valgt|vert vald|vart vald|blir valgt|ble valgt|som leder|som leiar)\b",
-                            re.IGNORECASE)),
-    ("rejected", re.compile(r"\b(?:falt|avvist|avvises|forkastet|ikke vedtatt|ikkje vedteke)\b", re.IGNORECASE)),
-)
+REFERS_TO_PROPOSAL = re.compile("|".join(rules.patterns("outcomes.jsonl", "refers_to_proposal")), re.IGNORECASE)
+UNANIMOUS = rules.words_re("outcomes.jsonl", "unanimous")
+VOTES = re.compile(rules.patterns("outcomes.jsonl", "votes")[0], re.IGNORECASE)
+BLANK = re.compile(rules.patterns("outcomes.jsonl", "blank")[0], re.IGNORECASE)
+#: The outcomes a decision's own words can state, in the order they are tried.
+OUTCOMES = ("noted", "postponed", "sent back", "election", "rejected")
+PHRASES = tuple((name, re.compile("|".join(rules.patterns("outcomes.jsonl", name)), re.IGNORECASE)) for name in OUTCOMES)
 
 
 def _norm(text: str) -> str:
@@ -53,7 +45,7 @@ def refers_to_proposal(text: str) -> bool:
     ...  "Som framlegg. Samrøystes.")]
     [True, True, True, True, False, True]
     """
-    text = re.sub(r"(?<=\.)\s*(?:enstemmig|einstemmig|samrøystes)\b[^.]*\.?\s*$", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(rf"(?<=\.)\s*{UNANIMOUS.pattern}[^.]*\.?\s*$", "", text.strip(), flags=re.IGNORECASE)
     return bool(REFERS_TO_PROPOSAL.match(text))
 
 

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import re
 
+from extractors import attendance_words as words
 from extractors.context import DocContext
 from extractors.nlp import nlp
-from extractors.people import ROLE_LABELS, Found, person, role_re
+from extractors.people import ROLE_LABELS, Found, person, role_re, surname_first
 from pipeline.sections import Block, match_label
 
 #: Column headings and what their cells hold. "person:<role>" columns hold a person with that role
 #: ("Kommune | Ordførar | Kommunedirektør").
-HEADER_WORDS = {
-    "navn": "name", "namn": "name", "medlem": "name", "medlemmer": "name", "representant": "name",
-    "fornavn": "first", "førenamn": "first", "etternavn": "last", "etternamn": "last",
-    "organisasjon": "org", "kommune": "org", "virksomhet": "org", "representerer": "org", "region": "org",
-    "parti": "party", "rolle": "role", "funksjon": "role", "tittel": "role", "stilling": "role", "verv": "role",
-    "møtt/forfall": "status", "møtt": "status", "oppmøte": "status", "frammøte": "status", "status": "status",
-    "forfall": "status", "vara": "vara", "varamedlem": "vara", "møtande vara": "vara", "møtende vara": "vara",
-    "ordfører": "person:ordfører", "ordførar": "person:ordførar", "varaordfører": "person:varaordfører",
-    "varaordførar": "person:varaordførar", "rådmann": "person:rådmann", "kommunedirektør": "person:kommunedirektør",
-}
-_STATUS = (("absent", re.compile(r"forfall|fravær|fråvær|ikke møtt|ikkje møtt", re.IGNORECASE)),
-           ("remote", re.compile(r"teams|digital|video|zoom|fjern", re.IGNORECASE)),
-           ("present", re.compile(r"møtt|til stede|ja\b|x\b", re.IGNORECASE)))
-
+HEADER_WORDS = words.table_columns()
+_STATUS = words.patterns("status_cell")
 
 def header(cells: tuple[str, ...]) -> dict[int, str] | None:
     """Column index -> what the column holds, for a header row that names a person column."""
@@ -48,14 +37,19 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
             if key and c:
                 fields[key] = (fields.get(key, "") + " " + c).strip()
         status = _status(fields.get("status", ""), attendance)
-        name = fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}"
-        span = person(nlp()(name.strip()))
+        name = (fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}").strip()
+        span = person(nlp()(name))
+        backwards = surname_first(name)  # "Sand Øivind"
+        member = name[backwards[0][0]:backwards[0][1]] if backwards else span.text if span is not None else ""
         org = fields.get("org", "")
-        if span is not None:
-            found.entry(span.text, fields.get("role", ""), org, status, " ".join(cells), b, fields.get("party", ""))
+        if member:
+            found.entry(member, fields.get("role", ""), org, status, " ".join(cells), b, fields.get("party", ""))
         vara = person(nlp()(fields.get("vara", "")))
         if vara is not None:
             found.add(vara.text, "varamedlem", org, "present", b, "")
+        stood_in_for = person(nlp()(fields.get("for", "")))  # "Vara for" / "Møtte for": that member was absent
+        if stood_in_for is not None:
+            found.add(stood_in_for.text, "", "", "absent", b, "")
         for key, value in fields.items():
             who = person(nlp()(value)) if key.startswith("person:") else None
             if who is not None:
@@ -63,13 +57,15 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
         return
     doc = nlp()(" ".join(cells[:2]))
     span = person(doc)
-    if span is None:
+    backwards = surname_first(cells[0].strip()) if cells and span is None else []
+    if span is None and not (backwards and backwards[0] == (0, len(cells[0].strip()))):
         return
-    used = 2 if len(cells) > 1 and span.end_char > len(cells[0]) else 1
+    named = span.text if span is not None else cells[0].strip()  # "Sand Øivind | Leder | NAAP"
+    used = 2 if len(cells) > 1 and span is not None and span.end_char > len(cells[0]) else 1
     others = [c for c in cells[used:] if c]
     org = next((c for c in others if not role_re().fullmatch(c.strip())), "")
     role = next((c for c in others if role_re().fullmatch(c.strip())), "")
-    found.entry(span.text, role, org, attendance, " ".join(others), b)
+    found.entry(named, role, org, attendance, " ".join(others), b)
 
 
 def header_tables(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:

@@ -6,25 +6,25 @@ brackets): never by knowing the people.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from extractors.lexicons import read_jsonl
+from extractors import attendance_words as words
+from extractors.lexicons import first_names, roles, surnames
 from extractors.nlp import text_of
+from extractors.parties import is_party
 from pipeline.models import ParticipantRow
 from pipeline.sections import Block
 
-REMOTE_RE = re.compile(r"\b(?:deltok|møtte|til stede)?\s*(?:på|via|over)\s+(?:teams|zoom|skype|video|nett)\b|\bdigitalt\b|"
-                       r"\bfjernmøte\b|\bvideolink\b|\(\s*(?:teams|zoom|skype|video|digital)\s*\)|\balle på teams\b",
-                       re.IGNORECASE)
-ABSENT_RE = re.compile(r"\(\s*forfall\s*\)|\bmeldt forfall\b|\bhadde forfall\b", re.IGNORECASE)
+REMOTE_RE = words.pattern("remote_in_entry")
+ABSENT_RE = words.pattern("absent_in_entry")
 #: "Per Olsen (H) for Kari Hansen (H)", "..., møtte for ordfører Ole Dahl": the second person was
 #: stood in for, so absent.
-STOOD_IN_FOR = re.compile(r"(?:^|\s)(?:møtte for|møtte i staden for|for|i staden for|i stedet for|istedenfor)"
-                          r"(?:\s+[a-zæøå.-]+){0,2}\s*$", re.IGNORECASE)
+STOOD_IN_FOR = words.pattern("stood_in_for_before_name")
 #: A list entry that is a person by its shape even when the first name is not in the name list:
 #: two to four capitalised words followed by a party in brackets ("Aslak Rønnevik (Sp)").
 ENTRY_BY_SHAPE = re.compile(r"(?:^|(?<=[,;:•]\s)|(?<=^\s))(?P<name>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){1,3})"
@@ -40,9 +40,14 @@ _RANK = {"present": 3, "remote": 3, "absent": 3, "mentioned": 1}
 
 @cache
 def role_re() -> re.Pattern[str]:
-    phrases = sorted((r["pattern"] for r in read_jsonl("extractors.resources", "roles.jsonl")), key=len, reverse=True)
+    """A role as a whole word: a phrase of ``roles.jsonl``, or a compound ending in one marked
+    ``suffix`` ("Oppvekstsjef", "Helse- og omsorgssjef", "Økonomikonsulent")."""
+    rows = roles()
+    phrases = sorted((r["pattern"] for r in rows if not r.get("suffix")), key=len, reverse=True)
+    suffixes = sorted((r["pattern"] for r in rows if r.get("suffix")), key=len, reverse=True)
     alt = "|".join(re.escape(p).replace(r"\ ", r"\s*") for p in phrases)
-    return re.compile(rf"(?<![\w.])(?:{alt})(?![\wæøå])", re.IGNORECASE)
+    tail = "|".join(re.escape(p) for p in suffixes)
+    return re.compile(rf"(?<![\w.])(?:{alt}|[\wæøå]+-?(?:{tail}))(?![\wæøå])", re.IGNORECASE)
 
 
 def role_before(text: str) -> str:
@@ -65,6 +70,12 @@ def role_after(text: str) -> str:
     return ""
 
 
+def _leading_role(tail: str) -> str:
+    """A role word right after a name without a comma ("Sand Øivind Leder NOAP")."""
+    m = role_re().match(tail.strip())
+    return m.group() if m else ""
+
+
 def org_after(text: str) -> str:
     """", Fauske, leder av ..." or " fra Vestvågøy" -> the organisation right after a name."""
     m = re.match(r"^\s*(?:,\s*|(?:fra|frå)\s+)([A-ZÆØÅ][^,;()]{1,50})", text)
@@ -81,14 +92,127 @@ def split_role(role: str, org: str) -> tuple[str, str]:
     return role, org
 
 
+_INITIAL_NEXT_RE = re.compile(r"[ \t]+[A-ZÆØÅ][a-zæøå]{0,2}\.[ \t]*[A-ZÆØÅ]")
+_AFTER_INITIAL_RE = re.compile(r"(?<![\w.])[A-ZÆØÅ][a-zæøå]{0,2}\.[ \t]*$")
+#: A run of capitalised words: commas, brackets, numbers and lower-case words end it.
+_RUN_RE = re.compile(r"[A-ZÆØÅ][a-zæøåé'-]+(?:[ \t]+[A-ZÆØÅ][a-zæøåé'-]+)*")
+#: "Høiberg, Arve" as one entry of a list.
+_COMMA_ENTRY_RE = re.compile(r"(?<![\w-])(?P<last>[A-ZÆØÅ][a-zæøåé'-]+),\s+"
+                             r"(?P<given>[A-ZÆØÅ][a-zæøåé'-]+(?:\s+[A-ZÆØÅ][a-zæøåé'-]+){0,2})(?=\s*(?:\(|[,;]|\bog\b|$))")
+
+
+def surname_first(text: str) -> list[tuple[int, int]]:
+    """Entries written surname first ("Sand Øivind", "Berg Per Olav", "Høiberg, Arve"): a surname
+    that is no first name, then one to three known first names; (start, end) of each.
+
+    >>> t = "Sand Øivind, Berg Per Olav (H), Kari Lund, Høiberg, Arve"
+    >>> [t[s:e] for s, e in surname_first(t)]
+    ['Sand Øivind', 'Berg Per Olav', 'Høiberg, Arve']
+    >>> t = "Sand Øivind Leder NAAP Berg Kari Medlem Ap Lie Eva Kari Lund"
+    >>> [t[s:e] for s, e in surname_first(t)]
+    ['Sand Øivind', 'Berg Kari']
+    """
+    firsts, lasts = first_names(), surnames()
+    first, last = len(text) - len(text.lstrip()), len(text.rstrip())  # where the line's words begin and end
+    out = []
+    pos = 0
+    while (m := _COMMA_ENTRY_RE.search(text, pos)) is not None:  # each try is a few words: linear in the line
+        alone = (m.start(), m.end()) == (first, last)  # a line of its own: "Xyzberg, Kari"
+        if (m.group("last") in lasts or alone) and m.group("last") not in firsts \
+                and all(w in firsts for w in m.group("given").split()):
+            out.append((m.start(), m.end()))
+            pos = m.end()
+        else:
+            pos = m.start("given")
+    taken = Taken(out)
+    for m in _RUN_RE.finditer(text):
+        # not the rest of a name cut by an initial ("Anne Th. Lunde Inger ...")
+        if not taken.overlaps(m.start(), m.end()) and not _AFTER_INITIAL_RE.search(text, max(0, m.start() - 6), m.start()) \
+                and not _INITIAL_NEXT_RE.match(text, m.end()):  # nor its first part ("Svein O. Leiros")
+            alone = (m.start(), m.end()) == (first, last)  # "Tho Gunvald"
+            out += _backwards_names(m, firsts, lasts, alone and len(m.group().split()) <= 4)
+    return sorted(out)
+
+
+def _backwards_names(run: re.Match[str], firsts: frozenset[str], lasts: frozenset[str], alone: bool) -> list[tuple[int, int]]:
+    """A run of capitalised words cut at roles and party codes ("Sand Øivind Leder Ap Berg Kari
+    Medlem H"), each piece read as surname-first names when the whole piece is such names and
+    nothing else: a natural-order name ("Kari Berg") never is. A surname not in the list only on a
+    line of its own ("Tho Gunvald")."""
+    words = [(w.start() + run.start(), w.end() + run.start(), w.group()) for w in re.finditer(r"\S+", run.group())]
+    out: list[tuple[int, int]] = []
+    piece: list[tuple[int, int, str]] = []
+    for word in [*words, (0, 0, "")]:
+        if word[2] and not role_re().fullmatch(word[2]) and not is_party(word[2]):
+            piece.append(word)
+            continue
+        k, names = 0, []
+        while k < len(piece) and piece[k][2] not in firsts and (piece[k][2] in lasts or alone):
+            j = k + 1
+            while j < len(piece) and j - k <= 3 and piece[j][2] in firsts:
+                j += 1
+            if j == k + 1:
+                break
+            names.append((piece[k][0], piece[j - 1][1]))
+            k = j
+        if piece and k == len(piece):
+            out += names
+        piece = []
+    return out
+
+
+class Taken:
+    """Character ranges already given to a name, asked in O(log n): a list line may hold thousands."""
+
+    def __init__(self, ranges: list[tuple[int, int]] | None = None) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(ranges or []):
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect.bisect_left(self.starts, start)
+        self.starts.insert(k, start)  # ranges come mostly in order: an append
+        self.ends.insert(k, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end)  # ranges starting before ``end``; they do not overlap
+        return k > 0 and max(self.ends[max(0, k - 2):k]) > start  # one another, so the last two decide
+
+
+#: "Høiberg, Arve (AP)": a surname, a comma, given names, a party in brackets.
+SURNAME_FIRST_RE = re.compile(r"(?<![\w-])(?P<name>[A-ZÆØÅ][\wæøå'-]+,\s+[A-ZÆØÅ][\wæøå'-]+"
+                              r"(?:\s+(?:[A-ZÆØÅ][\wæøå'-]+|[A-ZÆØÅ]\.)){0,3})\s*\((?P<party>[^()]{1,12})\)")
+
+
+def surname_first_with_party(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, party) of "Surname, Given (party)" entries, known names or not; not when a
+    capitalised word stands right before ("... for Kari Skaalheim, Per Moen (H)": two people)."""
+    return [(m.start("name"), m.end("name"), m.group("party")) for m in SURNAME_FIRST_RE.finditer(text)
+            if is_party(m.group("party")) and not re.search(r"[A-ZÆØÅ][a-zæøå]+\s*$", text[max(0, m.start() - 40):m.start()])]
+
+
 def listed(doc: Doc) -> bool:
     """A line of an attendance list: it names a person, by the name lists or by its shape."""
-    return bool(doc.spans.get("persons")) or bool(ENTRY_BY_SHAPE.search(text_of(doc)))
+    text = text_of(doc)
+    return bool(doc.spans.get("persons")) or bool(ENTRY_BY_SHAPE.search(text)) or bool(surname_first(text))
 
 
 def person(doc: Doc) -> Span | None:
     spans = doc.spans.get("persons", [])
     return spans[0] if spans else None
+
+
+def _middles_fit(short: list[str], full: list[str]) -> bool:
+    """Each middle name of ``short`` stands, in order, for one of ``full``: the same word or its initial."""
+    k = 0
+    for word in short:
+        while k < len(full) and not (full[k] == word or len(word) == 1 and full[k].startswith(word)):
+            k += 1
+        if k == len(full):
+            return False
+        k += 1
+    return True
 
 
 class Found:
@@ -97,26 +221,53 @@ class Found:
     def __init__(self, doc_id: str) -> None:
         self.doc_id = doc_id
         self.rows: dict[str, ParticipantRow] = {}
+        self.natural: dict[str, str] = {}  # "arve høiberg" -> the key of "Høiberg, Arve", the first-written form
+        self.variants: dict[tuple[str, str], dict[str, list[str]]] = {}  # (first, last) -> key -> middle names
 
     def add(self, name: str, role: str, org: str, attendance: str, block: Block, party: str = "") -> None:
         """Record a person; a list entry beats a mention, and known details are never lost."""
-        name = re.sub(r"\s+", " ", name).strip(" ,.")
+        name = re.sub(r"\s+", " ", name).strip(" ,")
+        if name.endswith(".") and not re.search(r"(?:\b[A-ZÆØÅ]|\bjr)\.$", name):
+            name = name.rstrip(".")  # the full stop of a sentence, not of an initial ("Tom E.")
         if len(name.split()) < 2:
             return
         key = name.casefold()
-        role, org, party = role.strip(" ,"), org.strip(" ,"), party.strip(" ,")
+        last, comma, given = key.partition(", ")
+        natural = f"{given} {last}" if comma else key
+        key = key if key in self.rows else self.natural.setdefault(natural, key)  # one person, two word orders
+        key = key if key in self.rows else self._variant(key, natural, block)
+        role, org, party = role.strip(" ,"), org.strip(" ,"), party.strip(" ,()")
+        if org and is_party(org):  # a party is whom a person represents, never an organisation
+            org, party = "", party or org
         old = self.rows.get(key)
         if old is None:
-            self.rows[key] = ParticipantRow(self.doc_id, name, role, org or party, attendance, party, block.page,
+            self.rows[key] = ParticipantRow(self.doc_id, name, role, org, attendance, party, block.page,
                                             block.line)
             return
-        stronger = _RANK[attendance] > _RANK[old.attendance]
+        # a list entry beats a mention; "Forfall" beats a list of the whole body that names the absent too
+        stronger = _RANK[attendance] > _RANK[old.attendance] or attendance == "absent" and old.attendance == "present"
         self.rows[key] = replace(
             old, role=old.role or role, party=old.party or party,
-            organisation=org if org and (stronger or not old.organisation or old.organisation == old.party)
-            else old.organisation or party,
+            organisation=org if org and (stronger or not old.organisation) else old.organisation,
             attendance=attendance if stronger else old.attendance,
             page=block.page if stronger else old.page, line=block.line if stronger else old.line)
+
+    def _variant(self, key: str, natural: str, block: Block) -> str:
+        """The key of a person already found under a fuller or shorter form of the same name ("Per
+        Aunan" and "Per Espen Aunan", "Janne K. J. Larsen" and "Janne Kathrine Jørstad Larsen"): same
+        first and last name, the middle names of one standing for some of the other's; never two
+        names of one list ("Per Moen" and "Per Erik Moen" both members)."""
+        words = natural.replace(".", "").split()
+        if len(words) < 2 or "," in key:
+            return key
+        for old_key, middles in self.variants.get((words[0], words[-1]), {}).items():
+            old = self.rows.get(old_key)
+            same_list = old is not None and old.page == block.page and abs(old.line - block.line) <= 40 \
+                and old.attendance != "mentioned"
+            if not same_list and (_middles_fit(words[1:-1], middles) or _middles_fit(middles, words[1:-1])):
+                return old_key
+        self.variants.setdefault((words[0], words[-1]), {})[key] = words[1:-1]
+        return key
 
     def entry(self, name: str, role: str, org: str, attendance: str, context: str, block: Block,
               party: str = "") -> None:
@@ -131,9 +282,14 @@ class Found:
 def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
     """Names in a list line: each name with what follows it up to the next name."""
     text = text_of(doc)
-    spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("persons", [])]
+    backwards = sorted([(s, e) for s, e, _ in surname_first_with_party(text)] + surname_first(text))
+    backwards = [r for k, r in enumerate(backwards) if not k or r[0] >= backwards[k - 1][1]]
+    by_shape = Taken(backwards)
+    spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("persons", [])
+             if not by_shape.overlaps(sp.start_char, sp.end_char)] + backwards
+    taken = Taken(spans)
     for m in ENTRY_BY_SHAPE.finditer(text):
-        if not any(s < m.end("name") and m.start("name") < e for s, e in spans):
+        if not taken.overlaps(m.start("name"), m.end("name")):
             spans.append((m.start("name"), m.end("name")))
     spans.sort()
     for k, (start, stop) in enumerate(spans):
@@ -141,11 +297,18 @@ def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, 
         before = text[spans[k - 1][1] if k else 0:start]
         after = text[stop:end]
         paren = re.match(r"^\s*\(([^)]{1,40})\)", after)
-        party = paren.group(1) if paren and not REMOTE_RE.search(paren.group(1)) else ""
+        inside = paren.group(1) if paren and not REMOTE_RE.search(paren.group(1)) else ""
+        party = inside if is_party(inside) else ""
+        given_org = default_org or ("" if party or not inside or ABSENT_RE.search(f"({inside})") or role_re().match(inside)
+                                    else inside)  # "Jostein Helle (Fjaler)"
         tail = after[paren.end():] if paren else after
         head_org = ORG_BEFORE_RE.match(role_re().sub("", before)) if k == 0 else None
-        role = label_role or role_after(tail) or role_before(before)
-        role, org = split_role(role, default_org or (head_org.group("org") if head_org else "") or org_after(tail))
+        if not party:  # "Sand Øivind Leder NOAP": a list code without brackets
+            party = next((w for w in tail.split()[:3] if w.isupper() and is_party(w)), "")
+        in_brackets = inside if inside and role_re().fullmatch(inside) else ""  # "Sand Øivind (leiar)"
+        role = label_role or in_brackets or role_after(tail) or role_before(before.rsplit(")", 1)[-1]) \
+            or _leading_role(tail)
+        role, org = split_role(role, given_org or (head_org.group("org") if head_org else "") or org_after(tail))
         status = attendance
         if k and STOOD_IN_FOR.search(before):
             status, role = "absent", ""  # the member a substitute met for

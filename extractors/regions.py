@@ -117,7 +117,7 @@ def _accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
         if form in ALWAYS or form == "fuzzy":
             ok = True
         elif form in BARE:
-            ok = _is_whole(text, ctx.blocks[i]) or text.casefold() in orgs
+            ok = _is_whole(text, ctx.blocks[i]) or text.casefold() in orgs or _names_an_actor(ctx, i, text)
         elif form == "district":
             ok = kind in STRUCTURAL or recurring[rid] >= 2
         else:
@@ -127,6 +127,50 @@ def _accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
     return out
 
 
+#: A bare name that names an actor: after a mayor's or chief's title ("ordfører i Tokke", "rådmann
+#: Hole"), or opening a line of a round of reports ("Nordreisa: …").
+_AFTER_ROLE = re.compile(r"\b(?:ordfører|ordførar|varaordfører|varaordførar|rådmann|kommunedirektør|kommunalsjef)"
+                         r"(?:en|ane|ene)?\s+(?:i\s+|fra\s+|frå\s+)?$", re.IGNORECASE)
+#: Three or more names in a row, separated by commas and "og": a list of members, who meet in a
+#: meeting's documents; an agreement or a presentation lists them to describe the region.
+LIST_MIN = 3
+DESCRIBING = ("agreement", "presentation")
+
+
+def _names_an_actor(ctx: DocContext, i: int, mention: str) -> bool:
+    text = ctx.blocks[i].text
+    at = text.find(mention)
+    if at < 0:
+        return False
+    opens = text[at + len(mention):].lstrip().startswith(":") and not ctx.blocks[i].label  # "Nordreisa: …", not "Stad:"
+    if _AFTER_ROLE.search(text[:at]) or opens:
+        return True
+    return ctx.doc_type not in DESCRIBING and _in_list(ctx, i, at, mention)
+
+
+def _in_list(ctx: DocContext, i: int, at: int, mention: str) -> bool:
+    """The mention is one of ``LIST_MIN`` or more region names joined by commas or "og"
+    ("Austrheim, Fedje, Gulen, Lindås og Masfjorden")."""
+    doc = ctx.docs[i]
+    if doc is None:
+        return False
+    text = text_of(doc)
+    ents = [e for e in doc.ents if e.label_ == "REGION"]
+    k = next((n for n, e in enumerate(ents) if e.start_char == at), None)
+    if k is None:
+        return False
+    run = 1
+    for a, b in zip(ents[k:], ents[k + 1:], strict=False):  # forwards
+        if not re.fullmatch(r"\s*(?:,|og|,\s*og)\s*", text[a.end_char:b.start_char]):
+            break
+        run += 1
+    for a, b in zip(reversed(ents[:k]), reversed(ents[:k + 1]), strict=False):  # backwards
+        if not re.fullmatch(r"\s*(?:,|og|,\s*og)\s*", text[a.end_char:b.start_char]):
+            break
+        run += 1
+    return run >= LIST_MIN
+
+
 def _is_whole(mention: str, block: Block) -> bool:
     """The mention is (nearly) the whole heading or table cell: "Oslo" as a section heading."""
     texts = block.cells if block.kind == "row" else (block.text,) if block.kind == "heading" else ()
@@ -134,11 +178,20 @@ def _is_whole(mention: str, block: Block) -> bool:
 
 
 def extract(ctx: DocContext) -> list[RegionRow]:
+    """One row per region named as an actor; the owner region (``documents.region``) is one,
+    mentioned as written where the document names it, else as its body ("Heradsstyret")."""
     first: dict[str, tuple[int, str]] = {}
     count: Counter[str] = Counter()
     for i, rid, text in accepted(ctx):
         first.setdefault(rid, (i, text))
         count[rid] += 1
+    meta = ctx.found.get("metadata")
+    owner_id = getattr(meta, "region_id", "")
+    if meta is not None and owner_id and owner_id not in first:
+        named = [(i, text) for i, rid, text, _ in mentions(ctx) if rid == owner_id]
+        top = next((i for i, _ in ctx.nonblank()), 0)
+        first[owner_id] = named[0] if named else (top, meta.body or regions()[owner_id].name)
+        count[owner_id] = max(1, len(named))
     rows = []
     for rid, (i, text) in first.items():
         region = regions()[rid]

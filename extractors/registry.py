@@ -25,6 +25,31 @@ EXTRACTORS: dict[str, Callable[[DocContext], Any]] = {
 }
 
 
+#: name -> the earlier outputs it reads. ``metadata`` (type, title, date, body and the owner region,
+#: :mod:`extractors.owner`) reads only the gazetteer mentions of the context
+#: (:func:`extractors.regions.mentions`), so every later extractor may use the owner region.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "metadata": (),
+    "agenda_items": ("metadata",),
+    "decisions": ("metadata", "agenda_items"),
+    "votes": ("decisions",),
+    "participants": ("metadata",),
+    "regions": ("metadata", "participants"),
+    "topics": ("metadata", "participants", "regions"),
+    "checks": ("metadata", "agenda_items", "decisions", "votes", "participants"),
+}
+
+
+def check_order(order: list[str], needs: dict[str, tuple[str, ...]]) -> list[str]:
+    """What runs before what it needs (empty when the order is right).
+
+    >>> check_order(["metadata", "topics", "regions"], {"topics": ("regions",)})
+    ['topics needs regions']
+    """
+    return [f"{name} needs {need}" for k, name in enumerate(order) for need in needs.get(name, ())
+            if need not in order[:k]]
+
+
 def run_extractors(ctx: DocContext) -> dict[str, Any]:
     """Run every extractor in order; returns ``ctx.found`` (name -> output)."""
     for name, extractor in EXTRACTORS.items():

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="add one workbook sheet per region with its decisions and participants")
     run.add_argument("--rollup", action="store_true",
                      help="report municipalities under their regional council in the regions and topics tables")
+    run.add_argument("--corrections", type=Path, default=None, metavar="DIR",
+                     help="hand corrections applied on every run: DIR/<table>.csv with the id of each row to "
+                          "correct, delete (a column delete: yes) or add (default: data/corrections when it exists)")
 
     explain = sub.add_parser("explain", help="show what normalisation and OCR repair changed in one document",
                              description="Print every change the normalisers made to FILE, line by line, and every "
@@ -83,7 +86,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise RunError(f"unknown --format {', '.join(unknown)}: choose from csv, parquet, xlsx")
     summary = run(RunOptions(tuple(args.inputs), args.out, args.workers, args.debug, progress=not args.quiet,
                              rollup=args.rollup, full=args.full, timeout=args.timeout, scheduler=args.scheduler,
-                             formats=formats, lang=args.lang, per_region=args.per_region))
+                             formats=formats, lang=args.lang, per_region=args.per_region,
+                             corrections=args.corrections or default_corrections()))
     if not args.quiet:
         print(summary.line(args.out))
     return 0
@@ -123,6 +127,12 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         write_findings(ev, args.out / "evaluation")
         print(f"wrote {args.out / 'evaluation'}")
     return 0
+
+
+def default_corrections() -> Path | None:
+    """``data/corrections`` of the current folder, when it exists: the default of ``--corrections``."""
+    folder = Path("data/corrections")
+    return folder if folder.is_dir() else None
 
 
 COMMANDS = {"run": _cmd_run, "explain": _cmd_explain, "evaluate": _cmd_evaluate}

@@ -178,6 +178,8 @@ class Evaluation:
     per_doc: dict[str, dict[str, Tally]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     documents: dict[str, Any] = field(default_factory=dict)
+    #: the same scores of the tables as extracted, when the run applied hand corrections
+    extracted: Evaluation | None = None
 
     def record(self, doc: str, table: str, tally: Tally, findings: list[Finding]) -> None:
         self.totals[table].add(tally)
@@ -185,7 +187,10 @@ class Evaluation:
         self.findings += findings
 
     def figures(self) -> dict[str, Any]:
-        return {"documents": self.documents, **{t: self.totals[t].figures() for t in TABLES}}
+        figures = {"documents": self.documents, **{t: self.totals[t].figures() for t in TABLES}}
+        if self.extracted is not None:
+            figures["as_extracted"] = self.extracted.figures()
+        return figures
 
 
 def _is_attr(name: str, g: Item, p: Item) -> bool:
@@ -193,12 +198,24 @@ def _is_attr(name: str, g: Item, p: Item) -> bool:
 
 
 def evaluate(out: Path, gold_dir: Path) -> Evaluation:
+    """Scores of the tables in ``out`` (with the hand corrections the run applied), and when it
+    applied any, of the tables as extracted too (``Evaluation.extracted``): what the corrections changed."""
+    from pipeline.export.corrections import as_extracted
+
     docs = {Path(d.get("source_path", "")).stem: d for d in read_table(out, "documents")}
     tables = {t: read_table(out, t) for t in ("decisions", "participants", "agenda_items", "regions", "topics")}
-    ev = Evaluation()
     golds = sorted(gold_dir.glob("*.json"))
     if not golds:
         raise FileNotFoundError(f"no gold files (*.json) in {gold_dir}")
+    ev = _evaluate(docs, tables, golds)
+    extracted = as_extracted(out, tables)
+    if extracted is not None:
+        ev.extracted = _evaluate(docs, extracted, golds)
+    return ev
+
+
+def _evaluate(docs: dict[str, Item], tables: dict[str, list[Item]], golds: list[Path]) -> Evaluation:
+    ev = Evaluation()
     type_ok = date_ok = date_n = missing = errors = 0
     for path in golds:
         g = json.loads(path.read_text(encoding="utf-8"))
@@ -279,14 +296,24 @@ def write_findings(ev: Evaluation, folder: Path) -> None:
     (folder / "figures.json").write_text(json.dumps(ev.figures(), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def report(ev: Evaluation, details: bool = False) -> str:
-    lines = [f"documents: {json.dumps(ev.documents, ensure_ascii=False)}"]
-    lines.append(f"{'table':<16} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'fp':>5} {'fn':>5}  attributes")
+def _table_lines(ev: Evaluation) -> list[str]:
+    lines = [f"{'table':<16} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'fp':>5} {'fn':>5}  attributes"]
     for table in TABLES:
         fig = ev.totals[table].figures()
         attrs = ", ".join(f"{k[:-9]} {v:.3f}" for k, v in fig.items() if k.endswith("_accuracy"))
         lines.append(f"{table:<16} {fig['precision']:>9.3f} {fig['recall']:>7.3f} {fig['f1']:>6.3f} "
                      f"{fig['tp']:>5} {fig['fp']:>5} {fig['fn']:>5}  {attrs}")
+    return lines
+
+
+def report(ev: Evaluation, details: bool = False) -> str:
+    lines = [f"documents: {json.dumps(ev.documents, ensure_ascii=False)}"]
+    if ev.extracted is not None:
+        lines.append("with the hand corrections (tables/corrections.csv):")
+    lines += _table_lines(ev)
+    if ev.extracted is not None:
+        lines.append("as extracted, without them:")
+        lines += _table_lines(ev.extracted)
     if details:
         for x in ev.findings:
             lines.append(f"  {x.doc} {x.table} {x.what}: {x.gold} | {x.found}")

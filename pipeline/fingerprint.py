@@ -96,6 +96,18 @@ def export_fingerprint(root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
+def corrections_fingerprint(folder: Path | None) -> str:
+    """A hash of the files of a folder of hand corrections (names and contents; empty without one):
+    part of the export key, so that a changed correction file makes a rerun export again."""
+    if folder is None:
+        return ""
+    h = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            h.update(path.name.encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def clear_fingerprint_cache() -> None:
     """Forget the fingerprints computed so far (for tests that change a resource file)."""
     _fingerprint.cache_clear()

@@ -34,6 +34,7 @@ from pipeline.cache import cached
 RESOURCES = Path(__file__).parent / "resources"
 WORDS_FILE = RESOURCES / "lexicon" / "nb_words.tsv.gz"
 LANGUAGES_FILE = RESOURCES / "lexicon" / "languages.json"
+INFINITIVES_FILE = RESOURCES / "lexicon" / "nb_infinitives.txt.gz"
 
 #: Zipf frequency given to a word the lexicon knows (Ordbank) but wordfreq has never counted.
 FLOOR_ZIPF = 1.0
@@ -44,6 +45,8 @@ MIN_PART = 3
 MAX_PARTS = 3
 #: A compound part of three letters must come first and be at least this frequent (råd, år; not kje).
 SHORT_PART_ZIPF = 4.5
+#: log10 cost of reading a word as another word's genitive (its form plus s).
+GENITIVE_PENALTY = 0.5
 #: Zipf frequency of a name or place that the word lexicon lacks, for capitalised words.
 NAME_ZIPF = 3.0
 #: Zipf frequency of a Bokmål-only form (fra, ikke) in Nynorsk text.
@@ -67,6 +70,8 @@ class Lexicon:
     nn_endings: tuple[tuple[str, str], ...] = ()  # (Nynorsk ending, Bokmål ending): ("ar", "er")
     bokmal_only: frozenset[str] = frozenset()  # Bokmål forms Nynorsk does not use (fra, ikke)
     by_shape: dict[str, tuple[str, ...]] | None = None  # the index of :func:`_index`, when it came built
+    infinitives: frozenset[str] = frozenset()  # Bokmål verbs' infinitives (gjøre, bidra): after the marker å
+    roles: frozenset[str] = frozenset()  # one-word titles (rådmann, ordfører): they follow names in lists
 
     def __contains__(self, word: str) -> bool:
         return word in self.zipf
@@ -120,6 +125,11 @@ def _read_names() -> set[str]:
     return names
 
 
+def _read_roles() -> frozenset[str]:
+    """The one-word titles of ``pipeline/reference/resources/roles.jsonl`` (rådmann, økonomisjef), lower case."""
+    return frozenset(p.lower() for r in reference.roles() if (p := r.get("pattern", "")).isalpha())
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The lexicon of this installation, read once per process: the words, names and the index of
@@ -129,6 +139,8 @@ def load_lexicon() -> Lexicon:
         zipf={}, nynorsk=frozenset(lang["nynorsk_words"]) | frozenset(lang["nn_markers"]),
         nn_markers=frozenset(lang["nn_markers"]), nb_markers=frozenset(lang["nb_markers"]),
         nn_endings=tuple((nn, nb) for nn, nb in lang["nn_endings"]), bokmal_only=frozenset(lang["bokmal_only"]),
+        infinitives=frozenset(gzip.decompress(INFINITIVES_FILE.read_bytes()).decode("utf-8").split()),
+        roles=_read_roles(),
     )
 
     def build() -> tuple[dict[str, int], frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
@@ -145,20 +157,37 @@ def load_lexicon() -> Lexicon:
 def detect_nynorsk(words: list[str], lexicon: Lexicon) -> bool:
     """Nynorsk when its marker words (ikkje, eg, ein, kva ...) outnumber Bokmål's (ikke, jeg, en, hva ...).
 
-    Markers are chosen without æ/ø/å so that OCR damage does not hide them.
+    Markers are chosen without æ/ø/å so that OCR damage does not hide them; those that damage makes
+    of a common Bokmål word (vere of være, vert of vært, gjere of gjøre) do not count: a Bokmål
+    page without its æ/ø/å is full of them.
 
     >>> lex = Lexicon({}, nn_markers=frozenset({"ikkje", "ein"}), nb_markers=frozenset({"ikke", "en"}))
     >>> detect_nynorsk("det er ikkje ein sak".split(), lex), detect_nynorsk("det er ikke en sak".split(), lex)
     (True, False)
+    >>> detect_nynorsk("det kan vere at det har vert gjort".split(), load_lexicon())
+    False
     """
+    misread = misread_markers(lexicon) if lexicon.zipf else frozenset()
     nn = nb = 0
     for w in words:
         lw = w.lower()
-        if lw in lexicon.nn_markers:
+        if lw in lexicon.nn_markers and lw not in misread:
             nn += 1
         elif lw in lexicon.nb_markers:
             nb += 1
     return nn >= 2 and nn > nb
+
+
+@lru_cache(maxsize=2)
+def misread_markers(lexicon: Lexicon) -> frozenset[str]:
+    """Nynorsk markers that are likelier a misread Bokmål word than themselves (vere: være)."""
+    model = Model(lexicon, nynorsk=False)
+    out = set()
+    for marker in lexicon.nn_markers:
+        keep, change = model.readings(marker)
+        if change is not None and (keep is None or change.logp > keep.logp):
+            out.add(marker)
+    return frozenset(out)
 
 
 # --------------------------------------------------------------------------- the confusion table
@@ -391,6 +420,8 @@ class Model:
         lp = self.logp(seen, capital)
         keep = Reading((seen,), lp) if lp is not None else None
         changes = self.candidates(seen, capital)
+        if keep is None and not changes and len(seen) > MIN_PART + 1 and seen.endswith("s"):
+            keep, changes = self._genitive(seen, capital)
         if keep is None and not changes and len(seen) >= 2 * MIN_PART:
             keep, change = self._compound(seen)
             changes = self._variants(change) if change else []
@@ -400,6 +431,15 @@ class Model:
                 changes = []  # a Nynorsk form of a known word beats a guessed compound
             changes = sorted(changes + twins, key=lambda r: -r.logp)
         return keep, tuple(changes)
+
+    def _genitive(self, seen: str, capital: bool) -> tuple[Reading | None, list[Reading]]:
+        """A genitive the lexicon lacks read as its word and an s (søknadens, s0knadens: søknaden-s),
+        not as a compound (søk-nådens)."""
+        keep, changes = self.analyse(seen[:-1], capital)
+        if keep is not None and len(keep.parts) == 1:
+            return Reading((seen,), keep.logp - GENITIVE_PENALTY), []
+        single = [c for c in changes if len(c.parts) == 1]
+        return None, [Reading((c.parts[0] + "s",), c.logp - GENITIVE_PENALTY, c.rules, (seen,)) for c in single]
 
     def _variants(self, best: Reading) -> list[Reading]:
         """The best compound reading and, for each repaired part, the part's other repairs
@@ -472,8 +512,8 @@ class Model:
         the start; unchanged, and its best few repairs."""
         out = []
         stems = [(piece, "")]
-        if not last and len(piece) > MIN_PART and piece[-1] in "se":
-            stems.append((piece[:-1], piece[-1]))  # samarbeid-s-område, barn-e-hage
+        if not last and len(piece) > MIN_PART and (piece[-1] == "s" or piece[-1] == "e" and len(piece) > MIN_PART + 1):
+            stems.append((piece[:-1], piece[-1]))  # samarbeid-s-område, råd-s-møte, barn-e-hage; not mot-e-dato
         for stem, link in stems:
             lp = self.logp(stem) if self._part_ok(stem, first) else None
             keep = Reading((stem + link,), lp, (), (piece,)) if lp is not None else None

@@ -13,10 +13,24 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+# The values a column may take (``datapackage.json`` declares them as enum constraints, see ENUMS).
 DOC_TYPES = ("minutes", "protocol", "case", "agreement", "presentation", "other")
+DOCUMENT_STATUSES = ("ok", "error")
 DECISION_KINDS = ("vedtak", "forslag til vedtak", "innstilling", "konklusjon", "other")
 DECISION_STATUSES = ("adopted", "proposed")
+OUTCOMES = ("adopted as recommended", "adopted amended", "adopted after vote", "rejected", "noted", "postponed",
+            "sent back", "election")  # extractors.outcomes
 ATTENDANCE = ("present", "remote", "absent", "mentioned")
+VOTE_SIDES = ("for", "against", "blank")  # extractors.votes
+VOTES = VOTE_SIDES
+REGION_KINDS = ("ipr", "regionråd", "samarbeidsråd", "other", "county", "municipality")  # pipeline.reference
+TEXT_SOURCES = ("text", "ocr", "text+ocr")  # pipeline.readers
+#: (table, column) -> the values the column may hold (hand corrections are checked against them)
+ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("documents", "doc_type"): DOC_TYPES, ("documents", "status"): DOCUMENT_STATUSES,
+    ("decisions", "kind"): DECISION_KINDS, ("decisions", "status"): DECISION_STATUSES,
+    ("participants", "attendance"): ATTENDANCE, ("votes", "vote"): VOTES,
+}
 
 
 # --------------------------------------------------------------------------- input
@@ -102,6 +116,7 @@ class DocumentRow:
     title: str = ""
     meeting_date: str = ""
     body: str = ""
+    region: str = ""  # the owner region: whose meeting or case the document is (OUTPUT.md)
     status: str = "ok"
     error: str = ""
     organisation: str = ""  # the council, county or municipality the document comes from
@@ -114,6 +129,7 @@ class DocumentRow:
     characters: int = 0
     repairs: int = 0  # words repaired (OCR damage); each is a row of the repairs table
     checks: str = ""  # what looks wrong in what was read (extractors.checks), "; "-separated
+    duplicate_of: str = ""  # the doc_id of the first document of the run with the same bytes (set by the run)
 
 
 @dataclass(frozen=True)
@@ -252,6 +268,17 @@ TABLES: dict[str, type] = {
     "topics": TopicRow,
     "votes": VoteRow,
     "repairs": RepairRow,
+}
+
+
+#: table -> column -> the values it may take (empty: unknown); the themes' ids are in pipeline.reference.
+ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "documents": {"doc_type": DOC_TYPES, "status": DOCUMENT_STATUSES, "text_source": TEXT_SOURCES},
+    "decisions": {"kind": DECISION_KINDS, "status": DECISION_STATUSES, "outcome": OUTCOMES},
+    "participants": {"attendance": ATTENDANCE},
+    "regions": {"region_kind": REGION_KINDS},
+    "votes": {"vote": VOTE_SIDES},
+    "region_reference": {"region_kind": REGION_KINDS},
 }
 
 

@@ -52,7 +52,7 @@ def analyse(source: SourceFile, raw: RawDocument) -> DocumentResult:
     text = lines_text(lines)
     document = DocumentRow(
         doc_id=source.doc_id, source_path=source.source_path, doc_type=meta.doc_type, title=meta.title,
-        meeting_date=meta.meeting_date, body=meta.body, status="ok", error="", organisation=meta.organisation,
+        meeting_date=meta.meeting_date, body=meta.body, region=meta.region, status="ok", error="", organisation=meta.organisation,
         place=meta.place, format=raw.format, pages=len(raw.pages), text_source=raw.text_source, encoding=raw.encoding,
         language=meta.language, characters=len(text), repairs=len(changes), checks="; ".join(found["checks"]),
     )

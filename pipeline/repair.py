@@ -1,65 +1,94 @@
-"""OCR repair: put back the æ, ø and å that an OCR engine without Norwegian letters took away.
+"""OCR repair: put back the æ, ø and å that an OCR engine took away or misread.
 
 A stage after normalisation, before extraction: ``repair_lines(lines) -> (lines, changes)``.
 
-1. **Is it damaged?** Per page, then per document. A page whose share of æ/ø/å is normal is clean
-   and costs one pass of ``str.count`` (:func:`looks_clean`). Otherwise :func:`damage_score` counts
-   the words the lexicon does not know but would know after reversing a confusion (``mgte``,
-   ``pa``). Clean pages are never touched.
+1. **Is it damaged?** A document whose pages all have their share of æ/ø/å (:func:`looks_clean`)
+   costs one count over its distinct words (:func:`_misread_some`); then per page and document,
+   the share of words the lexicon does not know but would know after reversing a confusion
+   (``mgte``, ``pa``, ``folge``). An engine without Norwegian letters misreads all of them; a
+   Norwegian engine on a poor scan, or a transcript that lost the diacritics of some lines, only
+   some. Clean text has next to none of these words and is never touched.
 2. **Candidates** come from reversing the confusions in ``resources/ocr_confusions.jsonl`` (data,
    one confusion a line: ø read as o, g, a, e, @; å as a, 4, d, &; æ as e, ee, ae, ze; I as |).
    Lexicon words with æ/ø/å are indexed by their *shape* (every run of letters a confusion can
    touch becomes ``*``), so a damaged word finds its candidates in one look-up; compounds
-   (``samhandlingsmate``) are split into known parts, each repaired on its own.
+   (``samhandlingsmate``) are split into known parts, each repaired on its own; genitives
+   (``s0knadens``) are read as their word and s; names the document spells itself (Nesgård) are
+   candidates for their misread copies (Nesgard).
 3. **Choice** by a unigram model: the word's frequency (wordfreq, Norsk Ordbank) times the
-   confusion's probability, with the document's own confident repairs as a cache (a word repaired
-   elsewhere in the document is more likely here too). A damaged form that is itself a word
-   (``matet``, ``for``, ``sa``) changes only when the repair wins by a clear margin.
-4. **Guards**: capitalised words inside a sentence change only into a known name or place;
-   Nynorsk text keeps its forms (vere, ikkje, eg) and gets Nynorsk repairs or none; list letters,
-   e-mail addresses and numbers are left alone.
+   confusion's probability as the document's own sure repairs show it (a scan misreads ø its own
+   way), with those repairs as a cache (a word repaired elsewhere in the document is more likely
+   here too). A damaged form that is itself a word (``matet``, ``for``, ``sa``, ``bor``) changes
+   only when the repair wins by a clear margin, less the share of the document's æ/ø/å words read
+   right; its neighbours give a bonus or a malus (:mod:`pipeline.ocr_context`: ``bør`` before an
+   infinitive, ``sa at``, ``i vår``). A lone ``4``, ``a`` or ``&`` is the marker å only before an
+   infinitive (``for 4 bidra``).
+4. **Guards**: capitalised words inside a sentence change only into a known name or place, or as
+   a known word that is no name, never after a known name (Åge Grenne); acronyms (SJA) stay;
+   Nynorsk text keeps its forms (vere, ikkje, eg) and gets Nynorsk repairs or none; an unknown
+   word is not made a rare compound; list letters, e-mail addresses and numbers are left alone.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import groupby
-from typing import NamedTuple
 
+from pipeline import ocr_context
 from pipeline.lexicon import (
     FLOOR_ZIPF,
+    NAME_ZIPF,
     Lexicon,
-    Model,
     Reading,
+    align,
     base_model,
     detect_nynorsk,
     family,
     load_lexicon,
+    misread_markers,
     plain_ids,
+    shape,
 )
 from pipeline.models import Change, Line
+from pipeline.ocr_damage import (
+    DAMAGED,
+    Token,
+    channel_gain,
+    damage_score,
+    damaged_pages,
+    looks_clean,
+    looks_foreign,
+    misread_some,
+    tokens,
+)
 
-#: A page is clean, without further checks, when at least this share of its characters is æ/ø/å
-#: (running Norwegian text has 1-2 %; OCR output without Norwegian letters has none).
-CLEAN_SHARE = 0.003
-#: damage_score at or above which a page or document counts as damaged, given at least
-#: MIN_EVIDENCE damaged-looking words.
-DAMAGED = 0.02
-MIN_EVIDENCE = 2
+__all__ = ["DAMAGED", "damage_score", "explain_changes", "looks_clean", "repair_lines", "repair_text", "tokens"]
+
 #: log10 odds a repair must win by when the damaged form is itself a word.
 REAL_WORD_MARGIN = 1.0
+#: The same in a document without a single correct æ/ø/å among at least SURE_EVIDENCE misread words.
+SURE_MARGIN = 0.5
+SURE_EVIDENCE = 5
+#: A word of up to three capitals is an acronym unless its repair is at least this frequent (PÅ, FØR).
+ACRONYM_ZIPF = 5.0
+#: log10 probability below which an unknown word is not repaired (and SPLIT_FLOOR lower for each
+#: further part of a compound): what it would become is a rare word or a compound of rare parts,
+#: likelier a word the lexicon lacks or other OCR damage (nyetablerere: nye-table-røre; Forrnannskapet).
+UNKNOWN_FLOOR = -12.0
+SPLIT_FLOOR = 1.5
+#: The most the stems of the document's repairs lift a word it does not show itself (log10): a
+#: rare form of their stem (støts- from støtte, følles from følge) must not beat a common word.
+MAX_BOOST = 1.0
 #: Weight of a repaired word's first four letters as evidence for another form of it.
 STEM_WEIGHT = 0.3
-NORWEGIAN_ASCII = ("og", "i", "til", "av", "som", "det", "er", "med", "for", "den", "de", "en", "et", "ein",
-                   "eit", "ikke", "ikkje", "om", "har", "skal", "kan", "fra", "vil", "ble", "vart", "at")
 
+#: Plain confusions that do not turn a Nynorsk form into a Bokmål one (ø read as e or a would:
+#: utgjer, gjer), for an unknown word in Nynorsk text.
+NYNORSK_SAFE = frozenset({"ocr_oslash_o", "ocr_aring_a", "ocr_aelig_e"})
 _NORWEGIAN_LETTER = re.compile("[æøå]")
-_TOKEN = re.compile(r"[\w@&|]+")
-_EMAIL_OR_URL = re.compile(r"[\w.+-]+@[\w-]+\.\w[\w.]*|(?:https?://|www\.)\S+")
-_BAD_DIGITS = re.compile(r"[1-35-9_]")
 _SENTENCE_END = tuple(".!?:;«»\"“”(•*–-")
 _LIST_MARK = re.compile(r"\d{1,3}[.)]?|[a-zA-Z][.)]")
 _CASE_NUMBER = re.compile(r"(?:PS|RS|Sak|sak|SAK|Saksnr\.?)\s*\d+/\d+")
@@ -71,86 +100,6 @@ def _common_words() -> frozenset[str]:
     @ or 0 is capitalised as a name only when it is not one of these."""
     lexicon = load_lexicon()
     return frozenset(k for k in lexicon.name_keys if lexicon.frequency(k) >= 4.5 and k not in lexicon.proper)
-
-
-# --------------------------------------------------------------------------- tokens and damage
-
-
-class Token(NamedTuple):  # a tuple: one is made for every word of a page that looks damaged
-    line_index: int  # the index of its line in the list of lines
-    start: int
-    end: int
-    text: str
-
-
-def tokens(text: str, index: int = 0) -> list[Token]:
-    """The words of a line that repair may look at: letters with the symbols OCR puts for letters
-    (@ & | and the digits 0 and 4 inside words); not numbers, e-mail addresses or web addresses.
-
-    >>> [t.text for t in tokens("Vi m@tes 25.05.2021 kl. 10 & post@viken.no | p4 2a")]
-    ['Vi', 'm@tes', 'kl', '&', '|', 'p4']
-    """
-    maybe_address = "@" in text or "www" in text or "://" in text
-    masked = [m.span() for m in _EMAIL_OR_URL.finditer(text)] if maybe_address else []
-    out = []
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        if masked and any(a < m.end() and m.start() < b for a, b in masked):
-            continue
-        # most words are letters only (no digit, nothing to test further)
-        if tok.isalpha() or not _BAD_DIGITS.search(tok) and (tok in ("&", "|") or any(ch.isalpha() for ch in tok)):
-            out.append(Token(index, m.start(), m.end(), tok))
-    return out
-
-
-def looks_clean(text: str) -> bool:
-    """The cheap first test: enough æ/ø/å for Norwegian text (or too little text to tell).
-
-    >>> looks_clean("Møtet ble holdt på rådhuset."), looks_clean("Matet ble holdt pa radhuset.")
-    (True, False)
-    """
-    found = sum(text.count(ch) for ch in "æøåÆØÅ")
-    return found >= CLEAN_SHARE * len(text)
-
-
-def _is_evidence(model: Model, word: str) -> bool:
-    """A lower-case word the lexicon does not know but would after repair (``mgte``), or a rare
-    word whose repair is far more likely (``pa`` for ``på``). Whole words only: a compound that
-    splits into repaired parts is too weak a sign."""
-    if len(word) < 2 or not (word[0].islower() or not word[0].isalpha()):
-        return False
-    keep, change = model.whole(word.lower())
-    if change is None:
-        return False
-    return keep is None or change.logp - keep.logp >= 2.0
-
-
-def _score(words: list[str], model: Model) -> tuple[float, int]:
-    """(share of words that are evidence of damage, their number); 0 for text that is not Norwegian.
-    Each distinct word is looked at once (a page repeats its words)."""
-    if not words:
-        return 0.0, 0
-    counts = Counter(words)
-    if sum(n for w, n in counts.items() if w.lower() in NORWEGIAN_ASCII) < 0.04 * len(words):
-        return 0.0, 0
-    found = sum(n for w, n in counts.items() if _is_evidence(model, w))
-    return found / len(words), found
-
-
-def damage_score(text: str) -> float:
-    """Share of words that look OCR-damaged: 0.0 for text with a normal share of æ/ø/å (decided
-    without looking at a single word), else the share of words unknown to the lexicon that become
-    known by reversing a confusion. ``DAMAGED`` (0.02) and above means damaged.
-
-    >>> damage_score("Møtet ble holdt på rådhuset i går, og saken ble drøftet.")
-    0.0
-    >>> damage_score("Mgtet ble holdt pa radhuset i gar, og saken ble drgftet.") > DAMAGED
-    True
-    """
-    if looks_clean(text):
-        return 0.0
-    words = [t.text for t in tokens(text)]
-    return _score(words, base_model(detect_nynorsk(words, load_lexicon())))[0]
 
 
 # --------------------------------------------------------------------------- repair
@@ -186,6 +135,10 @@ def _cased(word: str, like: str, capital: bool) -> str:
     return word[:1].upper() + word[1:] if capital else word
 
 
+def _too_rare(change: Reading) -> bool:
+    return change.logp < UNKNOWN_FLOOR - SPLIT_FLOOR * (len(change.parts) - 1)
+
+
 class _Doc:
     """The repair of one document's damaged pages. The document speaks for itself through a cache:
     the words confidently repaired in it (and their :func:`family`) become more likely everywhere
@@ -196,29 +149,56 @@ class _Doc:
         self.base = base = base_model(nynorsk)
         self.cache: Counter[str] = Counter()
         self.stems: Counter[str] = Counter()
+        self.own: dict[str, set[str]] = {}  # words with æ/ø/å the lexicon lacks (names), by shape
+        damaged = correct = nn = 0
+        used: Counter[str] = Counter()  # the confusions of the document's sure repairs
         for t in toks:
             low = t.text.lower()
             keep, changes = base.analyse(low)
             if nynorsk:
                 changes = tuple(c for c in changes if self._nynorsk_ok(c, low))
-            if keep is None and changes:
-                self.cache.update(p for p in changes[0].parts if p not in low)
-            elif keep is not None and _NORWEGIAN_LETTER.search(low):
+            letter = _NORWEGIAN_LETTER.search(low)
+            nn += low in lexicon.nn_markers and low not in misread_markers(lexicon)  # ikkje, eg; not vere
+            if keep is None and letter and not changes and len(low) > 2:  # not a half-read spørsmal
+                self.own.setdefault(shape(low), set()).add(low)
                 self.cache[low] += 1
-        for word, n in self.cache.items():
-            self.stems[family(word)] += n
+            elif keep is None and changes and not _too_rare(changes[0]):
+                repaired = [p for p in changes[0].parts if p not in low]
+                self.cache.update(repaired)
+                self.stems.update(family(p) for p in repaired)  # not of correct words: støtte is no støts-
+                damaged += len(low) > 1
+                used.update(changes[0].rules)
+            elif keep is not None and letter:
+                self.cache[low] += 1
+                correct += 1
         self.n = max(1, len(toks))
+        #: log10 prior of a real word being damaged: the share of the document's æ/ø/å words that
+        #: were misread (1 when none was read right; a poor scan misreads some of them)
+        self.prior = min(0.0, math.log10(2 * (damaged + 1) / (damaged + correct + 2)))
+        #: a document that misread every one of many æ/ø/å words (an engine without them) needs a
+        #: smaller margin for a real word: its ``mote`` is almost surely a misread ``møte``
+        self.margin = SURE_MARGIN if correct == 0 and damaged >= SURE_EVIDENCE else REAL_WORD_MARGIN
+        self.gain = channel_gain(used)
+        self.some_nynorsk = nn >= 2
+        self.done: dict[int, str] = {}  # token index -> its repaired text, as decided
         self._verdicts: dict[tuple[str, bool], tuple[Reading, float, Reading | None] | None] = {}
+        self._contextual: dict[str, tuple[str, ...]] = {}
+        self._infinitives: dict[tuple[str, bool], bool] = {}
+        self._analyses: dict[tuple[str, bool], tuple[Reading | None, Reading | None]] = {}
+        self._in_context_verdicts: dict[tuple[str, tuple[float, ...]], tuple[Reading, float, Reading | None] | None] = {}
 
     def boost(self, r: Reading) -> Reading:
-        """The reading with the document's cache applied to its parts."""
-        logp = r.logp
+        """The reading with the document's cache applied to its parts, and its confusions as likely
+        as the document's own sure repairs make them (:func:`pipeline.ocr_damage.channel_gain`)."""
+        logp = r.logp + sum(self.gain.get(rule, 0.0) for rule in r.rules)
         for part in r.parts:
             stem = family(part)
-            extra = self.cache.get(part, 0) + (STEM_WEIGHT * self.stems.get(stem, 0) if len(stem) >= 3 else 0)
+            own = self.cache.get(part, 0)
+            extra = own + (STEM_WEIGHT * self.stems.get(stem, 0) if len(stem) >= 3 else 0)
             if extra:
                 z = self.base.zipf(part) or FLOOR_ZIPF
-                logp += math.log10(10 ** (z - 9) + extra / self.n) - (z - 9)
+                lift = math.log10(10 ** (z - 9) + extra / self.n) - (z - 9)
+                logp += lift if own else min(MAX_BOOST, lift)
         return Reading(r.parts, logp, r.rules) if logp != r.logp else r
 
     def _nynorsk_ok(self, r: Reading, low: str) -> bool:
@@ -227,30 +207,122 @@ class _Doc:
         document has shown elsewhere."""
         if not self.nynorsk or not all(rule in plain_ids() for rule in r.rules):
             return True
+        if len(r.parts) == 1 and all(rule in NYNORSK_SAFE for rule in r.rules) and self.base.analyse(low)[0] is None:
+            return True  # ordforar, vidaregaande: no Nynorsk word either way
         return all(self._attested(p) for p in r.parts if p not in low)
 
     def _attested(self, word: str) -> bool:
         stem = family(word)
         return word in self.lexicon.nynorsk or word in self.cache or len(stem) >= 4 and stem in self.stems
 
-    def analyse(self, low: str, capital: bool) -> tuple[Reading | None, Reading | None]:
+    def analyse(self, low: str, capital: bool,
+                bonus: Callable[[str], float] | None = None) -> tuple[Reading | None, Reading | None]:
+        """(the unchanged reading, the best repair) with the document's cache, and the context's
+        ``bonus`` for a candidate word (:mod:`pipeline.ocr_context`)."""
+        if bonus is None:
+            got = self._analyses.get((low, capital))
+            if got is None:
+                got = self._analyses[(low, capital)] = self._analyse(low, capital, None)
+            return got
+        return self._analyse(low, capital, bonus)
+
+    def _analyse(self, low: str, capital: bool,
+                 bonus: Callable[[str], float] | None) -> tuple[Reading | None, Reading | None]:
         keep, changes = self.base.analyse(low, capital)
-        scored = [self.boost(c) for c in changes if self._nynorsk_ok(c, low)]
+        scored = [self.boost(c) for c in changes + self._own(low) if self._nynorsk_ok(c, low)]
+        if bonus is not None:
+            scored = [Reading(c.parts, c.logp + bonus(c.text), c.rules) for c in scored]
         change = max(scored, key=lambda r: r.logp) if scored else None
         return (self.boost(keep) if keep else None), change
 
+    def _own(self, low: str) -> tuple[Reading, ...]:
+        """Words the document itself spells with æ/ø/å (names the lexicon lacks: Nesgård) as
+        repairs of the same word misread elsewhere in it (Nesgard)."""
+        words = self.own.get(shape(low)) if self.own else None
+        if not words:
+            return ()
+        out = []
+        for word in words:
+            a = align(word, low)
+            if a is not None and a[1]:
+                out.append(Reading((word,), NAME_ZIPF - 9 + a[0], a[1]))
+        return tuple(out)
+
     def decide(self, k: int) -> Change | None:
-        """The repair of token ``k``, or None. A lower-case word is decided once per document."""
+        """The repair of token ``k``, or None. A lower-case word is decided once per document (and
+        per context of its neighbours, when they have a say)."""
         t = self.toks[k]
         text = t.text
-        if len(text) > 1 and text[0].islower():
-            verdict = self._verdict(text.lower(), False)
+        if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
+            low = text.lower()
+            if self.some_nynorsk and low in self.lexicon.nn_markers and self._nynorsk_near(k):
+                return None  # Bokmål text quoting Nynorsk: «Det vart vedteke at ein ikkje ...»
+            words = self._in_question(low)
+            verdict = self._in_its_context(k, low, words) if words else self._verdict(low, False)
             if verdict is None:
                 return None
             change, margin, _ = verdict
+            if text.isupper() and len(text) <= 3 and self.base.zipf(change.text) < ACRONYM_ZIPF:
+                return None  # SJA, KDK: acronyms; PA, NAR: på, når
             after = _cased(change.text, text, False)
+            self.done[k] = after
             return self._changed(t, self.lines[t.line_index], after, change.rules, margin)
-        return self._in_context(k)
+        found = self._in_context(k)
+        if found is not None:
+            self.done[k] = found.after
+        return found
+
+    def _nynorsk_near(self, k: int, span: int = 6) -> bool:
+        """A Nynorsk marker that no misreading makes (ikkje, ein, eg) within ``span`` words."""
+        if not self.some_nynorsk:
+            return False
+        misread = misread_markers(self.lexicon)
+        near = self.toks[max(0, k - span):k] + self.toks[k + 1:k + 1 + span]
+        return any(t.text.lower() in self.lexicon.nn_markers and t.text.lower() not in misread for t in near)
+
+    def _in_question(self, low: str) -> tuple[str, ...]:
+        """The candidates of a word that may be another (bor: bør) when they have context rules."""
+        got = self._contextual.get(low)
+        if got is None:
+            keep, changes = self.base.analyse(low)
+            ruled = ocr_context.ruled_words()
+            words = tuple(dict.fromkeys(c.text for c in changes))
+            got = self._contextual[low] = words if keep is not None and any(
+                w in ruled or self._infinitive(w) for w in words) else ()
+        return got
+
+    def _in_its_context(self, k: int, low: str, words: tuple[str, ...]) -> tuple[Reading, float, Reading | None] | None:
+        """The verdict on a word in question (its candidate ``words``) with its neighbours' bonuses
+        (remembered by them: the most common case, no bonus at all, is the word's plain verdict)."""
+        bonus = self._bonus(k)
+        values = tuple(bonus(w) for w in words)
+        if not any(values):
+            return self._verdict(low, False)
+        key = (low, values)
+        if key not in self._in_context_verdicts:
+            self._in_context_verdicts[key] = self._judge(low, False, bonus)
+        return self._in_context_verdicts[key]
+
+    def _bonus(self, k: int) -> Callable[[str], float]:
+        """The context bonus of the candidates of token ``k``: its neighbours on the line, as read
+        and as repaired (a neighbour after it that may be skipped, ``bør ikke``, adds the next)."""
+        t = self.toks[k]
+        text = self.lines[t.line_index].text
+        prev: list[str] = []
+        if k and self.toks[k - 1].line_index == t.line_index and not text[self.toks[k - 1].end:t.start].strip():
+            prev = [self.toks[k - 1].text.lower(), self.done.get(k - 1, "").lower()]
+        nxt: list[str] = [":"] if text[t.end:t.end + 1] == ":" else []
+        j, end = k + 1, t.end
+        while j < len(self.toks) and self.toks[j].line_index == t.line_index and not text[end:self.toks[j].start].strip():
+            low = self.toks[j].text.lower()
+            nxt.append(low)
+            change = self.analyse(low, False)[1] if len(low) > 1 else None
+            if change is not None:
+                nxt.append(change.text)
+            if low not in ocr_context.SKIP:
+                break
+            j, end = j + 1, self.toks[j].end
+        return lambda word: ocr_context.bonus(word, prev, nxt, self._infinitive)
 
     def _verdict(self, low: str, capital: bool) -> tuple[Reading, float, Reading | None] | None:
         """(the repair, its log10 margin, the unchanged reading) of a word, or None to leave it."""
@@ -259,19 +331,22 @@ class _Doc:
             self._verdicts[key] = self._judge(low, capital)
         return self._verdicts[key]
 
-    def _judge(self, low: str, capital: bool) -> tuple[Reading, float, Reading | None] | None:
+    def _judge(self, low: str, capital: bool,
+               bonus: Callable[[str], float] | None = None) -> tuple[Reading, float, Reading | None] | None:
         if self.nynorsk and low in self.lexicon.nynorsk:
             return None
-        keep, change = self.analyse(low, capital)
+        keep, change = self.analyse(low, capital, bonus)
         if change is None:
             return None
         if keep is not None and len(low) > 1:  # a lone letter's frequency says nothing: context decides
-            margin = change.logp - keep.logp
-            if margin < REAL_WORD_MARGIN:
+            margin = change.logp - keep.logp + self.prior
+            if margin < self.margin:
                 return None
             if self.nynorsk and not all(p in self.cache or p in self.lexicon.nynorsk
                                         for p in change.parts if p not in low):
                 return None
+        elif _too_rare(change):
+            return None  # an unknown word read as a rare compound (nyetablerere: nyetabler-øre)
         else:
             margin = self._unknown_margin(low, change, capital)
         return change, margin, keep
@@ -297,18 +372,20 @@ class _Doc:
         verdict = self._verdict(low, capital)
         if verdict is None and not rules:
             return None  # most capitalised words: known, nothing to repair
-        start = _sentence_start(line.text, t.start)
+        start = _sentence_start(line.text, t.start) or line.text[t.end:t.end + 1] == ":"  # a label: Motedato:
         if verdict is None:
             if (start or text[1:].isupper()) and self.analyse(low, capital)[0] is not None:
                 return self._changed(t, line, text, rules, 1.0)
+            if text[1:].isupper() or line.text[t.start - 1:t.start] == "-":  # (|NP), Hembre-|ngul
+                return self._changed(t, line, text, rules, 0.9)
             return None
         change, margin, keep = verdict
         if not text[0].isalpha():
             hyphen_name = bool(re.match(r"-[A-ZÆØÅ]", line.text[t.end:t.end + 2]))  # @st-Finnmark
             name = self.lexicon.is_name(_cased(change.text, "", True)) and change.text not in _common_words()
-            capital = start or self._after_capital(k) or hyphen_name or name
+            capital = text != "4" and (start or self._after_capital(k) or hyphen_name or name)  # 4: å inside a sentence
         after = _cased(change.text, text, capital)
-        if text[0].isupper() and not self._name_ok(after, change, keep, start):
+        if text[0].isupper() and not self._name_ok(after, change, keep, False if self._after_name(k) else start or None):
             return None
         return self._changed(t, line, after, rules + change.rules, margin)
 
@@ -323,28 +400,98 @@ class _Doc:
         return change.logp - max(others) if others else 2.0
 
     def _single_ok(self, t: Token, line: Line, nxt: Token | None) -> bool:
-        """``a``, ``d`` and ``&`` stand for the infinitive marker å only before a lower-case word, never
-        as a list letter (``a)``), a section letter (``§ 5 a``) or between names (``Hansen & Co``)."""
+        """``a``, ``d`` and ``&`` stand for the infinitive marker å only before an infinitive, never
+        as a list letter (``a)``, ``Referat a godkjennes``), a section letter (``§ 5 a``), in an
+        abbreviation (``bl. a``) or between names (``Hansen & Co``); ``4`` only between words,
+        before an infinitive (``for 4 bidra``)."""
+        if t.text == "4":
+            return nxt is not None and self._four_is_aring(t, line, nxt)
         if t.text not in ("a", "d", "&") or nxt is None or not nxt.text[0].islower():
             return False
         before = line.text[:t.start].rstrip()
-        if before[-1:].isdigit() or before.endswith("§") or line.text[t.end:t.end + 1] in (")", ".", "-"):
+        if before.endswith("§") or line.text[t.end:t.end + 1] in (")", ".", "-"):
             return False
         prev = before.split()[-1] if before.split() else ""
-        return not (t.text == "&" and prev[:1].isupper())
+        if t.text == "&" and prev[:1].isupper() or prev.endswith(".") and len(prev) <= 4:
+            return False
+        return self._infinitive(nxt.text, passive=prev.islower())  # behøver a tas; not Referat a godkjennes
+
+    def _four_is_aring(self, t: Token, line: Line, nxt: Token) -> bool:
+        """A lone 4 is the infinitive marker å when it stands between a word and an infinitive, one
+        space on each side: ``for 4 bidra``, ``og 4 f0lge opp``; never a number (``sak 4``, ``3 og 4``,
+        ``4 mot 3``, ``4.``)."""
+        if line.text[t.end:nxt.start] != " " or not nxt.text.isalpha() or not nxt.text.islower():
+            return False
+        before = line.text[:t.start]
+        if not before.strip() and t.line_index:  # at the start of a line: the word ending the line before
+            before = self.lines[t.line_index - 1].text + " "
+        if not before.endswith(" ") or before.endswith("  "):
+            return False
+        words = before.split()
+        if not words or not words[-1].isalpha() or words[-1].lower() in ocr_context.NUMBER_WORDS:
+            return False
+        if len(words) > 1 and words[-1].lower() in ocr_context.NUMBER_LINKS and re.fullmatch(r"[\d.,]+", words[-2]):
+            return False  # 3 og 4 ..., fra 2 til 4 ...
+        return self._infinitive(nxt.text, passive=words[-1].islower())
+
+    def _infinitive(self, word: str, passive: bool = True) -> bool:
+        key = (word, passive)
+        got = self._infinitives.get(key)
+        if got is None:
+            got = self._infinitives[key] = self._is_infinitive(word, passive)
+        return got
+
+    def _is_infinitive(self, word: str, passive: bool) -> bool:
+        """``word`` (as read, maybe damaged) is an infinitive, Bokmål or Nynorsk (a-infinitives too),
+        active or (``passive``) passive (``bør endres``, ``behøver å tas``)."""
+        forms = [word]
+        change = self.analyse(word, False)[1]
+        if change is not None:
+            forms.append(change.text)
+        verbs = self.lexicon.infinitives
+        return any(w in verbs or w in ocr_context.INFINITIVE_LIKE or passive and w[-1:] == "s" and w[:-1] in verbs
+                   or w.endswith("a") and w[:-1] + "e" in verbs or self.nynorsk and w in self.lexicon.nynorsk
+                   for w in forms)
+
+    def _after_name(self, k: int) -> bool:
+        """Token ``k`` follows a known name on its line (a surname after a first name: Åge Grenne);
+        an all-capitals token (a heading) never counts as a name part."""
+        prev = self.toks[k - 1] if k else None
+        if prev is None or self.toks[k].text.isupper():
+            return False
+        if prev.line_index != self.toks[k].line_index:  # a name broken over two lines: Åge / Grenne
+            if prev.line_index != self.toks[k].line_index - 1 or self.lines[prev.line_index].text.rstrip()[-1:] != prev.text[-1:]:
+                return False
+        word = self.done.get(k - 1, prev.text)
+        if not word[:1].isupper() or word.isupper():
+            return False
+        if self.lexicon.is_name(word):
+            return True
+        change = self.analyse(prev.text.lower(), True)[1]  # a misread first name (Age, 4ge: Åge)
+        return change is not None and self.lexicon.is_name(_cased(change.text, "", True))
 
     def _after_capital(self, k: int) -> bool:
         prev = self.toks[k - 1] if k else None
         return bool(prev and prev.line_index == self.toks[k].line_index and prev.text[:1].isupper())
 
-    def _name_ok(self, after: str, change: Reading, keep: Reading | None, start: bool) -> bool:
+    def _name_ok(self, after: str, change: Reading, keep: Reading | None, start: bool | None) -> bool:
         """A capitalised word inside a sentence may be a name: it changes only into a known name or
-        place, or, when it is no word at all, into one common word (not a compound of them)."""
-        if self.lexicon.is_name(after) or start:
+        place or a word the document spells so itself, or, when it does not follow another
+        capitalised word (Åge Grenne), into one word (not a compound of them): a known word that is
+        no name won its change as a word, an unknown one must become a common word.
+        ``start``: True at a sentence start, None inside one, False right after a capitalised word."""
+        if self.lexicon.is_name(after) or start or change.text in self.own.get(shape(change.text), ()):
             return True
+        if change.text in self.lexicon.roles:  # Kari Hansen Radmann: a title after the name
+            return True
+        if start is False:
+            return False
         if len(change.parts) > 1:  # Mgtedato: no name has a g for ø; Lundefaret may be a name
-            return keep is None and not all(r in plain_ids() for r in change.rules)
-        return keep is None and self.base.zipf(change.parts[0]) >= 2.5
+            if keep is not None:  # Motedato: two compounds of known words, the margin decided
+                return len(keep.parts) > 1
+            return not all(r in plain_ids() for r in change.rules)
+        # a known word that is no name (Motet, Radmann in a flattened table) was judged as a word
+        return keep is not None or self.base.zipf(change.parts[0]) >= 2.5
 
     def _pipe(self, t: Token, line: Line, nxt: Token | None, start: bool) -> Change | None:
         """A lone ``|`` is a capital I before a lower-case word at a sentence start (``| møtet``)."""
@@ -353,18 +500,6 @@ class _Doc:
         if line.text[t.end:nxt.start] != " ":
             return None
         return self._changed(t, line, "I", ("ocr_capital_i_pipe",), 1.0)
-
-
-def _damaged_pages(lines: list[Line], toks: list[Token], suspicious: set[int], model: Model) -> set[int]:
-    by_page: dict[int, list[str]] = {}
-    for t in toks:
-        by_page.setdefault(lines[t.line_index].page, []).append(t.text)
-    scores = {p: _score(words, model) for p, words in by_page.items() if p in suspicious}
-    words = [w for p, ws in by_page.items() if p in suspicious for w in ws]
-    doc_score, doc_found = _score(words, model)
-    doc_damaged = doc_score >= DAMAGED and doc_found >= MIN_EVIDENCE
-    return {p for p, (score, found) in scores.items()
-            if found >= 1 and doc_damaged or score >= DAMAGED and found >= MIN_EVIDENCE}
 
 
 def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
@@ -379,15 +514,15 @@ def repair_lines(lines: list[Line]) -> tuple[list[Line], list[Change]]:
     >>> repair_lines([Line(1, 1, "Møtet ble holdt på rådhuset, og for Kari var det greit.")])[1]
     []
     """
-    pages = {page: list(group) for page, group in groupby(lines, key=lambda line: line.page)}
-    suspicious = {p for p, group in pages.items() if not looks_clean("\n".join(line.text for line in group))}
-    if not suspicious:
-        return lines, []
+    pages = {page: "\n".join(line.text for line in group) for page, group in groupby(lines, key=lambda line: line.page)}
     lexicon = load_lexicon()
-    toks = [t for i, line in enumerate(lines) if line.page in suspicious for t in tokens(line.text, i)]
+    if all(looks_clean(text) for text in pages.values()) and not misread_some("\n".join(pages.values()), lexicon):
+        return lines, []
+    foreign = {page for page, text in pages.items() if looks_foreign(text)}
+    toks = [t for i, line in enumerate(lines) if line.page not in foreign for t in tokens(line.text, i)]
     nynorsk = detect_nynorsk([t.text for t in toks], lexicon)
     base_model(nynorsk).trim()
-    damaged = _damaged_pages(lines, toks, suspicious, base_model(nynorsk))
+    damaged = damaged_pages(lines, toks, base_model(nynorsk))
     toks = [t for t in toks if lines[t.line_index].page in damaged]
     if not toks:
         return lines, []

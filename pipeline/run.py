@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pipeline import __version__
 from pipeline.discover import discover
 from pipeline.errors import RunError
-from pipeline.fingerprint import export_fingerprint, fingerprint
+from pipeline.fingerprint import corrections_fingerprint, export_fingerprint, fingerprint
 from pipeline.models import DocumentResult, SourceFile
 from pipeline.state import StateStore
 
@@ -40,6 +40,7 @@ class RunOptions:
     lang: str = "nb"
     per_region: bool = False
     scheduler: str = ""  # a Dask scheduler address (tcp://host:port): run the documents there
+    corrections: Path | None = None  # a folder of hand corrections (pipeline.export.corrections)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Summary:
     seconds: float
     counts: dict[str, int] | None = None  # new, changed, outdated, unchanged, removed
     processed: int = 0
+    corrections: str = ""  # hand corrections by outcome
+    duplicates: int = 0  # documents with the content of an earlier one: their rows are left out
+    removed_outputs: tuple[str, ...] = ()  # files of an earlier run in a format not asked for, removed
 
     def line(self, out: Path) -> str:
         """The closing summary printed on the terminal."""
@@ -60,9 +64,26 @@ class Summary:
                         if counts.get(k))
         made = (f"{self.decisions} decisions, {self.participants} participants" if self.decisions is not None
                 else "nothing changed, tables kept")
+        fixed = f"; corrections: {self.corrections}" if self.corrections else ""
+        twice = f", {self.duplicates} duplicate{'s' * (self.duplicates != 1)} counted once" if self.duplicates else ""
+        gone = f"; removed {_files(self.removed_outputs)} (not asked for)" if self.removed_outputs else ""
         return (f"{self.documents} documents ({how or 'none'}; {self.processed} processed): {self.ok} ok, "
-                f"{self.failed} failed; {made}; "
+                f"{self.failed} failed{twice}; {made}{fixed}{gone}; "
                 f"{self.seconds:.1f} s -> {out}")
+
+
+def _files(names: Sequence[str]) -> str:
+    """Output files named briefly: those of one kind counted when there are more than two.
+
+    >>> _files(["minutes.xlsx", "tables/a.parquet", "tables/b.parquet", "tables/c.parquet"])
+    'minutes.xlsx, 3 Parquet files (tables/*.parquet)'
+    """
+    kinds: dict[str, list[str]] = {}
+    for name in names:
+        kinds.setdefault(Path(name).suffix, []).append(name)
+    return ", ".join(", ".join(group) if len(group) <= 2 else
+                     f"{len(group)} {suffix[1:].capitalize()} files ({Path(group[0]).parent.as_posix()}/*{suffix})"
+                     for suffix, group in kinds.items())
 
 
 def _process_one(args: tuple[SourceFile, bool, float]) -> DocumentResult:
@@ -215,11 +236,15 @@ def run(options: RunOptions) -> Summary:
         probe.unlink()
     except OSError as exc:
         raise RunError(f"cannot write to output folder {options.out}: {exc.strerror}") from exc
+    if options.corrections is not None and not options.corrections.is_dir():
+        raise RunError(f"no corrections folder {options.corrections}")
     with StateStore(options.out, fingerprint({"debug": options.debug})) as store:
         counts, todo, removed = store.prepare(sources, full=options.full)  # todo empties as they are done
         store.remove(removed)
         export_key = json.dumps({"rollup": options.rollup, "version": __version__, "formats": sorted(options.formats),
-                                 "lang": options.lang, "per_region": options.per_region, "code": export_fingerprint()})
+                                 "lang": options.lang, "per_region": options.per_region, "code": export_fingerprint(),
+                                 # a changed correction file: export again
+                                 "corrections": corrections_fingerprint(options.corrections)})
         if not todo and not removed and store.is_exported(export_key) \
                 and (options.out / "tables" / "documents.csv").exists():
             statuses = store.statuses()
@@ -227,27 +252,33 @@ def run(options: RunOptions) -> Summary:
             return Summary(len(sources), len(sources) - failed, failed, None, None, time.perf_counter() - t0,
                            counts, 0)
 
+        made: list[dict[str, Any]] = []  # the run's row, once made: recorded in the runs history
+
         def run_row(done: Exported) -> dict[str, Any]:
-            return {
+            made.append({
                 "started": started.isoformat(timespec="seconds"),
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "version": __version__, "inputs": " ".join(str(p) for p in options.inputs),
                 "documents": done.documents, "ok": done.ok, "failed": done.failed,
                 "seconds": round(time.perf_counter() - t0, 2), "workers": options.workers,
-            }
+            })
+            return made[-1]
 
         processed = len(todo)
         start_workers(options, processed)
         from pipeline.export import export
+        from pipeline.summary import mark_duplicates
 
         progress = Progress(processed, enabled=options.progress)
         try:
-            done = export(options.out, in_order(sources, todo, store, options, progress), run_row,
+            ordered = mark_duplicates(in_order(sources, todo, store, options, progress), store.content_hash)
+            done = export(options.out, ordered, run_row, history=store.runs(),
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
                           per_region=options.per_region, sources={s.doc_id: s for s in sources},
-                          manifest=store.folder / "texts.json")
+                          manifest=store.folder / "texts.json", corrections=options.corrections)
         finally:
             progress.close()
+        store.add_run(made[-1])
         store.mark_exported(export_key)
     return Summary(done.documents, done.ok, done.failed, done.decisions, done.participants,
-                   time.perf_counter() - t0, counts, processed)
+                   time.perf_counter() - t0, counts, processed, done.corrections, done.duplicates, done.removed)

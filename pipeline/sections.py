@@ -5,7 +5,9 @@ Kinds, decided in this order:
 ``blank``     an empty line (kept so that extractors can see paragraph breaks)
 ``row``       a tab-separated table row (``cells`` holds the cells)
 ``item``      a numbered agenda item: ``4. Handlingsplan 2025``, ``Sak 06/2021 Tittel``,
-              ``PS 12/24 Tittel``, markdown remnants ``- 1. Godkjenning av innkalling**``
+              ``PS 12/24 Tittel``, ``Sak nr.: 37/13 TITTEL...2``, ``FO 2/26 Interpellasjon``,
+              ``3-24 Tittel`` (when the document numbers its items so), markdown remnants
+              ``- 1. Godkjenning av innkalling**`` (prefixes in ``resources/agenda.jsonl``)
 ``label``     a labelled block start: ``Vedtak:``, ``Forslag til vedtak``, ``Til stede:``,
               ``Forfall: Kari Hansen`` (``label`` holds the entry from ``resources/labels.jsonl``,
               ``rest`` the text after the colon)
@@ -15,7 +17,9 @@ Kinds, decided in this order:
 ``para``      anything else
 
 The labels are data: one pattern per line in ``resources/labels.jsonl`` with its id,
-category (decision, attendance, meta, section) and attributes.
+category (decision, attendance, meta, section) and attributes. Before classifying, lines are
+split where a label or an agenda item starts inside them (text without line structure), and a
+line that ends with a case number is joined with its title on the next line.
 """
 from __future__ import annotations
 
@@ -26,19 +30,36 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from pipeline.cases import (
+    NO_SERIES,
+    Series,
+    case_cuts,
+    case_series,
+    clean_title,
+    dash_year,
+    match_dash_item,
+    prefix_pattern,
+    series_prefixes,
+    starts_with_case,
+)
 from pipeline.models import Line
+from pipeline.record import records_meeting, sentences, title_end
 
 _MARKDOWN_RE = re.compile(r"^\s*#{1,6}\s+|\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _BULLET_RE = re.compile(r"^(?P<indent>\s*)(?P<mark>[•●▪■◦‣➢➤►▶∙·*–-]|o(?=\s))\s+")
-_ITEM_RE = re.compile(
-    r"^\s*(?:[-*•]\s+)?(?:\*\*)?"
-    r"(?:(?P<prefix>sak|saksnr\.?|sak nr\.?|ps|rs|ds|os|fs|us|ms|utvalgssak|utvalssak|orienteringssak|referatsak)\s*)?"
-    r"(?P<num>\d{1,4}\s?/\s?\d{2,4}|\d{1,3})(?P<sep>[.):]|\s[-–])?\s+(?P<title>\S.*?)\s*(?:\*\*)?\s*$",
-    re.IGNORECASE,
-)
-#: Case series other than the political cases (PS): referatsaker, delegerte saker, orienteringssaker ...
-SERIES_PREFIXES = {"RS", "DS", "OS", "FS", "US", "MS"}
+
+
+@cache
+def _item_re() -> re.Pattern[str]:
+    return re.compile(
+        r"^\s*(?:[-*•]\s+)?(?:\*\*)?"
+        rf"(?:(?P<prefix>{prefix_pattern()})\s*:?\s*)?"
+        r"(?P<num>\d{1,4}\s?/\s?\d{2,4}|\d{1,3})(?P<sep>[.):]|\s[-–])?\s+(?P<title>\S.*?)\s*(?:\*\*)?\s*$",
+        re.IGNORECASE,
+    )
+
+
 _NUMBERED_RE = re.compile(r"^\s*(?P<num>\d{1,2}|[a-zæøå])[.)]\s+(?P<text>\S.*)$")
 _HEADING_MAX_WORDS = 10
 
@@ -53,6 +74,7 @@ class Label:
     kind: str = ""
     status: str = ""
     attendance: str = ""
+    run_in: bool = False  # a section heading that starts a new part even in the middle of run-in text
 
 
 @dataclass(frozen=True)
@@ -104,6 +126,36 @@ def _label_re() -> re.Pattern[str]:
     )
 
 
+@cache
+def _section_start_re() -> re.Pattern[str]:
+    phrases = sorted((p for p, e in labels().items() if e.category in ("section", "attendance")), key=len, reverse=True)
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"^(?:\S+s\s+)?(?:{alternatives})(?![\wæøå-])", re.IGNORECASE)
+
+
+def starts_section(text: str) -> bool:
+    """A heading that opens a part of the document: "Behandling i Formannskapet - 06.04.2022",
+    "Møteprotokoll – Formannskapet 12.02.2026", "Rådmannens vurdering".
+
+    >>> starts_section("Behandling i Formannskapet - 06.04.2022"), starts_section("Behandlingen av saken")
+    (True, False)
+    """
+    return bool(_section_start_re().match(text))
+
+
+@cache
+def _label_lead_re() -> re.Pattern[str]:
+    """A decision label of several words that runs into its text without a colon, as in transcripts:
+    "Rådmannens forslag til vedtak Protokollen godkjennes."."""
+    phrases = sorted((p for p, e in labels().items() if e.category == "decision" and len(p.split()) >= 3),
+                     key=len, reverse=True)
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    caps = "|".join(re.escape(p.upper()).replace(r"\ ", r"\s+")
+                    for p, e in labels().items() if e.category == "decision" and len(p) > 3)
+    return re.compile(rf"^(?:(?P<owner>(?:\S+\s+){{0,2}}?)(?P<label>{alternatives})|(?P<capsowner>(?-i:[A-ZÆØÅ]{{3,}}S?\s+)?)"
+                      rf"(?P<capslabel>(?-i:{caps})))\s*\.?\s*(?P<rest>(?-i:[A-ZÆØÅ][a-zæøå]|[«\"]|\d+\.\s).*)$", re.IGNORECASE)
+
+
 def clean(text: str) -> str:
     """Strip markdown emphasis, heading marks and links; collapse whitespace.
 
@@ -132,6 +184,11 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
     True
     """
     text = clean(_BULLET_RE.sub("", text, count=1))
+    lead = _label_lead_re().match(text)
+    owner = (lead.group("owner") or lead.group("capsowner") or "").strip() if lead else ""
+    if lead and (not owner or _is_owner(owner) or bool(lead.group("capslabel"))):
+        label = labels()[re.sub(r"\s+", " ", (lead.group("label") or lead.group("capslabel")).casefold())]
+        return label, owner, lead.group("rest").strip()
     head, colon, rest = text.partition(":")
     head = head.strip()
     if not colon and len(text) > 70:
@@ -140,13 +197,15 @@ def match_label(text: str) -> tuple[Label, str, str] | None:
     if not m:
         return _attendance_by_keyword(head, rest) if colon else None
     owner = m.group("owner").strip()
+    if re.match(r"\d{1,4}\s?/\s?\d{2,4}\s+\S", owner):  # "88/2016 Endeleg vedtak: planstrategi" is an item
+        return None
     if owner and (not _is_owner(owner) or not colon and re.fullmatch(r"[\d./-]+", owner.split()[-1])):
         # "6. Neste møte" is an agenda item, "FSK- 22/22 Vedtak:" a label; "Rådmenn til stades:" still
         # speaks of attendance
         return _attendance_by_keyword(head, rest) if colon else None
     label = labels()[re.sub(r"\s+", " ", m.group("label").casefold())]
-    if m.group("tail") and label.category != "decision" and not colon:
-        return None
+    if m.group("tail") and not colon and (label.category != "decision" or re.match(r"\s*(?:fra|frå)\s+møte", m.group("tail"))):
+        return None  # "Behandling i formannskapet 12.05.2024", "Vedtak fra møte i fylkestinget 15. desember": titles
     return label, owner, rest.strip()
 
 
@@ -172,21 +231,30 @@ def _attendance_by_keyword(head: str, rest: str) -> tuple[Label, str, str] | Non
     return None
 
 
+#: Endings of the names of bodies that own a decision label without a genitive: Formannskapet, Bystyret, Regionrådet.
+_BODY_ENDINGS = ("styret", "skapet", "rådet", "utvalget", "utvalet", "tinget", "nemnda", "nemnden")
+
+
 def _is_owner(owner: str) -> bool:
     """Words that may stand before a label: a genitive ("Rådmannens"), "X sitt", "Enstemmig", a date."""
     words = owner.split()
     last = words[-1].casefold()
     return (
         last.endswith("s")
+        or len(words) == 1 and words[0][:1].isupper() and last.endswith(_BODY_ENDINGS)  # "Formannskapet vedtak/innstilling"
         or last in {"sitt", "sin", "sine", "si", "enstemmig", "endelig", "endeleg", "nytt", "felles"}
         or bool(re.fullmatch(r"[\d./-]+", last))  # a date or a case number: "FSK- 22/22 Vedtak:"
     )
 
 
-def classify(line: Line) -> Block:
+def classify(line: Line, dashed: str = "") -> Block:
+    """The line as a block; ``dashed`` is the year of a document whose items are numbered "3-24"."""
     raw = line.text
     if not raw.strip():
         return Block("blank", "", line.page, line.number, raw=raw)
+    dash = match_dash_item(raw, dashed)
+    if dash:
+        return Block("item", dash[1], line.page, line.number, number=dash[0], raw=raw)
     item = _match_item(raw.replace("\t", " ")) if "\t" in raw.strip() else None
     if item and re.match(r"^\s*(?:(?:sak|ps|rs|ds|os|saksnr)\b|\d{1,4}/\d{2,4}\b)", raw, re.IGNORECASE):
         return Block("item", item[1], line.page, line.number, number=item[0], raw=raw)
@@ -224,29 +292,38 @@ def _match_item(raw: str) -> tuple[str, str] | None:
 
     >>> _match_item("- 3. Runde rundt bordet – Hva er nytt i delregionene?**")
     ('3', 'Runde rundt bordet – Hva er nytt i delregionene?')
-    >>> _match_item("PS 12/24 Budsjett 2025")
-    ('12/24', 'Budsjett 2025')
+    >>> _match_item("PS 12/24 Budsjett 2025"), _match_item("FO 2/26 Interpellasjon fra Kari Dahl - Vedlikehold.")
+    (('12/24', 'Budsjett 2025'), ('FO 2/26', 'Interpellasjon fra Kari Dahl - Vedlikehold.'))
+    >>> _match_item("Sak nr.: 37/13 GODKJENNING AV SAKSLISTE...2"), _match_item("96/12 12/752 PLANSTRATEGI")
+    (('37/13', 'GODKJENNING AV SAKSLISTE'), ('96/12', 'PLANSTRATEGI'))
     >>> _match_item("1. Fylkesrådet godkjenner avtalens generelle del slik den fremkommer i vedlegget.") is None
     True
     >>> _match_item("1 Partnerskapsavtale generell del") is None
     True
     """
-    m = _ITEM_RE.match(raw)
+    m = _item_re().match(raw)
     if not m:
         return None
-    title = clean(m.group("title"))
+    title = clean_title(clean(m.group("title")))
     number = re.sub(r"\s", "", m.group("num"))
     prefix = m.group("prefix")
+    cased = bool(prefix) or "/" in number  # "PS 8/26 Søknad om fritak.", "015/12 Godkjenning av møtebok"
     if not prefix and not m.group("sep") and "/" not in number:
         return None
-    if prefix and prefix.upper() in SERIES_PREFIXES:
+    if prefix and prefix.upper() in series_prefixes():
+        if not prefix.isupper():
+            return None  # "Os 12/24 ...": a place, not the series OS
         number = f"{prefix.upper()} {number}"  # "RS 3/24" and "PS 3/24" are different items
+    if "/" in number:  # the archive number of a saksliste's second column: "96/12 12/752 PLANSTRATEGI"
+        title = re.sub(r"^\d{1,4}/\d{1,6}\s+(?=\S)", "", title)
     if not prefix and "/" not in number and int(number) > 60:
         return None
     if not title or not (title[0].isupper() or title[0].isdigit() or title[0] in "«\"'"):
         return None
     words = title.split()
-    if title.endswith(".") and not re.search(r"\b[a-zæøå]{1,4}\.$", title) or len(words) > 16:
+    if len(words) > (24 if cased else 16):
+        return None
+    if title.endswith(".") and not cased and not re.search(r"\b[a-zæøå]{1,4}\.$", title):
         return None
     if title.endswith(":") and len(words) > 6:  # "1. Fylkestinget fordeler midlene slik:" opens a list
         return None
@@ -269,34 +346,108 @@ def _is_heading(raw: str, text: str) -> bool:
 
 @cache
 def _run_in_re() -> re.Pattern[str]:
-    phrases = sorted((p for p, e in labels().items() if (e.category in ("decision", "attendance", "meta")
-                      or p in RUN_IN_SECTIONS) and len(p) > 3), key=len, reverse=True)
-    alternatives = "|".join(re.escape(p[0].upper() + p[1:]).replace(r"\ ", r"\s+") for p in phrases)
-    return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:)")
+    phrases = sorted((p for p, e in labels().items() if (e.category in ("decision", "attendance", "meta") or e.run_in)
+                      and len(p) > 3), key=len, reverse=True)
+    forms = [form for p in phrases for form in (p[0].upper() + p[1:], p.upper())]  # "Vedtak:", "VEDTAK:"
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(forms, key=len, reverse=True))
+    lower = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    caps = "|".join(re.escape(p.upper()).replace(r"\ ", r"\s+") for p in phrases if labels()[p].category == "decision")
+    return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:"
+                      rf"|[A-ZÆØÅ][\wæøå]+(?:s|\s+sitt|\s+si|\s+sine)\s+(?:{lower})\s*:"
+                      rf"|(?:[A-ZÆØÅ]{{3,}}S?\s+)?(?:{caps})\s+[A-ZÆØÅ][a-zæøå])")  # "RÅDMANNEN TILRÅR Møteboka ..."
 
 
-#: Section headings that start a new part even in the middle of a line of run-in text.
-RUN_IN_SECTIONS = frozenset({"behandling", "handsaming", "votering", "røysting", "saksopplysninger", "vurdering"})
-
-
-def split_run_in(line: Line) -> list[Line]:
-    """Split a line where a label starts in the middle of it, as in text extracted without line
-    structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
+def split_run_in(line: Line, series: Series = NO_SERIES) -> list[Line]:
+    """Split a line where a label or an agenda item starts in the middle of it, as in text extracted
+    without line structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
 
     >>> line = Line(1, 1, "Sak 3/06 Handlingsplan Framlegg til vedtak: Rådet godkjenner. Vedtak: Som framlegg.")
     >>> [x.text for x in split_run_in(line)]
     ['Sak 3/06 Handlingsplan', 'Framlegg til vedtak: Rådet godkjenner.', 'Vedtak: Som framlegg.']
+    >>> line = Line(1, 1, "Saksliste 12/25 Godkjenning av møtebok 13/25 Budsjett 2026 14/25 Eventuelt")
+    >>> [x.text for x in split_run_in(line, case_series([line.text]))]
+    ['Saksliste', '12/25 Godkjenning av møtebok', '13/25 Budsjett 2026', '14/25 Eventuelt']
     """
     text = line.text
     if len(text) < 40 or "\t" in text:
         return [line]
-    cuts = [m.start() for m in _run_in_re().finditer(text) if m.start() > 0]
-    if not cuts:
+    found = sorted({m.start() for m in _run_in_re().finditer(text) if m.start() > 0} | set(case_cuts(text, series)))
+    if not found:
         return [line]
+    cuts: list[int] = []
+    for cut in found:  # "RÅDMANNEN TILRÅR": the owner and its label stay together
+        if cuts and re.fullmatch(r"[A-ZÆØÅ]{3,}\s+", text[cuts[-1]:cut]):
+            continue
+        cuts.append(cut)
     parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
-    return [Line(line.page, line.number, part) for part in parts if part]
+    return [Line(line.page, line.number, piece) for part in parts for piece in _split_item_record(part) if piece]
+
+
+def _split_item_record(part: str) -> list[str]:
+    """An item's line that runs on into the record of its treatment ("47/14 Godkjenning av
+    saksliste Saksliste vart godkjent utan merknader. Kari Dahl viste til ...") becomes the item,
+    its first sentence, and the rest."""
+    m = _item_head_re().match(part) if starts_with_case(part) else None
+    if not m:
+        return [part]
+    end = title_end(part[m.end():])
+    if end is None:
+        return [part]
+    head, tail = part[:m.end() + end].strip(), part[m.end() + end:].strip()
+    said = sentences(tail)
+    if len(said) > 1 and records_meeting(said[1]):
+        return [head, said[0], " ".join(said[1:])]
+    return [head, tail]
+
+
+@cache
+def _item_head_re() -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}\s*[:.]?\s*", re.IGNORECASE)
+
+
+@cache
+def _number_end_re() -> re.Pattern[str]:
+    """A line that ends with a case number, or with a case prefix whose number begins the next line."""
+    return re.compile(rf"(?:(?:^|\s)(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}\s*:?"
+                      rf"|(?<=\s)(?-i:(?=[A-ZÆØÅ]))(?:{prefix_pattern()}))\s*$", re.IGNORECASE)
+
+
+def join_number_lines(lines: list[Line]) -> list[Line]:
+    """A line that ends with a case number (or its prefix) is joined with the next line, which holds
+    the item's title (or the number): "92/20" / "Godkjenning av protokoll".
+
+    >>> [x.text for x in join_number_lines([Line(1, 1, "TR-sak 3/2005:"), Line(1, 2, "Forventninger til Stortinget")])]
+    ['TR-sak 3/2005: Forventninger til Stortinget']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "SAKLISTE: Sak 1/06 Innkalling Sak"), Line(1, 2, "2/06 Protokoll")])]
+    ['SAKLISTE: Sak 1/06 Innkalling Sak 2/06 Protokoll']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "Behandlet i møte 2.5.2024, sak 45/24"), Line(1, 2, "Innstilling")])]
+    ['Behandlet i møte 2.5.2024, sak 45/24', 'Innstilling']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "Møtestad: Heradshuset, Os"), Line(1, 2, "1. Opning")])]
+    ['Møtestad: Heradshuset, Os', '1. Opning']
+    """
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        first = line.text.strip()[:1]
+        end = _number_end_re().search(prev.text) if prev is not None and (first.isupper() or first.isdigit()) else None
+        if (prev is not None and end is not None and "\t" not in prev.text + line.text and _starts_item(prev.text, end)
+                and (any(c.isdigit() for c in end.group()) or re.match(r"\s*\d{1,4}\s?/\s?\d{2,4}\b", line.text))):
+            out[-1] = Line(prev.page, prev.number, f"{prev.text.rstrip()} {line.text.strip()}")
+            continue
+        out.append(line)
+    return out
+
+
+def _starts_item(text: str, end: re.Match[str]) -> bool:
+    """The case number (or prefix) that ends the line begins an item: alone on its line, or after a
+    capitalised prefix ("Sak 3/06"), not a reference in a sentence ("i sak 45/24")."""
+    found = end.group().strip()
+    return end.start() == 0 or found[:1].isupper()
 
 
 def segment(lines: Iterable[Line]) -> list[Block]:
-    """Classify every line (see the module docstring), after splitting run-in labels."""
-    return [classify(part) for line in lines for part in split_run_in(line)]
+    """Classify every line (see the module docstring), after splitting run-in labels and agenda items."""
+    lines = join_number_lines(list(lines))
+    series = case_series(line.text for line in lines)
+    dashed = dash_year(line.text for line in lines)
+    return [classify(part, dashed) for line in lines for part in split_run_in(line, series)]

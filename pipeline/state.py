@@ -9,7 +9,8 @@ the fingerprint of the pipeline that processed it, and the cached :class:`Docume
 3. processes those, storing each result with :meth:`StateStore.put` in its own transaction (WAL
    mode: ``kill -9`` loses at most the documents in flight),
 4. forgets the gone ones (:meth:`StateStore.remove`) and exports from :meth:`StateStore.results`,
-   which streams the cached results in input order.
+   which streams the cached results in input order, and records the run (:meth:`StateStore.add_run`:
+   the ``runs`` table is the history of the runs).
 
 Results are stored as zlib-compressed JSON of :func:`dataclasses.asdict` (codec ``json-zlib/1``),
 never pickle: the store can be read by any tool and cannot run code when loaded.
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS documents (
     seconds      REAL NOT NULL,
     updated_ns   INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS runs (number INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);
 """
 
 
@@ -401,6 +403,22 @@ class StateStore:
 
     def __len__(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def content_hash(self, doc_id: str) -> str:
+        """The SHA-256 of the stored document's bytes ("" when it is not stored or could not be read)."""
+        row = self.db.execute("SELECT content_hash FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return str(row[0]) if row else ""
+
+    # -- the history of the runs that exported to this folder (the ``runs`` table)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """The rows of the earlier runs, oldest first."""
+        return [json.loads(row) for (row,) in self.db.execute("SELECT row FROM runs ORDER BY number")]
+
+    def add_run(self, row: dict[str, Any]) -> None:
+        """Record a run's row of the ``runs`` table."""
+        with self._transaction(changes_results=False) as db:
+            db.execute("INSERT INTO runs (row) VALUES (?)", (json.dumps(row, ensure_ascii=False),))
 
     # -- export bookkeeping: skip the export when nothing changed since the last one
 

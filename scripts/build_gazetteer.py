@@ -88,7 +88,8 @@ area rather than the council. `"also_municipality": true` when X is also a munic
 | `county` | `<Name> fylkeskommune(s)`, `<Name> fylke(s)` and the listed \
 `X fylke/fylkeskommune/kommune` variants |
 | `county_bare` | The bare county name and bare Sámi/Kven names (`Viken`, `Romsa`) |
-| `municipality` | `<name_no> kommune`, `<name_no> kommunes`, and `<name> kommune` for Sámi official names |
+| `municipality` | `<name_no> kommune`, `<name_no> kommunes`, `<name_no> herad` (Nynorsk), \
+and `<name> kommune` for Sámi official names |
 | `municipality_bare` | The bare municipality name (`name_no`, and the Sámi `name` where it differs) |
 
 Flags: `"case_sensitive": true` ({n_sensitive} lines) on one-word abbreviations and mixed-case
@@ -102,9 +103,25 @@ names (`SNR`, `GRIP`, `ØFR`, `ORKidé`, `SiS`, `12k`); match everything else ca
 - Regional councils and county history: compiled for this project from public web pages
   (council and municipality sites, regjeringen.no, Store norske leksikon, local news); the source
   URLs are in each entry's `sources` field. Only names, numbers, years and memberships are used.
+- Former municipalities (`municipality-former-<name>`, merged away 2012–2020, with `merged_into` and
+  `valid_to`): `scripts/data/former_municipalities.jsonl`, compiled for this project from the
+  municipal reform (kommunereformen) as published by Statistics Norway and regjeringen.no.
 """
 
 Pattern = dict[str, Any]
+
+
+def former_municipalities() -> list[dict[str, Any]]:
+    """Municipalities merged away since 2012 (``scripts/data/former_municipalities.jsonl``): older
+    documents name them ("Lindås", "Klæbu", "Rissa")."""
+    path = ROOT / "scripts" / "data" / "former_municipalities.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def ascii_slug(name: str) -> str:
+    """"Lindås" -> "lindaas", "Nedre Eiker" -> "nedre-eiker"."""
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "aa"})
+    return "-".join(fold(name).translate(table).split())
 
 
 def load(geo: Path, name: str) -> list[dict[str, Any]]:
@@ -260,6 +277,23 @@ def build(geo: Path) -> tuple[list[dict[str, Any]], list[Pattern]]:
         if m["name"] != m["name_no"]:
             add(rid, m["name"], "municipality_bare")
             add(rid, f"{m['name']} kommune", "municipality")
+        add(rid, f"{m['name_no']} herad", "municipality")  # Nynorsk: "Ullensvang herad", "Kvam herad"
+
+    by_name = {m["name_no"]: m for m in municipalities}
+    for f in former_municipalities():
+        if f["name"] in muni_names:
+            continue  # the name is a municipality of today (Bø, Os, Sande): that one
+        slug = ascii_slug(f["name"])
+        rid = f"municipality-former-{slug}"
+        into = by_name[f["merged_into"]]
+        regions.append({"id": rid, "name": f"{f['name']} kommune", "kind": "municipality", "code": f"former-{slug}",
+                        "members": [], "member_codes": [], "county_codes": [into["id"][:2]],
+                        "valid_from": None, "valid_to": str(f["year"] - 1), "merged_into": into["id"],
+                        "sources": []})
+        if f.get("bare", True):
+            add(rid, f["name"], "municipality_bare")
+        for form in (f"{f['name']} kommune", f"{f['name']} kommunes", f"{f['name']} herad"):
+            add(rid, form, "municipality")
 
     # One line per (id, surface form); the first derivation wins (name > genitive > variant > district).
     seen: set[tuple[str, str]] = set()

@@ -1,4 +1,6 @@
-"""Build the compact Bokmål lexicon that OCR repair reads (``pipeline/resources/lexicon/nb_words.tsv.gz``).
+"""Build the compact Bokmål lexicon that OCR repair reads (``pipeline/resources/lexicon/nb_words.tsv.gz``)
+and its list of verb infinitives (``nb_infinitives.txt.gz``: a lone "4" or "a" before one is the
+infinitive marker "å").
 
 Run by a developer; the output is committed, so neither package below is needed at run time::
 
@@ -29,15 +31,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "pipeline" / "resources" / "lexicon" / "nb_words.tsv.gz"
+INFINITIVES = OUT.parent / "nb_infinitives.txt.gz"
 WORD = re.compile(r"[^\W\d_]+")
 
 
-def ordbank_forms() -> set[str]:
+def ordbank_table() -> dict[str, dict[str, list[str]]]:
+    """Norsk Ordbank's full forms by part of speech: ``{"verb": {"gjorde": ["gjøre"], ...}, ...}``."""
     spec = importlib.util.find_spec("spacy_lookups_data")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("spacy-lookups-data is not installed: pip install spacy-lookups-data")
     path = Path(list(spec.submodule_search_locations)[0]) / "data" / "nb_lemma_exc.json.gz"
-    table = json.loads(gzip.open(path, "rt", encoding="utf-8").read())
+    table: dict[str, dict[str, list[str]]] = json.loads(gzip.open(path, "rt", encoding="utf-8").read())
+    return table
+
+
+def infinitives() -> list[str]:
+    """The verbs' infinitives (their lemmas), lower-case words only."""
+    verbs = ordbank_table()["verb"]
+    return sorted({lemma for lemmas in verbs.values() for lemma in lemmas if WORD.fullmatch(lemma) and lemma.islower()})
+
+
+def ordbank_forms() -> set[str]:
+    table = ordbank_table()
     forms: set[str] = set()
     for by_form in table.values():
         for form, lemmas in by_form.items():
@@ -78,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     with gzip.GzipFile(a.out, "wb", mtime=0) as f:  # mtime=0: the same input gives the same bytes
         f.write(body.encode("utf-8"))
     print(f"{a.out.relative_to(ROOT)}: {len(words):,} words, {a.out.stat().st_size:,} bytes")
+    verbs = infinitives()
+    with gzip.GzipFile(a.out.parent / INFINITIVES.name, "wb", mtime=0) as f:
+        f.write("".join(f"{v}\n" for v in verbs).encode("utf-8"))
+    print(f"{INFINITIVES.name}: {len(verbs):,} infinitives")
     return 0
 
 

@@ -9,6 +9,11 @@ quarter of that rate (rn/m, l/1, e/c ...), so that about 80 % of the errors fall
 real Tesseract-English output of Norwegian (2-3 % of characters wrong). With ``--report``, each
 text is also repaired and the character error rate before and after is printed (the measure of
 ``shared/tools/score.py``).
+
+:func:`damage_real` damages the way real scans do, by profile (:data:`REAL_LETTERS`): an engine
+without Norwegian letters misreads every æ/ø/å (ø mostly as o, the lone å often as 4), a
+Norwegian engine on a poor scan some of them, a transcript loses the diacritics of whole lines;
+few other misreadings (rn/m, l/I/1). ``scripts/ocr_eval.py`` measures repair with it.
 """
 from __future__ import annotations
 
@@ -76,6 +81,99 @@ def damage(text: str, seed: int = 1) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- damage like real scans
+
+#: How real OCR output of Norwegian documents goes wrong, by kind of scan ("profile"). Each document
+#: gets one profile (chosen by its seed): an engine without Norwegian letters misreads every æ/ø/å;
+#: a Norwegian engine on a poor scan misreads some of them, mostly into the plain letter; a
+#: transcript or re-typed PDF loses the diacritics of whole lines. The infinitive marker and other
+#: lone "å" is read as "4" more often than å inside words (its ring and the letter fuse).
+REAL_LETTERS = {
+    "latin": {
+        "ø": [("o", 0.55), ("g", 0.12), ("0", 0.08), ("@", 0.07), ("a", 0.06), ("e", 0.06), ("ö", 0.06)],
+        "å": [("a", 0.72), ("4", 0.12), ("d", 0.06), ("&", 0.04), ("ä", 0.06)],
+        "æ": [("e", 0.45), ("ae", 0.35), ("ee", 0.10), ("ze", 0.10)],
+        "Ø": [("O", 0.70), ("0", 0.20), ("@", 0.10)],
+        "Å": [("A", 0.85), ("4", 0.15)],
+        "Æ": [("E", 0.45), ("AE", 0.55)],
+    },
+    "partial": {
+        "ø": [("o", 0.80), ("0", 0.10), ("g", 0.10)],
+        "å": [("a", 0.85), ("4", 0.15)],
+        "æ": [("e", 0.50), ("ae", 0.50)],
+        "Ø": [("O", 0.80), ("0", 0.20)],
+        "Å": [("A", 0.90), ("4", 0.10)],
+        "Æ": [("E", 0.50), ("AE", 0.50)],
+    },
+    "lines": {
+        "ø": [("o", 1.0)], "å": [("a", 1.0)], "æ": [("ae", 0.6), ("e", 0.4)],
+        "Ø": [("O", 1.0)], "Å": [("A", 1.0)], "Æ": [("AE", 0.6), ("E", 0.4)],
+    },
+}
+#: The lone word "å" (infinitive marker, the river): read as 4, a or & (seen in real transcripts).
+LONE_ARING = [("4", 0.45), ("a", 0.45), ("&", 0.10)]
+#: Share of æ/ø/å misread in the "partial" profile, and of lines stripped in the "lines" profile.
+PARTIAL_SHARE = (0.2, 0.6)
+LINE_SHARE = (0.2, 0.6)
+#: Misreadings repair does not touch (l/I/1, rn/m, cl/d ...): per character, low, as in real output.
+REAL_OTHER = [("rn", "m"), ("m", "rn"), ("l", "I"), ("I", "l"), ("l", "1"), ("i", "í"), ("cl", "d"),
+              ("ll", "II"), ("e", "c"), (",", "."), ("fi", "ﬁ")]
+REAL_OTHER_RATE = 0.0015
+PROFILES = ("latin", "partial", "lines")
+
+
+def damage_real(text: str, seed: int = 1, profile: str | None = None) -> tuple[str, str]:
+    """(the damaged text, the text with only the misreadings repair does not handle) for a profile
+    of real OCR output (:data:`REAL_LETTERS`); without ``profile`` one is chosen by the seed. The
+    second text tells the best repair can do.
+
+    >>> bad, rest = damage_real("Vi har møtt for å drøfte saken på møtet.", seed=2, profile="latin")
+    >>> "ø" in bad or "å" in bad, rest.count("ø"), len(bad) >= len(rest)
+    (False, 3, True)
+    """
+    rng = random.Random(seed)
+    profile = profile or PROFILES[seed % len(PROFILES)]
+    table = REAL_LETTERS[profile]
+    share = rng.uniform(*PARTIAL_SHARE) if profile == "partial" else 1.0
+    strip_share = rng.uniform(*LINE_SHARE)
+    out: list[str] = []
+    rest: list[str] = []
+    for line in text.split("\n"):
+        stripped = profile != "lines" or rng.random() < strip_share
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if ch in table and stripped and rng.random() < share:
+                lone = ch == "å" and (i == 0 or not line[i - 1].isalnum()) and not line[i + 1:i + 2].isalnum()
+                out.append(pick(rng, LONE_ARING if lone and profile != "lines" else table[ch]))
+                rest.append(ch)
+                i += 1
+                continue
+            if ch == "I" and (i == 0 or not line[i - 1].isalnum()) and rng.random() < PIPE_FOR_I * 0.2:
+                out.append("|")
+                rest.append("I")
+                i += 1
+                continue
+            if rng.random() < REAL_OTHER_RATE:
+                for true, seen in rng.sample(REAL_OTHER, len(REAL_OTHER)):
+                    if line.startswith(true, i):
+                        out.append(seen)
+                        rest.append(seen)
+                        i += len(true)
+                        break
+                else:
+                    out.append(ch)
+                    rest.append(ch)
+                    i += 1
+                continue
+            out.append(ch)
+            rest.append(ch)
+            i += 1
+        out.append("\n")
+        rest.append("\n")
+    return "".join(out)[:-1], "".join(rest)[:-1]
 
 
 def main(argv: list[str] | None = None) -> int:

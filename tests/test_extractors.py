@@ -114,8 +114,10 @@ def test_proposal_made_in_the_meeting_is_its_own_row() -> None:
 def test_protocol_participants_with_attendance_party_and_role() -> None:
     r = analyse_text(PROTOCOL)
     people = {p.name: (p.attendance, p.organisation, p.role) for p in r.participants}
-    assert people["Kari Nordmann"] == ("present", "Ap", "")
-    assert people["Ole Johansen"] == ("absent", "FrP", "")
+    parties = {p.name: p.party for p in r.participants}
+    # a party is whom a person represents, never their organisation (issue 16)
+    assert people["Kari Nordmann"] == ("present", "", "") and parties["Kari Nordmann"] == "Ap"
+    assert people["Ole Johansen"] == ("absent", "", "") and parties["Ole Johansen"] == "FrP"
     assert people["Lise Moen"][0] == "present" and people["Lise Moen"][2].lower() == "rådmann"
     assert people["Anne Lie"] == ("mentioned", "", "saksbehandler")
 
@@ -134,8 +136,9 @@ def test_case_document_proposal_and_quoted_decision() -> None:
 def test_case_document_regions_and_topics() -> None:
     r = analyse_text(CASE)
     assert {g.region for g in r.regions} == {"Regionrådet for Hallingdal"}
-    themes = {t.theme for t in r.topics if not t.region}
-    assert {"plan_areal", "samferdsel"} <= themes
+    assert r.document.region == "Regionrådet for Hallingdal"  # the council's own case: its owner
+    themes = {t.theme for t in r.topics if t.region == "Regionrådet for Hallingdal"}
+    assert {"plan_areal", "samferdsel"} <= themes and all(t.region for t in r.topics)
     assert all(t.evidence for t in r.topics)
 
 

@@ -64,7 +64,7 @@ WRITERS = ["pipeline/export/xlsx/style.py", "pipeline/export/labels/nb.json", "p
            "pipeline/cli.py", "pipeline/run.py", "pipeline/state.py", "pipeline/fingerprint.py", "pipeline/spool.py"]
 DECIDERS = ["pipeline/readers.py", "pipeline/normalise.py", "pipeline/repair.py", "pipeline/lexicon.py",
             "pipeline/sections.py", "pipeline/process.py", "pipeline/models.py", "extractors/decisions.py",
-            "extractors/resources/roles.jsonl", "pipeline/resources/labels.jsonl",
+            "pipeline/reference/resources/roles.jsonl", "pipeline/resources/labels.jsonl",
             "pipeline/reference/resources/regions.jsonl", "pipeline/reference/__init__.py"]
 
 

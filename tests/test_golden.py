@@ -62,4 +62,5 @@ def test_dev_figures_hold(dev_out: Path) -> None:
     assert res["agenda_items"]["f1"] >= 0.95
     assert res["regions"]["f1"] >= 0.85
     assert res["topics_document"]["f1"] >= 0.75 and res["topics_region"]["f1"] >= 0.60
-    assert max(res["ocr"]["harm_words_changed_per_1000"].values()) <= 1.0
+    assert max(res["ocr"]["harm_words_changed_per_1000"].values()) == 0.0
+    assert min(d["error_reduction"] for d in res["ocr"]["repaired"].values()) >= 0.99

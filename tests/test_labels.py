@@ -6,13 +6,14 @@ import json
 
 import pytest
 
+from pipeline.export.corrections import CorrectionRow
 from pipeline.export.labels import FOLDER, LANGUAGES, labels
 from pipeline.models import TABLES, MeetingRow, columns
 from pipeline.summary import ReferenceRow
 
 #: The columns of the ``runs`` table (the run row of :func:`pipeline.run.run`).
 RUN_COLUMNS = ("started", "finished", "version", "inputs", "documents", "ok", "failed", "seconds", "workers")
-ALL_TABLES = {**TABLES, "meetings": MeetingRow, "region_reference": ReferenceRow}
+ALL_TABLES = {**TABLES, "meetings": MeetingRow, "region_reference": ReferenceRow, "corrections": CorrectionRow}
 
 
 def _keys(value: object, prefix: str = "") -> set[str]:

@@ -5,12 +5,14 @@ import importlib.util
 import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import ocr_context
 from pipeline.lexicon import confusions, load_lexicon
 from pipeline.models import Line, Page
 from pipeline.normalise import normalise_pages
@@ -46,7 +48,8 @@ def test_cases_cover_every_kind_of_confusion() -> None:
     kinds += ["aring read as " + s for s in ("a", "4", "d", "&")]
     kinds += ["aelig read as " + s for s in ("e", "ee", "ae", "ze")]
     kinds += ["capital I read as |", "real word repaired", "real word kept", "Nynorsk", "names",
-              "clean text untouched"]
+              "clean text untouched", "aring read as 4 alone", "lone 4 as a number kept", "real word context",
+              "partly damaged", "møter never måter"]
     for kind in kinds:
         assert kind in labels, kind
 
@@ -56,6 +59,32 @@ def test_confusion_table_is_well_formed() -> None:
     assert len({c.id for c in table}) == len(table)
     assert all(c.true and c.seen and 0 < c.weight <= 1 for c in table)
     assert {c.true for c in table} >= {"ø", "å", "æ", "I"}
+
+
+def test_context_rules_are_well_formed() -> None:
+    rows = [json.loads(line) for line in (REPO / "pipeline" / "resources" / "ocr_context.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows and all({"word", "bonus", "note"} <= set(r) and ("prev" in r or "next" in r) for r in rows)
+    assert all(isinstance(r.get("prev", r.get("next")), list) or r.get("prev", r.get("next")) in
+               ("@infinitive", "!@infinitive") for r in rows)
+    assert ocr_context.rules() and all(-5 <= r.bonus <= 5 for r in ocr_context.rules())
+
+
+def test_lone_four_is_aring_only_between_a_word_and_an_infinitive() -> None:
+    damaged = "Det ble papekt pa mgtet at kommunen vil bidra. "
+    for text, fixed in (("for 4 bidra", "for å bidra"), ("sak 4 behandles", "sak 4 behandles"),
+                        ("punkt 4 vurdere", "punkt 4 vurdere"), ("3 og 4 vurdere", "3 og 4 vurdere"),
+                        ("med 4 mot 3", "med 4 mot 3"), ("for 4. gang", "for 4. gang"),
+                        ("ansvar for 4 sgrge for", "ansvar for å sørge for")):
+        assert repair_text(damaged + text) == damaged.replace("papekt pa mgtet", "påpekt på møtet") + fixed
+
+
+def test_a_document_misreading_all_its_letters_one_way_weighs_that_way() -> None:
+    from pipeline.ocr_damage import channel_gain
+
+    gain = channel_gain(Counter({"ocr_oslash_o": 40, "ocr_oslash_g": 1}))
+    assert gain["ocr_oslash_o"] > 0 > gain["ocr_oslash_g"] and "ocr_aring_a" not in gain
+    assert channel_gain(Counter()) == {}
 
 
 def test_changes_say_what_where_and_why() -> None:
@@ -110,7 +139,7 @@ def test_clean_fixture_documents_are_unchanged(path: Path) -> None:
 def test_clean_dev_documents_are_unchanged(path: Path) -> None:
     lines = _lines(path.read_text(encoding="utf-8"))
     fixed, _ = repair_lines(lines)
-    assert _words_changed_per_1000(lines, fixed) <= 0.5
+    assert _words_changed_per_1000(lines, fixed) == 0
 
 
 @settings(max_examples=40, deadline=None)
@@ -129,7 +158,7 @@ def test_damaged_dev_document_error_reduction() -> None:
     raw = (DEV / "raw" / f"{DAMAGED_DEV}.txt").read_text(encoding="utf-8")
     clean = (DEV / "clean" / f"{DAMAGED_DEV}.txt").read_text(encoding="utf-8")
     fixed = "\n".join(line.text for line in repair_lines(_lines(raw))[0]) + "\n"
-    assert 1 - cer(fixed, clean) / cer(raw, clean) >= 0.9
+    assert 1 - cer(fixed, clean) / cer(raw, clean) >= 0.99
 
 
 def _simulator():  # scripts/ is not a package: load the generator by path

@@ -52,8 +52,19 @@ def test_regions_fields(regions: dict[str, dict[str, Any]]) -> None:
         assert isinstance(r["members"], list) and isinstance(r["member_codes"], list)
         assert len(r["members"]) == len(r["member_codes"]), r["id"]
         kinds[r["kind"]] += 1
-    assert kinds["municipality"] == 357 and kinds["county"] == 33
+    current = [r for r in regions.values() if r["kind"] == "municipality" and not r.get("merged_into")]
+    assert len(current) == 357 and kinds["county"] == 33
     assert all(not r["members"] for r in regions.values() if r["kind"] == "county")
+
+
+def test_former_municipalities_are_merged_into_one_of_today(regions: dict[str, dict[str, Any]]) -> None:
+    """Older documents name municipalities merged away (Lindås, Klæbu): each has its year and successor."""
+    today = {r["code"] for r in regions.values() if r["kind"] == "municipality" and not r.get("merged_into")}
+    former = [r for r in regions.values() if r.get("merged_into")]
+    assert len(former) >= 80
+    for r in former:
+        assert r["merged_into"] in today and r["valid_to"] and r["name"] not in {regions[f"municipality-{c}"]["name"]
+                                                                                  for c in today}, r
 
 
 def test_member_codes_are_municipalities(regions: dict[str, dict[str, Any]]) -> None:

@@ -36,7 +36,8 @@ def full_result(doc_id: str = "d1", source_path: str = "mappe/møte.pdf") -> Doc
     """A result with every table filled, and None, True, False, floats and odd text in the fields."""
     return DocumentResult(
         document=DocumentRow(doc_id, source_path, "protocol", "Møteprotokoll – Formannskapet", "2023-06-14",
-                             "Formannskapet", "ok", "", "Lunner kommune", "Rådhuset", "pdf", 3, "text+ocr",
+                             "Formannskapet", "Lunner kommune", "ok", "", "Lunner kommune", "Rådhuset", "pdf", 3,
+                             "text+ocr",
                              "utf-8", "nb", 1234),
         text="Linje 1\n=HYPERLINK(\"x\")\t\x0b\u00a0æøå ÆØÅ \U0001f600\n",
         decisions=(

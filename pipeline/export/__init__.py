@@ -2,7 +2,9 @@
 :mod:`pipeline.summary`): ``tables/*.csv`` (:mod:`.tables`), ``tables/*.parquet``
 (:mod:`.parquet`), ``datapackage.json`` (:mod:`.datapackage`), ``text/<doc_id>.txt`` and the atomic
 writes of every file (:mod:`.files`), ``minutes.xlsx`` (:mod:`.xlsx`, with its labels per language
-in :mod:`.labels`); :func:`export` (:mod:`.run`) writes them all in one pass.
+in :mod:`.labels`); the hand corrections applied to the rows as they stream, with the
+``corrections`` table of their outcomes (:mod:`.corrections`, files read by
+:mod:`.correction_files`); :func:`export` (:mod:`.run`) writes them all in one pass.
 
 It imports nothing of the extraction (readers, text, extractors): see ``.importlinter``.
 """

@@ -1,6 +1,8 @@
 """Files of an export: every file is written to a temporary name beside its target and moved into
 place (:func:`atomic_path`), so an interrupted run never leaves a half-written file where a reader
-expects a whole one; the texts of the documents; the clean-up of what a killed export left behind.
+expects a whole one; the texts of the documents; the clean-up of what a killed export left behind,
+and of the outputs an earlier export wrote that this one does not (a format not asked for): only
+files the manifest records as the project's and unchanged since.
 Cells that a spreadsheet would take for a formula are written as text (OWASP CSV injection).
 """
 from __future__ import annotations
@@ -9,7 +11,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -105,10 +107,57 @@ def read_manifest(path: Path | None) -> set[str]:
     return {name for name in names if isinstance(name, str) and "/" not in name and name not in ("", ".", "..")}
 
 
-def write_manifest(path: Path, names: Iterable[str]) -> None:
-    """Record the names of the texts this export left in ``text/`` (all of them its own)."""
+def write_manifest(path: Path, names: Iterable[str], files: Mapping[str, Sequence[int]] | None = None) -> None:
+    """Record the names of the texts this export left in ``text/`` (all of them its own) and the
+    other files it wrote (``files``: path relative to the output folder -> size and modification
+    time, :func:`stamps`)."""
+    data: dict[str, Any] = {"texts": sorted(names)}
+    if files is not None:
+        data["files"] = {name: list(files[name]) for name in sorted(files)}
     with atomic_path(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps({"texts": sorted(names)}, ensure_ascii=False, indent=0) + "\n")
+        f.write(json.dumps(data, ensure_ascii=False, indent=0) + "\n")
+
+
+def read_written(path: Path | None) -> dict[str, tuple[int, int]]:
+    """The files (other than texts) an earlier export recorded in its manifest: relative path ->
+    (size, modification time in ns); none when there is no manifest or it cannot be read."""
+    if path is None:
+        return {}
+    try:
+        files = json.loads(path.read_text(encoding="utf-8")).get("files", {})
+        return {name: (int(size), int(mtime)) for name, (size, mtime) in files.items()
+                if isinstance(name, str) and ".." not in Path(name).parts and not Path(name).is_absolute()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def stamps(out: Path, names: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of the files ``names`` (relative to ``out``) that exist."""
+    found = {}
+    for name in names:
+        with suppress(FileNotFoundError):
+            st = os.stat(out / name)
+            found[name] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def remove_outdated(out: Path, candidates: Iterable[str], written: Mapping[str, tuple[int, int]]) -> tuple[list[str], list[str]]:
+    """Remove the files ``candidates`` (relative to ``out``: outputs of a format not asked for this
+    time, or no longer made) that an earlier export wrote and nobody changed since (``written``, from
+    its manifest: same size and modification time). Returns the removed ones and those left in place
+    because they are not known to be the project's (a file of the user's is never touched)."""
+    removed, left = [], []
+    for name in sorted(set(candidates)):
+        try:
+            st = os.stat(out / name)
+        except FileNotFoundError:
+            continue
+        if written.get(name) == (st.st_size, st.st_mtime_ns):
+            (out / name).unlink()
+            removed.append(name)
+        else:
+            left.append(name)
+    return removed, left
 
 
 def remove_stale_texts(out: Path, keep: set[str], written: set[str]) -> None:

@@ -2,7 +2,8 @@
 ``datapackage.json``, :mod:`pipeline.export.datapackage`).
 
 Types come from the row classes' annotations: ``int`` columns are integers, ``bool`` columns
-booleans (empty when unknown), ISO dates (``meeting_date``, ``date``) dates, the rest strings.
+booleans (empty when unknown), ISO dates (``meeting_date``, ``date``) dates, the rest strings; a
+missing value is null whatever the type (an empty text too).
 Rows keep the order of the CSV, so the same input gives byte-identical files.
 """
 from __future__ import annotations
@@ -58,8 +59,14 @@ def column_types(row_class: type | None, header: Sequence[str], sample: Sequence
 
 
 def _value(kind: str, value: Any) -> Any:
+    """A cell as Parquet holds it: missing (``None`` or ``""``) is null in every column, text too
+    (the CSV writes it as an empty cell, which Frictionless also reads as null).
+
+    >>> _value("string", ""), _value("integer", ""), _value("date", "2026-02-12")
+    (None, None, datetime.date(2026, 2, 12))
+    """
     if value is None or value == "":
-        return None if kind != "string" else ""
+        return None
     if kind == "string":
         return str(value)
     if kind == "date":

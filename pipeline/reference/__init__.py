@@ -19,6 +19,7 @@ RESOURCES = Path(__file__).parent / "resources"
 GAZETTEER = RESOURCES / "gazetteer.jsonl"
 REGIONS = RESOURCES / "regions.jsonl"
 THEMES = RESOURCES / "themes.jsonl"
+ROLES = RESOURCES / "roles.jsonl"
 NAMES_DIR = RESOURCES / "names"
 
 
@@ -69,6 +70,13 @@ def gazetteer() -> list[dict[str, Any]]:
 def themes() -> list[dict[str, Any]]:
     """The theme keywords (``themes.jsonl``), one rule a row."""
     return read_jsonl(THEMES)
+
+
+@cache
+def roles() -> list[dict[str, Any]]:
+    """Titles and roles (``resources/roles.jsonl``): read by the participant extractors and by the
+    OCR repair (a title after a name is repaired like the name's neighbour)."""
+    return read_jsonl(ROLES)
 
 
 def read_tsv(name: str) -> dict[str, int]:

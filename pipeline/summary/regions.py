@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
 
 from pipeline.models import DocumentResult, RegionRow
 from pipeline.reference import Region, regions
+from pipeline.rowids import row_id
 
 COUNCIL_KINDS = ("ipr", "regionråd", "samarbeidsråd")
 
@@ -96,21 +96,21 @@ def rollup(result: DocumentResult) -> DocumentResult:
                 continue
             seen.add(name)
             council = _by_name()[name]
-            new_regions.append(row if name == row.region else replace(
-                row, region=name, region_kind=council.kind, region_code=council.code, rolled_up_from=row.region))
+            new_regions.append(row if name == row.region else replace(  # a row of its own: its own id
+                row, region=name, region_kind=council.kind, region_code=council.code, rolled_up_from=row.region,
+                id=row_id("regions", row.doc_id, (name,)) if row.id else ""))
     new_topics, seen_topics = [], set()
     for topic in result.topics:
         name = council_of(topic.region, mentioned)
         if (name, topic.theme) not in seen_topics:
             seen_topics.add((name, topic.theme))
-            new_topics.append(topic if name == topic.region else replace(topic, region=name,
-                                                                         rolled_up_from=topic.region))
+            new_topics.append(topic if name == topic.region else replace(  # a row of its own: its own id
+                topic, region=name, rolled_up_from=topic.region,
+                id=row_id("topics", topic.doc_id, (name, topic.theme)) if topic.id else ""))
     document = result.document
-    owner = getattr(document, "region", None)  # documents.region: the owner region, once extracted
-    if owner:
-        owned: dict[str, Any] = {"region": council_of(owner, mentioned)}
-        document = replace(document, **owned)
+    if document.region:
+        document = replace(document, region=council_of(document.region, mentioned))
     decisions = tuple(replace(d, region=council_of(d.region, mentioned)) if d.region else d
-                      for d in result.decisions)
+                      for d in result.decisions)  # the id stays: votes name the decision by it
     return replace(result, document=document, regions=tuple(new_regions), topics=tuple(new_topics),
                    decisions=decisions)

@@ -50,7 +50,8 @@ class RegionStats:
 
 def owners(tables: Tables) -> dict[str, str]:
     """doc_id -> owner region (:data:`NO_REGION` when unknown) of the documents read (failed ones
-    left out); every document has none when the table has no ``region`` column.
+    and copies of another, ``duplicate_of``, left out); every document has none when the table has
+    no ``region`` column.
 
     >>> owners({"documents": (["doc_id", "status", "region"], [("a", "ok", "Asker kommune"), ("b", "error", "")])})
     {'a': 'Asker kommune'}
@@ -59,9 +60,10 @@ def owners(tables: Tables) -> dict[str, str]:
     idx = {h: k for k, h in enumerate(header)}
     if "doc_id" not in idx:
         return {}
-    status, region = idx.get("status"), idx.get("region")
+    status, region, duplicate = idx.get("status"), idx.get("region"), idx.get("duplicate_of")
     return {str(row[idx["doc_id"]]): str(row[region] or "") if region is not None else NO_REGION
-            for row in rows if status is None or row[status] != "error"}
+            for row in rows if (status is None or row[status] != "error")
+            and (duplicate is None or not row[duplicate])}  # a copy is counted under its first
 
 
 def region_stats(tables: Tables) -> list[RegionStats]:

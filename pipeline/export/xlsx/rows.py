@@ -24,6 +24,8 @@ from pipeline.export.xlsx.cells import (
 )
 from pipeline.export.xlsx.fast import fast_writers
 from pipeline.export.xlsx.style import (
+    CORRECTED_COLOUR,
+    CORRECTED_FONT,
     DATES,
     LINE_HEIGHT,
     LINK_COLOUR,
@@ -59,6 +61,7 @@ class RowWriter:
         self.source = source  # None (no Kilde), "doc" (doc_id), "documents" (space-separated ids)
         self.doc_col = idx.get("documents" if source == "documents" else "doc_id", -1)
         self.page_col, self.line_col = idx.get("page", -1), idx.get("line", -1)
+        self.id_col = idx.get("id", -1) if book.corrected is not None else -1  # corrections (issue 20)
         self.wrap_cols: list[tuple[int, int]] = []  # (column, characters per line), set by fit()
         self.plain, self.quoted = [], []
         for col in self.cols:
@@ -152,6 +155,7 @@ class RowWriter:
         kilde_col = c0 + len(self.cols)
         illegal, long_text, starts = ILLEGAL_RE.search, MAX_CHARS // 2, FORMULA_START
         add_link = self.book.links[ws.get_name()].add
+        corrected, id_col, table = self.book.corrected, self.id_col, self.table
         r = r0
         for row in rows:
             lines = 1
@@ -202,8 +206,40 @@ class RowWriter:
                     write_string(r, kilde_col, label, link_fmt if target else source_fmt)
                     if target:
                         add_link(r, kilde_col, target)
+            if id_col >= 0 and corrected is not None and (notes := corrected(table, row[id_col])):
+                self.mark_corrected(ws, r, c0, row, notes)  # corrections (issue 20)
             r += 1
         return r
+
+    def mark_corrected(self, ws: Any, r: int, c0: int, row: Sequence[Any], notes: Mapping[str, str | None]) -> None:
+        """Hand-corrected cells of a row written again, coloured, with a note of the extracted value
+        (corrections, issue 20)."""
+        text, added_noted = self.book.text, False
+        for k, col in enumerate(self.cols):
+            if col.name not in notes:
+                continue
+            was = notes[col.name]
+            fmt_props = {"valign": "top", "text_wrap": col.wrap, "bg_color": CORRECTED_COLOUR,
+                         "font_color": CORRECTED_FONT, **({"num_format": "yyyy-mm-dd"} if col.kind == "date" else {})}
+            fmt = self.book.fmt(**fmt_props)
+            v = row[k]
+            day = as_date(v) if col.kind == "date" else None
+            if day is not None:
+                ws.write_datetime(r, c0 + k, day, fmt)
+            elif isinstance(v, bool):
+                ws.write_string(r, c0 + k, text["yes"] if v else text["no"], fmt)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, c0 + k, v, fmt)
+            else:
+                v = clean_text("" if v is None else str(v), self.marker)
+                ws.write_string(r, c0 + k, v, self.book.fmt(**fmt_props, quote_prefix=True)
+                                if v.startswith(FORMULA_START) else fmt)
+            if was is not None:
+                note = text["corrected"].format(was=was or text["empty"])
+                ws.write_comment(r, c0 + k, clean_text(note)[:2000], {"author": "minutes"})
+            elif not added_noted:  # an added row: one note on its first cell
+                ws.write_comment(r, c0 + k, text["added"], {"author": "minutes"})
+                added_noted = True
 
 
 def source_kind(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str | None:

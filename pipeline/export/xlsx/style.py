@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,8 @@ NARROW = {
 DATES = DATE_COLUMNS
 STATUS_COLOURS = {"adopted": "#E2EFDA", "proposed": "#FFF2CC"}
 LINK_COLOUR = "#0563C1"
+CORRECTED_COLOUR = "#FCE4D6"  # cells corrected by hand (issue 20)
+CORRECTED_FONT = "#7F3F00"
 TABLE_STYLE = "TableStyleMedium2"
 
 
@@ -73,6 +75,8 @@ class Book:
     #: sheet -> its hyperlinks: one per run of rows with one source
     links: dict[str, Links] = field(default_factory=lambda: defaultdict(Links))
     _formats: dict[tuple[tuple[str, Any], ...], Any] = field(default_factory=dict)
+    #: hand corrections: (table, row id) -> column -> extracted value (None: an added row)
+    corrected: Callable[[str, Any], Mapping[str, str | None]] | None = None
 
     def fmt(self, **props: Any) -> Any:
         key = tuple(sorted(props.items()))

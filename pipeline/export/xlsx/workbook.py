@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +34,12 @@ class Workbook:
 
     ``sources``: doc_id -> the source file on disk (its path, or the run's ``SourceFile``); the
     ``Kilde`` cells link to it by a path relative to the workbook's folder. Without it, ``Kilde``
-    shows file and place but does not link."""
+    shows file and place but does not link. ``corrected``: (table, row id) -> the hand-corrected
+    cells of the row, column -> the extracted value (None: a row added by hand); they are marked."""
 
     def __init__(self, path: Path, streamed: Mapping[str, Sequence[str]] | None = None, *, lang: str = "nb",
-                 per_region: bool = False, sources: Mapping[str, str | Path | SourceFile] | None = None) -> None:
+                 per_region: bool = False, sources: Mapping[str, str | Path | SourceFile] | None = None,
+                 corrected: Callable[[str, Any], Mapping[str, str | None]] | None = None) -> None:
         names = labels(lang)
         self.sheets, self.headers, self.text, self.themes = names.sheets, names.headers, names.text, names.themes
         self.path, self.per_region = Path(path), per_region
@@ -50,7 +52,8 @@ class Workbook:
             "strings_to_urls": False, "default_date_format": "yyyy-mm-dd",
         })
         self.wb.set_properties({"title": self.text["title"]})
-        self.book = Book(self.wb, lang, self.text, Sources({}, sources, self.path.parent, self.text))
+        self.book = Book(self.wb, lang, self.text, Sources({}, sources, self.path.parent, self.text),
+                         corrected=corrected)  # corrections (issue 20): the cells to mark
         self.overview = self.book.sheet(self.text["overview"])  # the first sheet, written last
         self.checks = self.book.sheet(self.text["checks_sheet"])  # the second, written at the end too
         self.streams = {table: TableStream(self.book, table, header, self.sheets.get(table, table), self.headers,
