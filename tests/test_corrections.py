@@ -78,8 +78,8 @@ def _assert_corrections_hold(out: Path, decision: dict[str, str], person: dict[s
     header = [c.value for c in sheet[1]]
     status_col, id_col = header.index(labels("nb").header("status")), header.index(labels("nb").header("id"))
     row = next(r for r in sheet.iter_rows(min_row=2) if r[id_col].value == decision["id"])
-    assert row[status_col].value == "adopted"
-    assert row[status_col].comment is not None and "proposed" in row[status_col].comment.text
+    assert row[status_col].value == labels("nb").value("status", "adopted")  # in the workbook's language
+    assert row[status_col].comment is not None and labels("nb").value("status", "proposed") in row[status_col].comment.text
     assert row[status_col].fill.fgColor.rgb.endswith("FCE4D6")
     names = [r[1] for r in book["Deltakere"].iter_rows(min_row=2, values_only=True)]
     assert "Kari Nordmann" in names and person["name"] not in names

@@ -231,11 +231,13 @@ class RowWriter:
             elif isinstance(v, (int, float)):
                 ws.write_number(r, c0 + k, v, fmt)
             else:
-                v = clean_text("" if v is None else str(v), self.marker)
+                tr = self.translate[k]  # in the workbook's language, as the other cells
+                v = clean_text("" if v is None else tr(str(v)) if tr is not None else str(v), self.marker)
                 ws.write_string(r, c0 + k, v, self.book.fmt(**fmt_props, quote_prefix=True)
                                 if v.startswith(FORMULA_START) else fmt)
             if was is not None:
-                note = text["corrected"].format(was=was or text["empty"])
+                tr = self.translate[k]
+                note = text["corrected"].format(was=(tr(was) if tr is not None and was else was) or text["empty"])
                 ws.write_comment(r, c0 + k, clean_text(note)[:2000], {"author": "minutes"})
             elif not added_noted:  # an added row: one note on its first cell
                 ws.write_comment(r, c0 + k, text["added"], {"author": "minutes"})
