@@ -38,7 +38,8 @@ WRAP = {"title", "text", "error", "evidence", "before", "after", "label", "organ
 #: Per table, the widest its columns may be (characters; ``source``: the Kilde column), so that the
 #: sheet prints on one page width; these columns wrap (a long word is broken).
 NARROW = {
-    "checks": {"doc_id": 20, "title": 28, "check": 22, "details": 34, "source": 26},
+    # Kilde as wide as a file name: LibreOffice does not wrap a cell with a hyperlink
+    "checks": {"doc_id": 18, "title": 24, "check": 20, "details": 30, "source": 44},
     "documents": {"title": 40, "body": 24, "error": 40, "organisation": 30, "place": 24, "checks": 40},
     "decisions": {"label": 30, "outcome": 24, "body": 24, "title": 40, "themes": 30},
     "participants": {"role": 30, "organisation": 30},
