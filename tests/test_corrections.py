@@ -88,7 +88,7 @@ def _assert_corrections_hold(out: Path, decision: dict[str, str], person: dict[s
     assert pq.read_table(out / "tables" / "corrections.parquet").column("line").type == "int64"
     listed = list(book["Rettelser"].iter_rows(values_only=True))
     assert listed[0][:8] == ("Fil", "Linje", "Tabell", "ID", "Kolonne", "Uttrukket verdi", "Rettet verdi", "Utfall")
-    assert {r[7] for r in listed[1:]} == {"applied", "deleted", "added"}
+    assert {r[7] for r in listed[1:]} == {labels("nb").value("correction", o) for o in ("applied", "deleted", "added")}
 
 
 def test_corrections_hold_on_a_rerun_after_an_unrelated_change_and_with_full(dev: tuple[Path, Path, Path],
@@ -161,7 +161,8 @@ def test_an_orphaned_correction_is_reported_with_the_last_known_text_of_its_row(
     assert run(raw, out, "--corrections", str(fix), "--full") == 0
     assert {r["id"]: r for r in rows(out, "corrections")}[gone["id"]]["message"] == orphan["message"]
     book = openpyxl.load_workbook(out / "minutes.xlsx")
-    assert any(r[7] == "orphaned" and gone["name"] in r[8] for r in book["Rettelser"].iter_rows(values_only=True))
+    assert any(r[7] == labels("nb").value("correction", "orphaned") and gone["name"] in r[8]
+               for r in book["Rettelser"].iter_rows(values_only=True))
 
 
 def test_invalid_files_and_values_are_reported_with_file_and_line_and_the_valid_ones_apply(
@@ -310,4 +311,5 @@ def test_the_sheet_and_its_headers_are_english_with_lang_en(dev: tuple[Path, Pat
     listed = list(sheet.iter_rows(values_only=True))
     assert listed[0] == ("File", "Line", "Table", "ID", "Column", "Extracted value", "Corrected value", "Outcome",
                          "Message")
-    assert listed[1][:8] == ("Decisions.csv", 2, "decisions", decision["id"], "status", "proposed", "adopted", "applied")
+    # the table and column as the workbook names them; the values as the correction file has them
+    assert listed[1][:8] == ("Decisions.csv", 2, "Decisions", decision["id"], "Status", "proposed", "adopted", "applied")

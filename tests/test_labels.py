@@ -69,13 +69,14 @@ def _outcomes() -> set[str]:
 def _ids() -> dict[str, set[str]]:
     """Each group of coded values -> every id the pipeline writes in it."""
     from extractors.votes import SIDES
+    from pipeline.export.corrections import OUTCOMES
     from pipeline.models import ATTENDANCE, DECISION_KINDS, DECISION_STATUSES, DOC_TYPES
     from pipeline.reference import regions
 
     return {"doc_type": set(DOC_TYPES), "status": {"ok", "error", *DECISION_STATUSES}, "kind": set(DECISION_KINDS),
             "outcome": _outcomes(), "attendance": set(ATTENDANCE), "vote": set(SIDES.values()),
             "region_kind": {r.kind for r in regions().values()}, "text_source": {"text", "ocr", "text+ocr"},
-            "language": {"nb", "nn"}}
+            "language": {"nb", "nn"}, "correction": set(OUTCOMES)}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -28,7 +28,8 @@ from pathlib import Path
 LANGUAGES = ("nb", "en")
 FOLDER = Path(__file__).parent
 
-#: Columns whose values are ids of a ``values`` group (column -> group).
+#: Columns whose values are ids of a ``values`` group (column -> group; the ``corrections`` table's
+#: outcomes are the group ``correction``).
 VALUE_COLUMNS = {"doc_type": "doc_type", "status": "status", "kind": "kind", "outcome": "outcome",
                  "attendance": "attendance", "vote": "vote", "region_kind": "region_kind",
                  "text_source": "text_source", "language": "language"}
@@ -108,8 +109,12 @@ class Labels:
         """
         return "; ".join(label for label, _ in self.check_list(checks))
 
-    def translators(self) -> dict[str, Callable[[str], str]]:
-        """Column name -> the function that shows a stored value of that column in this language."""
+    def translators(self, table: str = "") -> dict[str, Callable[[str], str]]:
+        """Column name -> the function that shows a stored value of that column of ``table`` in this
+        language."""
+        if table == "corrections":  # the outcome of a hand correction, and the table and column it names
+            return {"outcome": _get(self.values["correction"]), "table": _get(self.sheets),
+                    "column": _get(self.headers)}
         out: dict[str, Callable[[str], str]] = {}
         for column, group in VALUE_COLUMNS.items():
             out[column] = _get(self.values[group])

@@ -73,7 +73,7 @@ class RowWriter:
             self.plain.append(book.fmt(**props))
             self.quoted.append(book.fmt(**props, quote_prefix=True))
         # coded values (statuses, kinds, themes, checks, error messages) shown in the workbook's language
-        shown_as = labels(book.lang).translators()
+        shown_as = labels(book.lang).translators(table)
         self.translate = [shown_as.get(h) for h in self.header]
         wrap = {"text_wrap": True} if "source" in narrow else {}
         self.link_fmt = book.fmt(valign="top", font_color=LINK_COLOUR, underline=1, **wrap)
