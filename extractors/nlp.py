@@ -406,6 +406,30 @@ def text_of(doc: Doc) -> str:
     return text if isinstance(text, str) else doc.text
 
 
+def tail(text: str, end: int, words: int) -> str:
+    """``text[:end]`` from the start of its ``words``-th last whitespace-separated word: what a
+    pattern about the last few words before a position needs, read without copying or splitting
+    all that comes before (on a long line, once per name the cost would grow with the square).
+
+    >>> tail("Til stede: Kari  Nordmann", 25, 2), tail("a b", 3, 8), tail("x " * 300 + "tail", 604, 1)
+    ('Kari  Nordmann', 'a b', 'tail')
+    """
+    width = 256
+    while True:
+        start = max(0, end - width)
+        window = text[start:end]
+        found = [m.start() for m in _WORD_STARTS.finditer(window)]
+        if start == 0 and len(found) <= words:
+            return window
+        # the word cut by the window's start (if any) is not among the last ``words``
+        if len(found) > words:
+            return window[found[-words]:] if words else ""
+        width *= 4
+
+
+_WORD_STARTS = re.compile(r"\S+")
+
+
 @cache
 def nlp() -> Language:
     """The one spaCy pipeline of this process (built on first use, then reused)."""

@@ -13,14 +13,16 @@ matched in (``resources/gazetteer.jsonl``):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import cache
+from itertools import accumulate
 
 from rapidfuzz import fuzz, process
 
 from extractors.context import DocContext
 from extractors.lexicons import gazetteer, regions
-from extractors.nlp import text_of
+from extractors.nlp import tail, text_of
 from pipeline.models import RegionRow
 from pipeline.sections import Block
 
@@ -30,6 +32,8 @@ STRUCTURAL = ("heading", "bullet", "row", "item")
 #: Text right before a municipality that makes it part of a council's name ("råd for Asker og Bærum").
 _IN_COUNCIL_NAME = re.compile(r"\b(?:[Rr]åd|[Rr]ådet|[Rr]egionråd|[Rr]egionrådet|IPR|[Ss]amarbeidsråd\w*)\s+(?:for|i|på)\s+"
                               r"(?:[A-ZÆØÅ][\wæøå-]*\s+|og\s+){0,3}$")
+#: Words a match of _IN_COUNCIL_NAME spans at most (the council word, "for", three more), and one spare.
+COUNCIL_NAME_WORDS = 6
 #: A short line that looks like a council's name, for the fuzzy fallback ("Gardermoreregionen IPR").
 _COUNCIL_LIKE = re.compile(r"regionen\b|\bipr\b|regionråd|\brådet\b", re.IGNORECASE)
 FUZZY_CUTOFF = 90
@@ -79,11 +83,13 @@ def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
         if doc is None:
             continue
         ents = [e for e in doc.ents if e.label_ == "REGION"]
-        persons = [(p.start, p.end) for p in doc.spans.get("persons", [])]
+        persons = sorted((p.start, p.end) for p in doc.spans.get("persons", []))
+        reach = list(accumulate((e for _, e in persons), max))  # the furthest end of the persons so far
         for ent in ents:
-            if _part_of_council_name(ent.ent_id_, text_of(doc)[: ent.start_char]):
+            if _part_of_council_name(ent.ent_id_, tail(text_of(doc), ent.start_char, COUNCIL_NAME_WORDS)):
                 continue
-            if any(s <= ent.start and ent.end <= e for s, e in persons):
+            k = bisect_right(persons, (ent.start, len(doc) + 1))  # the persons that start at or before it
+            if k and reach[k - 1] >= ent.end:
                 continue  # "Hole" in "Marit Hole Pettersen"
             out.append((i, ent.ent_id_, ent.text, form_of(ent.ent_id_, ent.text)))
         b = ctx.blocks[i]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import MinutesError, RunError
+from pipeline.errors import MinutesError, RunError, Stopped
 
 DESCRIPTION = """\
 Turn Norwegian meeting documents (minutes, protocols, case documents, agreements, slides;
@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--corrections", type=Path, default=None, metavar="DIR",
                      help="hand corrections applied on every run: DIR/<table>.csv with the id of each row to "
                           "correct, delete (a column delete: yes) or add (default: data/corrections when it exists)")
+    run.add_argument("--follow-links", action="store_true",
+                     help="also read symbolic links in the input folders that lead to files outside them "
+                          "(by default they are error rows: not read)")
 
     explain = sub.add_parser("explain", help="show what normalisation and OCR repair changed in one document",
                              description="Print every change the normalisers made to FILE, line by line, and every "
@@ -87,7 +90,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     summary = run(RunOptions(tuple(args.inputs), args.out, args.workers, args.debug, progress=not args.quiet,
                              rollup=args.rollup, full=args.full, timeout=args.timeout, scheduler=args.scheduler,
                              formats=formats, lang=args.lang, per_region=args.per_region,
-                             corrections=args.corrections or default_corrections()))
+                             corrections=args.corrections or default_corrections(),
+                             follow_links=args.follow_links))
     if not args.quiet:
         print(summary.line(args.out))
     return 0
@@ -146,9 +150,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MinutesError as exc:
         print(f"minutes: {exc}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, Stopped) as exc:
+        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        print(f"minutes: stopped ({signal.Signals(signum).name}); the documents done so far are kept: "
+              "run again to finish", file=sys.stderr)
+        return 128 + signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
 
 
 def entry() -> None:
     if hasattr(signal, "SIGPIPE"):  # `minutes explain FILE | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for name in ("SIGTERM", "SIGHUP"):  # stop as Ctrl-C does: workers ended, state closed, one line
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     sys.exit(main())

@@ -6,7 +6,7 @@ import os
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline.errors import RunError
@@ -42,13 +42,28 @@ def display_path(rel: str) -> str:
         return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
-def _walk(folder: Path) -> Iterable[tuple[str, str]]:
+def check_output(inputs: Iterable[Path], out: Path) -> None:
+    """Refuse an output folder that is an input folder or holds an input: the run would write its
+    texts and tables among the inputs (over a file of the same name) and read them back as new
+    documents on the next run. An output folder inside an input folder is fine: it is skipped."""
+    target = os.path.realpath(out)
+    for item in inputs:
+        where = os.path.realpath(item)
+        if where == target or where.startswith(target.rstrip(os.sep) + os.sep):
+            raise RunError(f"the output folder {out} {'is' if where == target else 'holds'} the input {item}: "
+                           f"minutes would write among the inputs and read its own tables back; "
+                           f"give --out a folder outside the inputs")
+
+
+def _walk(folder: Path, skip: str = "") -> Iterable[tuple[str, str]]:
     """Files under ``folder`` (absolute path, and path relative to ``folder`` with POSIX separators), sorted,
-    not following symlinked folders (a loop would never end). Strings, not Paths: an archive of
-    many files is listed without a Path object per file."""
+    not following symlinked folders (a loop would never end), without the folder ``skip`` (a real
+    path: the output folder). Strings, not Paths: an archive of many files is listed without a
+    Path object per file."""
     top = str(folder.absolute())
     for root, dirs, files in os.walk(top, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not (skip and os.path.realpath(os.path.join(root, d)) == skip))
         rel_root = os.path.relpath(root, top)
         prefix = "" if rel_root == os.curdir else rel_root.replace(os.sep, "/") + "/"
         for name in sorted(files):
@@ -56,24 +71,63 @@ def _walk(folder: Path) -> Iterable[tuple[str, str]]:
                 yield os.path.join(root, name), prefix + name
 
 
-def discover(inputs: Iterable[Path]) -> list[SourceFile]:
-    """Every file named or found under a named folder, in a stable order, with unique doc ids."""
-    found: list[tuple[str, str]] = []
+def _unique(doc_id: str, rel: str, seen: set[str]) -> str:
+    """``doc_id``, or when it is taken (case-folded) the id with a hash of the path added, longer
+    until it is free: a file may itself be named like another's id with its hash ("a-1f2e3d4c.txt").
+
+    >>> _unique("a", "a.txt", set()), _unique("a", "a.txt", {"a"}), _unique("a", "a.txt", {"a", "a-cfc7b488"})
+    ('a', 'a-cfc7b488', 'a-cfc7b4885384')
+    """
+    if doc_id.casefold() not in seen:
+        return doc_id
+    digest = hashlib.sha1(rel.encode()).hexdigest()
+    for width in (8, 12, 16, 24, 40):
+        candidate = f"{doc_id}-{digest[:width]}"
+        if candidate.casefold() not in seen:
+            return candidate
+    number = 2
+    while f"{doc_id}-{digest}-{number}".casefold() in seen:
+        number += 1
+    return f"{doc_id}-{digest}-{number}"
+
+
+#: The error of a symbolic link in an input folder that leads out of the input folders.
+LINK_OUTSIDE = ("a symbolic link to a file outside the input folders: not read "
+                "(minutes run --follow-links reads such files)")
+
+
+def _outside(path: str, roots: Sequence[str]) -> bool:
+    """True when ``path`` is a symbolic link whose target lies outside every folder of ``roots``."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    return not any(target == root or target.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def discover(inputs: Iterable[Path], out: Path | None = None, follow_links: bool = False) -> list[SourceFile]:
+    """Every file named or found under a named folder, in a stable order, with unique doc ids;
+    nothing under the output folder ``out`` (its texts, tables and state are never inputs). A
+    symbolic link in a folder that leads out of the input folders is listed with
+    :data:`LINK_OUTSIDE` as the reason it is not read, unless ``follow_links``."""
+    inputs = list(inputs)
+    found: list[tuple[str, str, str]] = []  # path, relative path, why it is not read
+    skip = os.path.realpath(out) if out is not None else ""
+    roots = [os.path.realpath(item) for item in inputs if item.is_dir()]
     for item in inputs:
         if item.is_dir():
-            found += _walk(item)
+            found += ((path, rel, "" if follow_links or not _outside(path, roots) else LINK_OUTSIDE)
+                      for path, rel in _walk(item, skip))
         elif item.exists() or item.is_symlink():
-            found.append((str(item.absolute()), item.name))
+            found.append((str(item.absolute()), item.name, ""))  # named on the command line: trusted
         else:
             raise RunError(f"input not found: {item}")
     found.sort(key=lambda pair: pair[1])
     seen: set[str] = set()  # case-folded: "Sak" and "sak" would be one text file on macOS or Windows
-    out = []
-    for path, rel in found:
+    listing = []
+    for path, rel, refused in found:
         rel = display_path(rel)
         doc_id = safe_id(posixpath.splitext(posixpath.basename(rel))[0])  # the stem: no Path per file
-        if doc_id.casefold() in seen:
-            doc_id = f"{doc_id}-{hashlib.sha1(rel.encode()).hexdigest()[:8]}"
+        doc_id = _unique(doc_id, rel, seen)
         seen.add(doc_id.casefold())
-        out.append(SourceFile(location=path, source_path=rel, doc_id=doc_id))
-    return out
+        listing.append(SourceFile(location=path, source_path=rel, doc_id=doc_id, refused=refused))
+    return listing

@@ -1,44 +1,40 @@
-"""The Norwegian word knowledge that OCR repair chooses by, and how damaged words are read with it.
+"""How damaged words are read with the Norwegian word knowledge that OCR repair chooses by.
 
-* ``resources/lexicon/nb_words.tsv.gz``: Norsk Ordbank's Bokmål full forms plus wordfreq's frequent
-  Bokmål words, each with its Zipf frequency (built by ``scripts/build_lexicon.py``; loads in well
-  under a second, where the plain Ordbank JSON takes seconds and ~190 MB);
-* ``resources/lexicon/languages.json``: Nynorsk and Bokmål marker words (language detection) and
-  common Nynorsk forms (kept as they are, and offered as repairs, in Nynorsk text);
-* names and places: the name lists (SSB) and the gazetteer of :mod:`pipeline.reference`.
+The knowledge is the :class:`Lexicon` of :mod:`pipeline.lexicon_data` (Norsk Ordbank's and
+wordfreq's Bokmål words with their frequencies, Nynorsk forms and language markers, names and
+places), read once per process (:func:`load_lexicon`). The confusion table of
+:mod:`pipeline.ocr_confusions` says how OCR misreads letters (ø as o, g, a, e, @ ...): lexicon
+words with æ/ø/å are indexed by their :func:`shape` (every run of letters a confusion can touch
+becomes ``*``), so a damaged word finds its candidates in one look-up and :func:`align` says which
+confusions turn one into the other. A :class:`Model` reads a token as words (whole, or a compound
+of known parts), unchanged and repaired, with log10 probabilities: the word's frequency times the
+confusions' probabilities. :func:`detect_nynorsk` tells the two written languages apart.
 
-Everything is read once per process (:func:`load_lexicon`) and is read-only afterwards.
-
-Reading damaged words: the confusion table ``resources/ocr_confusions.jsonl`` says how OCR misreads
-letters (ø as o, g, a, e, @ ...). Lexicon words with æ/ø/å are indexed by their :func:`shape`
-(every run of letters a confusion can touch becomes ``*``), so a damaged word finds its candidates
-in one look-up and :func:`align` says which confusions turn one into the other. A :class:`Model`
-reads a token as words (whole, or a compound of known parts), unchanged and repaired, with log10
-probabilities: the word's frequency times the confusions' probabilities.
+The names of both modules are importable from here, where the repair and the scripts take them.
 """
 from __future__ import annotations
 
-import gzip
-import json
-import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
-from itertools import chain
-from pathlib import Path
+from dataclasses import dataclass
+from functools import lru_cache
 
-from pipeline import reference
-from pipeline.cache import cached
+from pipeline.lexicon_data import (
+    FLOOR_ZIPF,
+    INFINITIVES_FILE,
+    LANGUAGES_FILE,
+    WORDS_FILE,
+    Lexicon,
+    load_lexicon,
+    parse_words,
+    shape_index,
+)
+from pipeline.ocr_confusions import CONFUSIONS_FILE, Confusion, align, align_runs, confusions, plain_ids, shape, shape_runs
 
-RESOURCES = Path(__file__).parent / "resources"
-WORDS_FILE = RESOURCES / "lexicon" / "nb_words.tsv.gz"
-LANGUAGES_FILE = RESOURCES / "lexicon" / "languages.json"
-INFINITIVES_FILE = RESOURCES / "lexicon" / "nb_infinitives.txt.gz"
+__all__ = ["BOKMAL_IN_NYNORSK_ZIPF", "CONFUSIONS_FILE", "FLOOR_ZIPF", "GENITIVE_PENALTY", "INFINITIVES_FILE",
+           "LANGUAGES_FILE", "MAX_PARTS", "MIN_PART", "NAME_ZIPF", "NYNORSK_ZIPF", "SHORT_PART_ZIPF", "SPLIT_PENALTY",
+           "WORDS_FILE", "Confusion", "Lexicon", "Model", "Reading", "align", "base_model", "confusions",
+           "detect_nynorsk", "family", "load_lexicon", "misread_markers", "parse_words", "plain_ids", "shape"]
 
-#: Zipf frequency given to a word the lexicon knows (Ordbank) but wordfreq has never counted.
-FLOOR_ZIPF = 1.0
-CONFUSIONS_FILE = RESOURCES / "ocr_confusions.jsonl"
 #: log10 penalty per split of a compound beyond what the parts' frequencies already cost.
 SPLIT_PENALTY = 0.5
 MIN_PART = 3
@@ -54,104 +50,6 @@ BOKMAL_IN_NYNORSK_ZIPF = 2.0
 #: Zipf frequency given to common Nynorsk forms in Nynorsk text.
 NYNORSK_ZIPF = 5.0
 _NORWEGIAN_LETTER = re.compile("[æøå]")
-_NAME_PART = re.compile(r"[^\W\d_]+")
-
-
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per process
-class Lexicon:
-    """Read-only word knowledge. ``zipf`` is keyed by the lower-case word."""
-
-    zipf: dict[str, int]  # Zipf frequency * 10 (small ints cost no memory), 0 = known but uncounted
-    proper: frozenset[str] = frozenset()  # lower-case keys of words Ordbank knows only capitalised
-    names: frozenset[str] = frozenset()  # person names and place names as written ("Bjørn", "Østfold")
-    nynorsk: frozenset[str] = frozenset()  # common Nynorsk forms, lower case
-    nn_markers: frozenset[str] = frozenset()
-    nb_markers: frozenset[str] = frozenset()
-    nn_endings: tuple[tuple[str, str], ...] = ()  # (Nynorsk ending, Bokmål ending): ("ar", "er")
-    bokmal_only: frozenset[str] = frozenset()  # Bokmål forms Nynorsk does not use (fra, ikke)
-    by_shape: dict[str, tuple[str, ...]] | None = None  # the index of :func:`_index`, when it came built
-    infinitives: frozenset[str] = frozenset()  # Bokmål verbs' infinitives (gjøre, bidra): after the marker å
-    roles: frozenset[str] = frozenset()  # one-word titles (rådmann, ordfører): they follow names in lists
-
-    def __contains__(self, word: str) -> bool:
-        return word in self.zipf
-
-    def frequency(self, word: str) -> float:
-        """Zipf frequency of a lower-case word: 0.0 when unknown, at least ``FLOOR_ZIPF`` when known.
-
-        >>> lex = Lexicon({"møte": 54, "mote": 0})
-        >>> lex.frequency("møte"), lex.frequency("mote"), lex.frequency("mxte")
-        (5.4, 1.0, 0.0)
-        """
-        z = self.zipf.get(word)
-        if z is None:
-            return 0.0
-        return max(z / 10, FLOOR_ZIPF)
-
-    @cached_property
-    def name_keys(self) -> dict[str, str]:
-        """Names and places by their lower-case form: ``{"bjørn": "Bjørn"}``."""
-        return {n.lower(): n for n in sorted(self.names)}
-
-    def is_name(self, word: str) -> bool:
-        """A person or place name as written, or a proper noun of the lexicon (``Oslo``).
-
-        >>> Lexicon({"oslo": 59}, proper=frozenset({"oslo"}), names=frozenset({"Bjørn"})).is_name("Oslo")
-        True
-        """
-        return word in self.names or (word[:1].isupper() and word.lower() in self.proper)
-
-
-def parse_words(lines: Iterable[str]) -> tuple[dict[str, int], frozenset[str]]:
-    """Parse ``word<TAB>zipf*10`` lines into (zipf*10 by lower-case word, proper nouns).
-
-    >>> parse_words(["møte\\t54\\n", "Oslo\\t59\\n"])
-    ({'møte': 54, 'oslo': 59}, frozenset({'oslo'}))
-    """
-    zipf: dict[str, int] = {}
-    proper = []
-    for line in lines:
-        word, _, z = line.partition("\t")
-        if not word.islower():
-            word = word.lower()
-            proper.append(word)
-        zipf[word] = int(z)
-    return zipf, frozenset(proper)
-
-
-def _read_names() -> set[str]:
-    names = {part for name in reference.names() for part in _NAME_PART.findall(name)}
-    names.update(p for row in reference.gazetteer() for p in _NAME_PART.findall(row.get("pattern", "")) if p[:1].isupper())
-    return names
-
-
-def _read_roles() -> frozenset[str]:
-    """The one-word titles of ``pipeline/reference/resources/roles.jsonl`` (rådmann, økonomisjef), lower case."""
-    return frozenset(p.lower() for r in reference.roles() if (p := r.get("pattern", "")).isalpha())
-
-
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    """The lexicon of this installation, read once per process: the words, names and the index of
-    shapes come from the user's cache (:mod:`pipeline.cache`) after the first run."""
-    lang = json.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
-    languages = Lexicon(
-        zipf={}, nynorsk=frozenset(lang["nynorsk_words"]) | frozenset(lang["nn_markers"]),
-        nn_markers=frozenset(lang["nn_markers"]), nb_markers=frozenset(lang["nb_markers"]),
-        nn_endings=tuple((nn, nb) for nn, nb in lang["nn_endings"]), bokmal_only=frozenset(lang["bokmal_only"]),
-        infinitives=frozenset(gzip.decompress(INFINITIVES_FILE.read_bytes()).decode("utf-8").split()),
-        roles=_read_roles(),
-    )
-
-    def build() -> tuple[dict[str, int], frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
-        with gzip.open(WORDS_FILE, "rt", encoding="utf-8") as f:
-            zipf, proper = parse_words(f)
-        lexicon = replace(languages, zipf=zipf, proper=proper, names=frozenset(_read_names()))
-        return zipf, proper, lexicon.names, _index(lexicon)
-
-    sources = [WORDS_FILE, LANGUAGES_FILE, CONFUSIONS_FILE, reference.GAZETTEER, Path(__file__), *reference.name_files()]
-    zipf, proper, names, by_shape = cached("lexicon", sources, build)
-    return replace(languages, zipf=zipf, proper=proper, names=names, by_shape=by_shape)
 
 
 def detect_nynorsk(words: list[str], lexicon: Lexicon) -> bool:
@@ -190,128 +88,7 @@ def misread_markers(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(out)
 
 
-# --------------------------------------------------------------------------- the confusion table
-
-
-@dataclass(frozen=True)
-class Confusion:
-    id: str
-    true: str
-    seen: str
-    weight: float
-    plain: bool = False  # the letter read is a Norwegian letter too (ø as o): the result looks like a word
-
-
-@lru_cache(maxsize=1)
-def confusions() -> tuple[Confusion, ...]:
-    """The confusion table, one confusion a line of ``resources/ocr_confusions.jsonl``."""
-    text = CONFUSIONS_FILE.read_text(encoding="utf-8")
-    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    return tuple(Confusion(r["id"], r["true"], r["seen"], float(r["weight"]), bool(r.get("plain")))
-                 for r in rows)
-
-
-@lru_cache(maxsize=1)
-def _letter_confusions() -> tuple[Confusion, ...]:
-    return tuple(c for c in confusions() if c.true == c.true.lower())
-
-
-@lru_cache(maxsize=1)
-def plain_ids() -> frozenset[str]:
-    return frozenset(c.id for c in confusions() if c.plain)
-
-
-@lru_cache(maxsize=1)
-def _shape_re() -> re.Pattern[str]:
-    chars = sorted({ch for c in _letter_confusions() for ch in c.true + c.seen})
-    return re.compile("[" + re.escape("".join(chars)) + "]+")
-
-
-def shape(word: str) -> str:
-    """The word with every run of letters that a confusion can touch replaced by ``*``: a damaged
-    word has the shape of the word it came from.
-
-    >>> shape("møtet"), shape("mgtet"), shape("samhandlingsmøte")
-    ('m*t*t', 'm*t*t', 's*mh*n*lin*sm*t*')
-    """
-    return _shape_re().sub("*", word)
-
-
-def align(true: str, seen: str) -> tuple[float, tuple[str, ...]] | None:
-    """How ``true`` can be read as ``seen`` through the confusions: (log10 probability, confusion ids),
-    or None when it cannot. Words of one shape differ only inside their runs, so runs are aligned
-    one by one (and remembered: the same few pairs come back all the time).
-
-    >>> align("møtet", "mgtet")
-    (-0.6020599913279624, ('ocr_oslash_g',))
-    >>> align("møtet", "mxtet") is None
-    True
-    """
-    if true == seen:
-        return 0.0, ()
-    if shape(true) != shape(seen):
-        return None
-    return _align_runs(_runs(true), _runs(seen))
-
-
-@lru_cache(maxsize=262144)
-def _runs(word: str) -> tuple[str, ...]:
-    return tuple(_shape_re().findall(word))
-
-
-def _align_runs(runs_a: tuple[str, ...], runs_b: tuple[str, ...]) -> tuple[float, tuple[str, ...]] | None:
-    """Align two words of one shape run by run."""
-    if len(runs_a) != len(runs_b):
-        return None
-    logp, ids = 0.0, tuple[str, ...]()
-    for ta, sb in zip(runs_a, runs_b, strict=True):
-        if ta == sb:
-            continue
-        got = _align_run(ta, sb)
-        if got is None:
-            return None
-        logp, ids = logp + got[0], ids + got[1]
-    return logp, ids
-
-
-@lru_cache(maxsize=65536)
-def _align_run(true: str, seen: str) -> tuple[float, tuple[str, ...]] | None:
-    n, m = len(true), len(seen)
-    best: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {(0, 0): (0.0, ())}
-    for i in range(n + 1):
-        for j in range(m + 1):
-            here = best.get((i, j))
-            if here is None:
-                continue
-            logp, ids = here
-            steps: list[tuple[int, int, float, str | None]] = []
-            if i < n and j < m and true[i] == seen[j]:
-                steps.append((i + 1, j + 1, 0.0, None))
-            for c in _letter_confusions():
-                if true.startswith(c.true, i) and seen.startswith(c.seen, j):
-                    steps.append((i + len(c.true), j + len(c.seen), math.log10(c.weight), c.id))
-            for i2, j2, lp, cid in steps:
-                cand = (logp + lp, ids + (cid,) if cid else ids)
-                old = best.get((i2, j2))
-                if old is None or cand[0] > old[0]:
-                    best[(i2, j2)] = cand
-    return best.get((n, m))
-
-
 # --------------------------------------------------------------------------- candidates
-
-
-@lru_cache(maxsize=2)
-def _index(lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
-    """Lexicon words with æ/ø/å (the only words a repair can produce) by shape."""
-    if lexicon.by_shape is not None:
-        return lexicon.by_shape
-    has_letter = re.compile("[æøå]")
-    by_shape: dict[str, list[str]] = {}
-    for word in chain(lexicon.zipf, sorted(lexicon.nynorsk), sorted(lexicon.name_keys)):
-        if has_letter.search(word):
-            by_shape.setdefault(shape(word), []).append(word)
-    return {k: tuple(dict.fromkeys(v)) for k, v in by_shape.items()}
 
 
 @dataclass(frozen=True)
@@ -381,13 +158,13 @@ class Model:
         return got
 
     def _find(self, seen: str, capital: bool) -> list[Reading]:
-        words = _index(self.lexicon).get(shape(seen))
+        words = shape_index(self.lexicon).get(shape(seen))
         if not words:
             return []
         out = []
-        runs = _runs(seen)
+        runs = shape_runs(seen)
         for word in words:
-            a = _align_runs(_runs(word), runs) if word != seen else (0.0, ())
+            a = align_runs(shape_runs(word), runs) if word != seen else (0.0, ())
             lp = self.logp(word, capital) if a else None
             if a and lp is not None:
                 out.append(Reading((word,), lp + a[0], a[1], (seen,)))

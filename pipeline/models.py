@@ -44,6 +44,7 @@ class SourceFile:
     # and a Path costs five times the memory of its string
     source_path: str  # relative to the INPUT folder it was found in, POSIX separators
     doc_id: str  # unique within the run, safe as a file name
+    refused: str = ""  # why the file is not read (a link out of the input folders); "" to read it
 
     def __post_init__(self) -> None:
         if not isinstance(self.location, str):  # a Path given

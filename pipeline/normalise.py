@@ -306,6 +306,57 @@ def _continues(prev: str, nxt: str) -> bool:
     return nxt[0].islower() or prev.rsplit(" ", 1)[-1] in _OPEN_ENDINGS
 
 
+#: The longest line passed on: text exported without line breaks (a whole document on one line)
+#: is cut into pieces of at most this many characters, at a sentence end where there is one, else
+#: between words. Real lines are far shorter (the longest in the test corpora: some 600).
+LONG_LINE = 10_000
+#: A line with no sentence end to cut at (a list of names or a table flattened to one line) is cut
+#: only past this length (spaCy analyses up to 1,000,000 characters): cutting it would split its
+#: entries from the heading that says what they are.
+LIST_LINE = 400_000
+#: A sentence ends with a word (not a number: "2. Kari", "kl. 10") and the next begins with a capital.
+_SENTENCE_END_RE = re.compile(r"(?<=[a-zæøåéü%)»”])[.!?](?=\s+[A-ZÆØÅ«\"])")
+
+
+def split_long_lines(lines: list[Line]) -> list[Line]:
+    """Cut a line longer than :data:`LONG_LINE` into pieces (each keeps the line's page and number)
+    after the last sentence end that leaves a piece within the limit. A line with no sentence end
+    in reach is kept whole up to :data:`LIST_LINE`, and past it cut after the last list separator
+    (a comma or semicolon: a name of a long attendance list stays whole), else at the last space,
+    else (no space at all) at the limit.
+
+    >>> [len(x.text) for x in split_long_lines(_to_lines("Et vedtak. " * 1500))]
+    [9998, 6501]
+    >>> [len(x.text) for x in split_long_lines(_to_lines("ord " * 3000 + "x" * 12000))]
+    [24000]
+    >>> [len(x.text) for x in split_long_lines(_to_lines("ord " * 150_000))][:2]
+    [399999, 200000]
+    >>> [x.text[-12:] for x in split_long_lines(_to_lines("Kari Nordmann, " * 30_000))][:1]
+    ['ri Nordmann,']
+    """
+    if all(len(line.text) <= LONG_LINE for line in lines):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        text = line.text
+        while len(text) > LONG_LINE:
+            window = text[:LONG_LINE + 1]
+            ends = [m.end() for m in _SENTENCE_END_RE.finditer(window, LONG_LINE // 2)]
+            if ends:
+                cut = ends[-1]
+            elif len(text) > LIST_LINE:
+                window = text[:LIST_LINE + 1]
+                separator = max(window.rfind(", ", LIST_LINE // 2), window.rfind("; ", LIST_LINE // 2))
+                space = window.rfind(" ")
+                cut = separator + 1 if separator > 0 else space if space > 0 else LIST_LINE
+            else:
+                break
+            piece, text = text[:cut].rstrip(), text[cut:].lstrip()
+            out.append(Line(line.page, line.number, piece))
+        out.append(Line(line.page, line.number, text) if text is not line.text else line)
+    return out
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -324,6 +375,7 @@ class NormaliseConfig:
     remove_page_furniture: bool = True
     join_hyphenated_lines: bool = True
     reflow_broken_lines: bool = True
+    split_long_lines: bool = True
 
 
 # unicode_nfc runs after the fixers that remove characters: a letter and its combining mark that
@@ -342,6 +394,7 @@ LINE_FIXERS: tuple[Callable[[list[Line]], list[Line]], ...] = (
     remove_page_furniture,
     join_hyphenated_lines,
     reflow_broken_lines,
+    split_long_lines,
 )
 assert {f.__name__ for f in CHAR_FIXERS + LINE_FIXERS} == {f.name for f in fields(NormaliseConfig)}
 

@@ -17,7 +17,7 @@ from functools import cache
 
 from extractors.nlp import nlp, theme_hits
 from extractors.registry import build_context, run_extractors
-from pipeline.errors import DocumentError, UnreadableDocument
+from pipeline.errors import DocumentError, DocumentTimeout, UnreadableDocument
 from pipeline.layout import with_table_rows
 from pipeline.models import DecisionRow, DocumentResult, DocumentRow, Line, Page, RawDocument, RepairRow, SourceFile
 from pipeline.normalise import normalise_pages
@@ -107,10 +107,6 @@ def warm() -> None:
     gc.freeze()
 
 
-class DocumentTimeout(DocumentError):
-    """A document took longer than the per-document time limit."""
-
-
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise DocumentTimeout when the block runs longer than ``seconds`` (0: no limit). Uses a
@@ -137,9 +133,11 @@ def process(source: SourceFile, debug: bool = False, timeout: float = 0) -> Docu
     A document that takes longer than ``timeout`` seconds becomes an error row too."""
     start = time.perf_counter()
     try:
+        if source.refused:
+            raise UnreadableDocument(source.refused)
         with time_limit(timeout):
             result = analyse(source, read_document(source.path))
-    except DocumentError as exc:
+    except (DocumentError, DocumentTimeout) as exc:
         result = failed(source, str(exc), exc if debug else None)
     except Exception as exc:  # noqa: BLE001 - one catch point per document, by design
         log.debug("unexpected failure on %s", source.source_path, exc_info=True)

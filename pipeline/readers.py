@@ -11,11 +11,12 @@ regular files (a FIFO would block), bigger than :data:`MAX_FILE_BYTES` or holdin
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import re
 import stat
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -357,9 +358,21 @@ def _numbered(ppr: Any) -> bool:
     return num_pr is not None and (num_pr.numId is None or num_pr.numId.val != 0)
 
 
+#: The runs of a paragraph whose text is read: every run inside it (also those in tracked insertions,
+#: smart tags, inline content controls, simple fields, hyperlinks and custom XML, which
+#: python-docx's ``Paragraph.text`` leaves out), but not deleted or moved-away text, nor text boxes
+#: (python-docx leaves those out too). Field codes are ``w:instrText``, not text: never read.
+_RUNS_XPATH = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
+
+
+def _paragraph_text(p: Any) -> str:
+    """The text of a ``w:p`` element: its runs' text (tabs and breaks as python-docx gives them)."""
+    return "".join(run.text for run in p.xpath(_RUNS_XPATH))
+
+
 def _paragraph_line(paragraph: Paragraph) -> str:
     """A paragraph's text; list paragraphs (by style or numbering) get a "• " prefix."""
-    text, style = paragraph.text, paragraph.style
+    text, style = _paragraph_text(paragraph._p), paragraph.style
     name = (style.name or "").lower() if style is not None else ""
     if name.startswith(("heading", "overskrift", "title", "tittel")):
         return text
@@ -367,6 +380,26 @@ def _paragraph_line(paragraph: Paragraph) -> str:
     if not is_list and style is not None:
         is_list = _numbered(style.element.pPr)
     return f"• {text}" if is_list and text.strip() else text
+
+
+def _block_text(element: Any) -> str:
+    """The text of a table cell (or other block container): its paragraphs, and the rows of a table
+    inside it (cells apart by spaces), content controls and custom XML looked into, one per line."""
+    from docx.oxml.ns import qn
+
+    lines: list[str] = []
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(_paragraph_text(child))
+        elif child.tag == qn("w:tbl"):
+            for tr in child.iterchildren(qn("w:tr")):
+                cells = (_clean_cell(_block_text(tc)) for tc in tr.iterchildren(qn("w:tc")))
+                lines.append(" ".join(cell for cell in cells if cell))
+        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
+            content = child.find(qn("w:sdtContent")) if child.tag == qn("w:sdt") else child
+            if content is not None:
+                lines.append(_block_text(content))
+    return "\n".join(lines)
 
 
 def _docx_rows(table: DocxTable) -> tuple[tuple[str, ...], ...]:
@@ -378,14 +411,14 @@ def _docx_rows(table: DocxTable) -> tuple[tuple[str, ...], ...]:
             if previous is not None and cell._tc is previous._tc:
                 continue
             previous = cell
-            cells.append(_clean_cell(cell.text))
+            cells.append(_clean_cell(_block_text(cell._tc)))
         if any(cells):
             rows.append(tuple(cells))
     return tuple(rows)
 
 
 def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) -> None:
-    """Paragraphs and tables in reading order; content controls (w:sdt) are looked into."""
+    """Paragraphs and tables in reading order; content controls (w:sdt) and custom XML are looked into."""
     from docx.oxml.ns import qn
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
@@ -402,6 +435,8 @@ def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) ->
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 _walk_body(content, doc, lines, tables)
+        elif child.tag == qn("w:customXml"):  # a block of custom XML around paragraphs and tables
+            _walk_body(child, doc, lines, tables)
 
 
 def _require_sane_unpacked_size(path: Path) -> None:
@@ -414,17 +449,42 @@ def _require_sane_unpacked_size(path: Path) -> None:
                                  f"(minutes reads files up to {MAX_FILE_BYTES // 2**20} MB)")
 
 
+@contextlib.contextmanager
+def _huge_text_nodes() -> Iterator[None]:
+    """python-docx's XML parser, allowed text nodes over libxml2's 10 MB (``huge_tree``): a Word file
+    with a long text in one run is large, not damaged. Entities stay unresolved, and the sizes are
+    bounded before (:func:`_require_sane_unpacked_size`) and after (:data:`MAX_TEXT_CHARS`)."""
+    from docx.oxml import parser
+    from lxml import etree
+
+    normal = parser.oxml_parser
+    huge = etree.XMLParser(remove_blank_text=True, resolve_entities=False, huge_tree=True)
+    huge.set_element_class_lookup(parser.element_class_lookup)
+    parser.oxml_parser = huge
+    try:
+        yield
+    finally:
+        parser.oxml_parser = normal
+
+
 @_plain_errors("Word file")
 def read_docx(path: Path) -> RawDocument:
     """Read a .docx body (not headers/footers) as one page; tables also as :class:`Table` rows."""
     import docx
+    from lxml import etree
 
     _require_content(path)
     if not zipfile.is_zipfile(path):
         raise UnreadableDocument("not a Word file: the .docx is not a valid zip archive")
     _require_sane_unpacked_size(path)
     try:
-        doc = docx.Document(str(path))
+        try:
+            doc = docx.Document(str(path))
+        except etree.XMLSyntaxError as exc:
+            if "XML_PARSE_HUGE" not in str(exc):
+                raise
+            with _huge_text_nodes():  # a text node over 10 MB: large, not damaged (the size limits hold)
+                doc = docx.Document(str(path))
         lines: list[str] = []
         tables: list[Table] = []
         _walk_body(doc.element.body, doc, lines, tables)

@@ -3,27 +3,30 @@ several workers), export the tables, and summarise."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import logging
 import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pipeline import __version__
-from pipeline.discover import discover
+from pipeline.discover import check_output, discover
 from pipeline.errors import RunError
 from pipeline.fingerprint import corrections_fingerprint, export_fingerprint, fingerprint
 from pipeline.models import DocumentResult, SourceFile
-from pipeline.state import StateStore
+from pipeline.state import DamagedResult, StateStore, stamp
+from pipeline.workers import Pool
 
 if TYPE_CHECKING:
     from pipeline.export import Exported
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class RunOptions:
     per_region: bool = False
     scheduler: str = ""  # a Dask scheduler address (tcp://host:port): run the documents there
     corrections: Path | None = None  # a folder of hand corrections (pipeline.export.corrections)
+    follow_links: bool = False  # read symbolic links in input folders that lead out of them
 
 
 @dataclass(frozen=True)
@@ -93,65 +97,88 @@ def _process_one(args: tuple[SourceFile, bool, float]) -> DocumentResult:
     return process(*args)
 
 
-def pool_context() -> multiprocessing.context.BaseContext:
-    """The start method of the process pool: a forkserver that has imported and warmed the
-    pipeline once (:mod:`pipeline.preload`), so each worker forks from it ready. Not plain fork: a
-    forked worker would inherit the run lock's file and hold the lock on after a killed run,
-    shutting the next run out until the orphaned worker ends."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+def pool_context(workers: int = 2) -> multiprocessing.context.BaseContext:
+    """The start method of the worker processes. Several: a forkserver that has imported and warmed
+    the pipeline once (:mod:`pipeline.preload`), so each worker forks from it ready, and this
+    process never loads spaCy. One: forked from this process once it is warm (no second copy of
+    the pipeline, no server to start). Where there is no fork (not POSIX): spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if workers <= 1 and "fork" in methods and sys.platform.startswith("linux"):  # fork is unsafe on macOS
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipeline.preload"])
     return context
 
 
-def pool_size(options: RunOptions, documents: int) -> int:
-    """Worker processes of the local pool for ``documents`` documents (1: they run in this process)."""
-    return min(options.workers, os.cpu_count() or 1, documents)
+#: When a pool of workers pays (issue 18). On two cores the workers share the machine with this
+#: process, which stores and exports every document (some 10-15 ms each): a second worker wins only
+#: when a document's own work is larger than that, and when there is enough of it to pay for
+#: starting and warming the pool (a second or two). Measured on the bench archives: short texts
+#: (15 ms each) run faster with one worker; the mixed archive (PDF, DOCX, text; 26 ms) with two.
+POOL_MIN_WORK = 10.0  # seconds of work in all
+POOL_MIN_PER_DOCUMENT = 0.02  # seconds of work per document, on average
+#: Estimated seconds of a worker per byte of a file, by format, and per document (fitted to the
+#: per-document seconds in the state store of bench runs: text PDFs 20 ms for 4 KB, DOCX 45 ms
+#: for 38 KB, texts 15-18 ms for 5 KB).
+_SECONDS_PER_BYTE = {".pdf": 4e-6, ".docx": 1.1e-6, ".txt": 3e-6, ".md": 3e-6, ".text": 3e-6}
+_SECONDS_PER_DOCUMENT = 0.003
 
 
-def start_workers(options: RunOptions, documents: int) -> None:
+def work(sources: Sequence[SourceFile]) -> float:
+    """A rough estimate of the seconds one worker needs for ``sources``, from their sizes."""
+    total = 0.0
+    for source in sources:
+        try:
+            size = os.stat(source.location).st_size
+        except OSError:
+            size = 0
+        suffix = os.path.splitext(source.location)[1].lower()
+        total += _SECONDS_PER_DOCUMENT + size * _SECONDS_PER_BYTE.get(suffix, 0.0)
+    return total
+
+
+def pool_size(options: RunOptions, sources: Sequence[SourceFile]) -> int:
+    """Worker processes for ``sources``: as many as asked for and there are cores and documents,
+    but one when the work is too small, or too finely cut, to pay for more (see POOL_MIN_WORK)."""
+    size = min(options.workers, os.cpu_count() or 1, len(sources))
+    if size <= 1:
+        return size
+    estimate = work(sources)
+    return size if estimate >= POOL_MIN_WORK and estimate >= POOL_MIN_PER_DOCUMENT * len(sources) else 1
+
+
+def start_workers(options: RunOptions, sources: Sequence[SourceFile]) -> None:
     """Start the forkserver (and its warm-up) now, in the background, when the run will need a pool:
     it warms while this process plans and opens the export, instead of after."""
-    if pool_size(options, documents) > 1 and not options.scheduler:
+    if sources and pool_size(options, sources) > 1 and not options.scheduler:
         from multiprocessing import forkserver
 
         if pool_context().get_start_method() == "forkserver":
             forkserver.ensure_running()
 
 
-#: Documents submitted to the pool per worker ahead of those consumed: enough to keep every worker
-#: busy, few enough that results waiting for the export cannot pile up in memory.
-AHEAD = 8
-
-
-def results(sources: Sequence[SourceFile], options: RunOptions) -> Iterator[DocumentResult]:
+def results(sources: Sequence[SourceFile], options: RunOptions) -> Generator[DocumentResult, None, None]:
     """Each document's result as soon as it is done (in any order: the state store keeps them, the
-    export reads them back in input order). One worker runs in this process, several in a process
-    pool, and ``options.scheduler`` sends the work to a Dask cluster."""
+    export reads them back in input order). The documents run in worker processes, never in this
+    one, so that one that kills its process costs only itself (:mod:`pipeline.workers`); one
+    worker is forked from this process once it is warm, several from a warm forkserver.
+    ``options.scheduler`` sends the work to a Dask cluster."""
     if not sources:
         return
-    tasks = ((s, options.debug, options.timeout) for s in sources)  # made as they are submitted
+    tasks = ((s, options.debug, options.timeout) for s in sources)  # made as they are handed out
     if options.scheduler:
         yield from _dask_results(list(tasks), options.scheduler)
         return
-    workers = pool_size(options, len(sources))
-    if workers <= 1:
-        yield from map(_process_one, tasks)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context())
-    try:
-        # as they come (committed at once: kill -9 loses only those in flight), with at most AHEAD
-        # documents per worker submitted and not yet handed on
-        pending = {pool.submit(_process_one, task) for task in islice(tasks, AHEAD * workers)}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            pending |= {pool.submit(_process_one, task) for task in islice(tasks, len(done))}
-            for future in done:
-                yield future.result()
-            del done
-    finally:  # also when the caller stops early (an export that failed): the queued documents are dropped
-        pool.shutdown(wait=True, cancel_futures=True)
+    workers = pool_size(options, sources)
+    context = pool_context(workers)
+    if context.get_start_method() == "fork":
+        from pipeline.process import warm
+
+        warm()  # here, once: the worker forked from this process starts warm
+    with Pool(workers, context, options.timeout) as pool:
+        yield from pool.run(tasks)
 
 
 def _dask_results(tasks: list[tuple[SourceFile, bool, float]], address: str) -> Iterator[DocumentResult]:
@@ -212,30 +239,72 @@ def in_order(sources: Sequence[SourceFile], todo: set[str], store: StateStore, o
     ``todo`` (the documents to process) empties as they are done."""
     fresh = results([s for s in sources if s.doc_id in todo], options)
     held: dict[str, DocumentResult | None] = {}
-    for source in sources:
-        doc_id = source.doc_id
-        while doc_id in todo:
-            new = next(fresh)
-            store.put(new)  # with the stamp prepare() took of its file
-            todo.discard(new.document.doc_id)
-            progress.step(new.document.source_path)
-            held[new.document.doc_id] = new if len(held) < HOLD else None
-        yield held.pop(doc_id, None) or store.result(doc_id)
+    try:
+        for source in sources:
+            doc_id = source.doc_id
+            while doc_id in todo:
+                new = next(fresh)
+                store.put(new)  # with the stamp prepare() took of its file
+                todo.discard(new.document.doc_id)
+                progress.step(new.document.source_path)
+                held[new.document.doc_id] = new if len(held) < HOLD else None
+            yield held.pop(doc_id, None) or _stored(source, store, options)
+    finally:
+        fresh.close()  # the workers stop now, not when the generator is collected
+
+
+def _stored(source: SourceFile, store: StateStore, options: RunOptions) -> DocumentResult:
+    """The stored result of ``source``; when it cannot be read back (a damaged store), the document
+    is processed again and stored anew."""
+    try:
+        return store.result(source.doc_id)
+    except DamagedResult as exc:
+        message = str(exc)  # not the exception: its frames would keep the workers of the run alive
+    log.warning("%s: processing %s again", message, source.source_path)
+    again = results([source], replace(options, workers=1))
+    try:
+        result = next(again)
+    finally:
+        again.close()
+    store.put(result, stamp(source.location))
+    return result
+
+
+def usable_output(out: Path) -> None:
+    """Make the output folder if needed, and refuse in plain words one that cannot be written."""
+    if out.is_symlink() and not out.exists():
+        raise RunError(f"the output folder {out} is a symbolic link to {os.readlink(out)}, which does not exist: "
+                       "create that folder or give another --out")
+    if out.exists() and not out.is_dir():
+        raise RunError(f"the output folder {out} is a file: give --out a folder (it is made if missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise RunError(write_error(exc, out)) from None
+
+
+def write_error(exc: OSError, out: Path) -> str:
+    """One line, with what to do, for a failure to write the outputs (disk full, read-only)."""
+    where = exc.filename or out
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"no space left on the disk of {out} (writing {where}): free some space and run again; "
+                "the tables of the previous run are kept")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {where}: {exc.strerror}; make {out} and the folders in it writable and run again"
+    return f"cannot write {where}: {exc.strerror or exc}"
 
 
 def run(options: RunOptions) -> Summary:
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
-    sources = discover(options.inputs)
+    check_output(options.inputs, options.out)
+    sources = discover(options.inputs, options.out, options.follow_links)
     if not sources:
         raise RunError("no input files found in " + ", ".join(str(p) for p in options.inputs))
-    try:
-        options.out.mkdir(parents=True, exist_ok=True)
-        probe = options.out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise RunError(f"cannot write to output folder {options.out}: {exc.strerror}") from exc
+    usable_output(options.out)
     if options.corrections is not None and not options.corrections.is_dir():
         raise RunError(f"no corrections folder {options.corrections}")
     with StateStore(options.out, fingerprint({"debug": options.debug})) as store:
@@ -265,7 +334,7 @@ def run(options: RunOptions) -> Summary:
             return made[-1]
 
         processed = len(todo)
-        start_workers(options, processed)
+        start_workers(options, [s for s in sources if s.doc_id in todo])
         from pipeline.export import export
         from pipeline.summary import mark_duplicates
 
@@ -276,6 +345,8 @@ def run(options: RunOptions) -> Summary:
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
                           per_region=options.per_region, sources={s.doc_id: s for s in sources},
                           manifest=store.folder / "texts.json", corrections=options.corrections)
+        except OSError as exc:  # the previous tables stay as they were: each is replaced only when complete
+            raise RunError(write_error(exc, options.out)) from None
         finally:
             progress.close()
         store.add_run(made[-1])

@@ -17,6 +17,7 @@ never pickle: the store can be read by any tool and cannot run code when loaded.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -32,9 +33,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from pipeline.errors import RunError
+from pipeline.errors import CRASHED
 from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile, as_dict
 from pipeline.readers import MAX_FILE_BYTES
+from pipeline.statefaults import DamagedResult, StateError, plain, plain_error, plain_iter
 
 try:
     import fcntl
@@ -49,6 +51,10 @@ CODEC = "json-zlib/1"
 RACY_NS = 3_000_000_000
 
 NEW, CHANGED, OUTDATED, UNCHANGED = "new", "changed", "outdated", "unchanged"
+#: The stored status of a document whose reader killed its process: an error that is not retried
+#: when only the pipeline changed (it would most likely crash again), only when the file changes
+#: or with --full.
+CRASHED_STATUS = "crashed"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -81,8 +87,6 @@ CREATE TEMP TABLE IF NOT EXISTS pending (
 """
 
 
-class StateError(RunError):
-    """The state store cannot be used (locked by another run, unreadable, from a newer version)."""
 
 
 # --------------------------------------------------------------------------- (de)serialising
@@ -222,6 +226,7 @@ class StateStore:
         except OSError as e:
             raise StateError(f"cannot create {self.folder}: {e.strerror}") from e
         self._lock()
+        self._writable_journal()
         db: sqlite3.Connection | None = None
         try:
             db = sqlite3.connect(self.path, isolation_level=None)
@@ -240,11 +245,26 @@ class StateStore:
             if db is not None:
                 db.close()
             self._unlock()
-            if isinstance(e, sqlite3.DatabaseError):
-                raise StateError(f"cannot read the state in {self.path} ({e}): delete {self.folder} "
-                                 "to start afresh (every document is then processed again)") from e
+            if isinstance(e, sqlite3.Error):
+                raise plain_error(e, self.folder) from e
             raise
         self._db = db
+
+    def _writable_journal(self) -> None:
+        """SQLite makes its ``-wal`` and ``-shm`` files with the database's permissions: once the
+        database was read-only, they stay read-only after the user made it writable again, and every
+        run fails. With the lock held no one else has them open: give them the database's mode."""
+        try:
+            mode = stat_module.S_IMODE(os.stat(self.path).st_mode)
+        except OSError:
+            return
+        if not os.access(self.path, os.W_OK):
+            return  # the database itself is read-only: the plain message comes when it is written
+        for suffix in ("-wal", "-shm"):
+            journal = Path(f"{self.path}{suffix}")
+            if journal.exists() and not os.access(journal, os.W_OK):
+                with contextlib.suppress(OSError):
+                    os.chmod(journal, mode)
 
     def close(self) -> None:
         if self._db is not None:
@@ -284,6 +304,7 @@ class StateStore:
 
     # -- planning
 
+    @plain
     def plan(self, sources: Sequence[SourceFile], full: bool = False, retry_failed: bool = False,
              quick: bool = True) -> Plan:
         """Which sources to process. ``full`` processes every one; ``retry_failed`` also those
@@ -292,6 +313,7 @@ class StateStore:
         is read and hashed."""
         return Plan(tuple(self._plan_items(sources, full, retry_failed, quick)), self._removed(sources))
 
+    @plain
     def prepare(self, sources: Sequence[SourceFile], full: bool = False,
                 retry_failed: bool = False) -> tuple[dict[str, int], set[str], tuple[str, ...]]:
         """:meth:`plan` for a run, without holding an item per input: the stamps of the documents
@@ -310,6 +332,7 @@ class StateStore:
         removed = self._removed(sources)
         return _counts(statuses, len(removed)), todo, removed
 
+    @plain_iter
     def _plan_items(self, sources: Iterable[SourceFile], full: bool, retry_failed: bool,
                     quick: bool = True) -> Iterator[PlanItem]:
         """A plan item per source, one at a time (see :meth:`plan`)."""
@@ -319,23 +342,26 @@ class StateStore:
             old = self.db.execute(query, (source.doc_id,)).fetchone()
             previous = FileStamp(*old[1:7]) if old else None
             new_stamp = None
-            if quick and not full and previous is not None:
+            if quick and not full and previous is not None and not source.refused:
                 try:
                     if previous.same_file(os.stat(source.location)):
                         new_stamp = previous
                 except OSError:
                     pass
+            if source.refused:  # not read, so not hashed: the reason stands for its content
+                new_stamp = FileStamp("refused:" + hashlib.sha256(source.refused.encode()).hexdigest(),
+                                      hashed_ns=time.time_ns())
             new_stamp = new_stamp or stamp(source.location)
             if old is None or previous is None:
                 status = NEW
             elif (old[0] != source.source_path or not new_stamp.content_hash
                   or new_stamp.content_hash != previous.content_hash):
                 status = CHANGED
-            elif old[7] != self.fingerprint:
+            elif old[7] != self.fingerprint and old[8] != CRASHED_STATUS:  # a crash is not retried blindly
                 status = OUTDATED
             else:
                 status = UNCHANGED
-            previous_status = old[8] if old else ""
+            previous_status = ("error" if old[8] == CRASHED_STATUS else old[8]) if old else ""
             todo = full or status != UNCHANGED or (retry_failed and previous_status != "ok")
             yield PlanItem(source, status, new_stamp, todo, previous_status)
 
@@ -347,6 +373,7 @@ class StateStore:
 
     # -- writing
 
+    @plain
     def put(self, result: DocumentResult, file: FileStamp | None = None) -> None:
         """Store one document's result, committed at once, with the stamp of the file it was made
         from: ``file``, or the one :meth:`prepare` put aside for it."""
@@ -362,9 +389,12 @@ class StateStore:
             db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, doc.source_path, file.content_hash, file.size, file.mtime_ns, file.ctime_ns,
-                 file.inode, file.hashed_ns, self.fingerprint, doc.status, CODEC, encode_result(result),
+                 file.inode, file.hashed_ns, self.fingerprint,
+                 CRASHED_STATUS if doc.status == "error" and doc.error.startswith(CRASHED) else doc.status,
+                 CODEC, encode_result(result),
                  result.seconds, time.time_ns()))
 
+    @plain
     def remove(self, doc_ids: Iterable[str]) -> int:
         """Forget documents (inputs that are gone); returns how many were stored."""
         ids = list(doc_ids)
@@ -378,9 +408,17 @@ class StateStore:
 
     # -- reading
 
+    @plain
     def get(self, doc_id: str) -> DocumentResult | None:
+        """The stored result of ``doc_id``; None when there is none, or when it cannot be read back
+        (a damaged store: :class:`DamagedResult`)."""
         row = self.db.execute("SELECT result FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return decode_result(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            return decode_result(row[0])
+        except (zlib.error, ValueError, TypeError, KeyError) as exc:  # ValueError: bad JSON or UTF-8
+            raise DamagedResult(f"the stored result of {doc_id!r} cannot be read ({exc})") from exc
 
     def result(self, doc_id: str) -> DocumentResult:
         """The cached result of ``doc_id``, which must be there."""
@@ -394,13 +432,17 @@ class StateStore:
         for doc_id in doc_ids:
             yield self.result(doc_id)
 
+    @plain
     def statuses(self) -> dict[str, str]:
         """doc_id -> "ok" or "error" for every stored document, without reading the results."""
-        return dict(self.db.execute("SELECT doc_id, status FROM documents"))
+        return {doc_id: "error" if status == CRASHED_STATUS else status
+                for doc_id, status in self.db.execute("SELECT doc_id, status FROM documents")}
 
+    @plain
     def doc_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
 
+    @plain
     def __len__(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
@@ -422,16 +464,19 @@ class StateStore:
 
     # -- export bookkeeping: skip the export when nothing changed since the last one
 
+    @plain
     def generation(self) -> int:
         """A counter that every :meth:`put` and :meth:`remove` moves on."""
         return int(self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
 
+    @plain
     def mark_exported(self, key: str) -> None:
         """Record that the outputs (made with export options ``key``) show the current results."""
         with self._transaction(changes_results=False) as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('exported', ?)",
                        (json.dumps([self.generation(), key]),))
 
+    @plain
     def is_exported(self, key: str) -> bool:
         """True when the last export had the same options and no result changed since."""
         row = self.db.execute("SELECT value FROM meta WHERE key='exported'").fetchone()

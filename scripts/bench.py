@@ -12,6 +12,9 @@ processes and measures:
 - 1 worker against 2 (or all cores): throughput ratio (the best of three runs each, alternating), and
   whether the tables are identical; and for reference the archive split by hand: dealt out to N
   one-worker runs at once, nothing shared;
+- 1 worker against 2 (or all cores) on a small archive of 600 short text documents (``--small-docs``):
+  the pool must never lose to one worker (it starts workers only for work that pays for them), the
+  best of two runs each (1, N, N, 1);
 - the pipeline on the text PDFs alone against pdfplumber's bare ``page.extract_text()`` over the
   same files (``--baseline-pages``, 1000 by default), both in one process (pages/s per core), the
   best of two runs each (pipeline, pdfplumber, pdfplumber, pipeline), as whole runs and past
@@ -49,7 +52,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_corpus  # noqa: E402
 
-STEPS = ("rerun", "workers", "baseline", "excel", "ocr")
+STEPS = ("rerun", "workers", "small", "baseline", "excel", "ocr")
 
 
 # --------------------------------------------------------------------------- measuring a child
@@ -382,6 +385,20 @@ def ocr_child() -> None:
 # --------------------------------------------------------------------------- the bench
 
 
+def small_archive(folder: Path, docs: int, workers: int, runs: Path, seed: int = 1) -> dict[str, Any]:
+    """1 worker against ``workers`` on ``docs`` short text documents, in the order 1, N, N, 1 (the
+    best of two each): the ratio must not be below 1."""
+    texts = bench_corpus.generate_texts(docs, folder, seed)
+    seconds: dict[str, list[float]] = {"1": [], str(workers): []}
+    outs = {}
+    for step in ("1", str(workers), str(workers), "1"):
+        outs[step] = fresh(runs / f"small-w{step}")
+        m = minutes_run([folder], outs[step], int(step), runs / "logs" / f"small-w{step}-{len(seconds[step])}")
+        seconds[step].append(m.seconds)
+    return {"docs": len(texts), "seconds": seconds, "ratio": min(seconds["1"]) / min(seconds[str(workers)]),
+            "identical": same_tables(outs["1"], outs[str(workers)])}
+
+
 def log_step(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -442,6 +459,11 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         results["workers_seconds"] = seconds
         results["workers_ratio"] = min(seconds["1"]) / min(seconds[str(workers)])
         results["split_ratio"] = min(seconds["1"]) / min(seconds["split"])
+
+    if "small" not in args.skip and workers > 1 and args.small_docs:
+        log_step(f"small archive of {args.small_docs} short text documents: 1 worker, {workers}, {workers}, 1")
+        results["small"] = small_archive(args.out / f"texts-{args.small_docs}-s{args.seed}", args.small_docs,
+                                         workers, runs, args.seed)
 
     if "rerun" not in args.skip and wired:
         log_step("rerun, nothing changed")
@@ -582,6 +604,13 @@ def report(r: dict[str, Any]) -> str:
         add(f"{r['workers']} workers / 1 worker (best runs)", f"{r['workers_ratio']:.2f}x",
             ">= 1.7x" if r["workers"] == 2 else "", r["workers_ratio"] >= 1.7 if r["workers"] == 2 else None)
         add("  tables identical", "yes" if r["workers_identical"] else "NO", "yes", r["workers_identical"])
+    if "small" in r:
+        sm = r["small"]
+        add(f"small archive ({sm['docs']} short texts): {r['workers']} workers / 1", f"{sm['ratio']:.2f}x",
+            ">= 1.0x", sm["ratio"] >= 1.0)
+        add("  runs", ", ".join(f"{w} worker{'s' if w != '1' else ''}: " + " and ".join(f"{t:.1f} s" for t in ts)
+                                for w, ts in sm["seconds"].items()))
+        add("  tables identical", "yes" if sm["identical"] else "NO", "yes", sm["identical"])
     if "split_ratio" in r:
         add(f"  split by hand: {r['workers']} one-worker runs at once / 1 worker", f"{r['split_ratio']:.2f}x",
             f"(the pool: {r['workers_ratio'] / r['split_ratio']:.2f} times that)")
@@ -653,6 +682,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="PDF pages for the pdfplumber comparison (default 1000; a larger archive is "
                              "made for them when --docs has too few)")
     parser.add_argument("--excel-rows", type=int, default=100_000)
+    parser.add_argument("--small-docs", type=int, default=600,
+                        help="short text documents of the small archive (1 worker against N; 0 to skip)")
     parser.add_argument("--excel-child", choices=("minutes", "xlsxwriter"), help=argparse.SUPPRESS)
     parser.add_argument("--ocr-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

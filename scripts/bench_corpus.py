@@ -449,6 +449,24 @@ def generate(docs: int, out: Path, seed: int = 1) -> dict:
     return manifest
 
 
+def generate_texts(docs: int, out: Path, seed: int = 1) -> list[Path]:
+    """``docs`` short text documents (the templates above as UTF-8 text, no OCR damage) in ``out``:
+    the small archive on which a pool of workers must not lose to one worker (issue 18). Reused
+    when it is already there."""
+    out.mkdir(parents=True, exist_ok=True)
+    names = sorted(TEMPLATES)
+    paths = []
+    pools: Pools | None = None
+    for i in range(docs):
+        path = out / f"{i:05d}_{names[i % len(names)]}.txt"
+        if not path.exists():
+            pools = pools or load_pools()
+            filler = Filler(pools, random.Random(f"texts:{seed}:{i}"))
+            path.write_text(as_text(TEMPLATES[names[i % len(names)]](filler)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=200)

@@ -14,7 +14,11 @@ file system, are made at test time by the functions below (``tests/test_bad_inpu
 * :func:`make_awkward_names` - names with double quotes, a newline, backslashes and ``..``, a
   leading ``-=``, and a name that is not UTF-8;
 * :func:`make_long_line` - one line of 1.5 million characters;
-* :func:`make_zip_bomb_docx` - a .docx that unpacks to far more than it weighs.
+* :func:`make_zip_bomb_docx` - a .docx that unpacks to far more than it weighs;
+* :func:`make_huge_text_node_docx` - a .docx with one text node of 13 MB;
+* :func:`make_hidden_text_docx` - Word text in insertions, content controls, fields, nested tables;
+* :func:`make_form_bomb_pdf` - a PDF of a few KB whose page holds 10^6 nested copies of a line;
+* :func:`make_ruled_attendance_pdf` - pages of ruled lines under "Til stede" that keep pdfplumber busy.
 
 ``tests/fixtures/bad/README.md`` lists every committed file with what is wrong and the outcome.
 """
@@ -347,10 +351,101 @@ def make_zip_bomb_docx(folder: Path, megabytes: int = 5, name: str = "docx_zip_b
     return path
 
 
+def make_huge_text_node_docx(folder: Path, megabytes: float = 13, name: str = "docx_huge_text_node.docx",
+                             words: str = "Saken ble drøftet i møtet. ") -> Path:
+    """A .docx whose one text node holds ``megabytes`` MB of ``words`` (libxml2 refuses a text node
+    over 10 MB unless asked for "huge" trees): large, not damaged."""
+    count = int(megabytes * 2**20) // len(words.encode()) + 1
+    xml = _good_docx_xml(["Referat", "HUGE", "Slutt"]).replace(b"HUGE", words.encode() * count)
+    path = folder / name
+    path.write_bytes(_docx(xml))
+    return path
+
+
+#: Word markup that holds text outside a paragraph's plain runs, each with a word that must be read,
+#: and markup whose text must not be read (deleted text, field codes).
+HIDDEN_TEXT_BODY = (
+    b"<w:p><w:r><w:t>Referat fra m\xc3\xb8te i regionr\xc3\xa5det</w:t></w:r></w:p>"
+    b"<w:p><w:r><w:t xml:space=\"preserve\">Vedtak: </w:t></w:r>"
+    b"<w:ins w:id=\"1\" w:author=\"Saksbehandler\"><w:r><w:t>INNSATT</w:t></w:r></w:ins>"
+    b"<w:del w:id=\"2\" w:author=\"Saksbehandler\"><w:r><w:delText>SLETTET</w:delText></w:r></w:del></w:p>"
+    b"<w:p><w:smartTag w:uri=\"urn:schemas\" w:element=\"place\"><w:r><w:t>SMARTTAG</w:t></w:r></w:smartTag></w:p>"
+    b"<w:p><w:r><w:t xml:space=\"preserve\">Dato: </w:t></w:r><w:sdt><w:sdtPr><w:alias w:val=\"Dato\"/></w:sdtPr>"
+    b"<w:sdtContent><w:r><w:t>KONTROLL</w:t></w:r></w:sdtContent></w:sdt></w:p>"
+    b"<w:p><w:fldSimple w:instr=\" DOCPROPERTY Saksnummer \"><w:r><w:t>FELT</w:t></w:r></w:fldSimple></w:p>"
+    b"<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>MERGEFIELD KODE</w:instrText></w:r>"
+    b"<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>RESULTAT</w:t></w:r>"
+    b"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
+    b"<w:customXml w:element=\"saksdel\"><w:p><w:r><w:t>BLOKK</w:t></w:r></w:p></w:customXml>"
+    b"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>YTRE</w:t></w:r></w:p>"
+    b"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>INDRE</w:t></w:r></w:p></w:tc>"
+    b"<w:tc><w:p><w:ins w:id=\"3\" w:author=\"x\"><w:r><w:t>CELLE</w:t></w:r></w:ins></w:p></w:tc></w:tr></w:tbl>"
+    b"<w:p/></w:tc><w:tc><w:p><w:r><w:t>NABO</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+)
+
+
+def make_hidden_text_docx(folder: Path, name: str = "docx_hidden_text.docx") -> Path:
+    """A .docx whose words sit in tracked insertions, smart tags, content controls, simple and
+    complex fields, a block of custom XML and a table inside a table (as case-system templates
+    make them), next to deleted text and field codes that are not text."""
+    head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ' + _W + b"><w:body>"
+    path = folder / name
+    path.write_bytes(_docx(head + HIDDEN_TEXT_BODY + b"</w:body></w:document>"))
+    return path
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def make_form_bomb_pdf(folder: Path, levels: int = 6, copies: int = 10, name: str = "pdf_form_bomb.pdf") -> Path:
+    """A PDF of a few KB whose one page draws a form XObject ``copies`` times, which draws the next
+    ``copies`` times, ``levels`` deep: ``copies ** levels`` copies of one short line (10^6 by
+    default). PDFium expands them all when it loads the page: gigabytes of memory and minutes."""
+    draw = b" ".join(b"q 1 0 0 1 0.01 0.01 cm /X Do Q" for _ in range(copies))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> >>",
+        _stream(b"BT /F1 12 Tf 72 760 Td (Til stede: Kari Nordmann) Tj ET " + draw),
+        _FONT,
+    ]
+    for level in range(levels):
+        number = len(objects) + 1  # this form's object number; it draws the next one
+        inner = (b"0 0 m 100 0 l S" if level == levels - 1 else draw)
+        resources = b"" if level == levels - 1 else b"/Resources << /XObject << /X %d 0 R >> >> " % (number + 1)
+        objects.append(_stream(inner, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + resources))
+    path = folder / name
+    path.write_bytes(hand_pdf(objects))
+    return path
+
+
 def make_long_line(folder: Path, name: str = "one_long_line.txt") -> Path:
     """1.5 million characters without a line break: longer than spaCy analyses in one piece."""
     path = folder / name
     path.write_text("Møte i regionrådet " * 80_000, encoding="utf-8")
+    return path
+
+
+def make_ruled_attendance_pdf(folder: Path, pages: int = 30, name: str = "pdf_ruled_attendance.pdf") -> Path:
+    """``pages`` pages, each with a "Til stede" list under many ruled horizontal lines and no
+    columns: the fast table reader finds no table, so pdfplumber is asked, which takes a while on
+    each page (a document for the per-document time limit)."""
+    import fpdf
+
+    pdf = fpdf.FPDF()
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_font("Helvetica", size=9)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.cell(0, 6, f"Til stede (side {number}):", new_x="LMARGIN", new_y="NEXT")
+        for row in range(60):
+            y = 20 + row * 4.4
+            pdf.line(10, y, 200, y)
+            pdf.text(12, y + 3.5, f"Medlem {row} Nordmann   Kommune {row}   Parti {row % 7}")
+    path = folder / name
+    path.write_bytes(bytes(pdf.output()))
     return path
 
 

@@ -23,6 +23,7 @@ from pipeline.export.xlsx import links, package, workbook
 from pipeline.export.xlsx import sheets as sheet_module
 from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile
 from pipeline.spool import RowSpool
+from pipeline.workers import Pool
 from tests.test_workbook import RUN, make_tables
 
 # --------------------------------------------------------------------------- the spool
@@ -218,46 +219,29 @@ def test_a_parquet_stream_that_fails_leaves_no_file(tmp_path):
 # --------------------------------------------------------------------------- the pool
 
 
-class _Future:
-    def __init__(self, value: DocumentResult) -> None:
-        self.value = value
+def test_the_pool_gets_a_few_documents_ahead_of_the_export_not_the_whole_archive(tmp_path):
+    """Each worker holds one document at a time: the tasks are taken from the archive's listing as
+    workers come free, so results waiting for the export cannot pile up in memory."""
+    sources = []
+    for k in range(12):
+        path = tmp_path / f"{k}.txt"
+        path.write_text(f"Referat {k}\n\nVedtak:\nGodkjent.\n", encoding="utf-8")
+        sources.append(SourceFile(path, path.name, f"d{k}"))
+    taken = 0
 
-    def result(self) -> DocumentResult:
-        return self.value
+    def tasks():
+        nonlocal taken
+        for source in sources:
+            taken += 1
+            yield source, False, 0
 
-
-class _Pool:
-    """A process pool that runs each task when it is submitted and counts the tasks not yet handed on."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        self.waiting: set[_Future] = set()
-        self.most = 0
-
-    def submit(self, fn, task):
-        future = _Future(_result(task[0].doc_id))
-        self.waiting.add(future)
-        self.most = max(self.most, len(self.waiting))
-        return future
-
-    def shutdown(self, **kwargs: object) -> None:
-        pass
-
-
-def test_the_pool_gets_a_few_documents_ahead_of_the_export_not_the_whole_archive(monkeypatch):
-    pools: list[_Pool] = []
-    monkeypatch.setattr(run, "ProcessPoolExecutor", lambda *a, **k: pools.append(_Pool()) or pools[-1])
-
-    def wait(futures, return_when):  # the first of the pending tasks is done
-        done = {next(iter(futures))}
-        pools[-1].waiting -= done
-        return done, set(futures) - done
-
-    monkeypatch.setattr(run, "wait", wait)
-    monkeypatch.setattr(run.os, "cpu_count", lambda: 2)
-    sources = [SourceFile(Path(f"{k}.txt"), f"{k}.txt", f"d{k}") for k in range(100)]
-    out = run.results(sources, run.RunOptions(inputs=(), out=Path("."), workers=2))
-    assert sorted(r.document.doc_id for r in out) == sorted(s.doc_id for s in sources)
-    assert pools[-1].most == run.AHEAD * 2
+    done, most = [], 0
+    with Pool(2, run.pool_context(1)) as pool:  # forked from this (warm) process: quick to start
+        for result in pool.run(tasks()):
+            most = max(most, taken - len(done))
+            done.append(result.document.doc_id)
+    assert sorted(done) == sorted(s.doc_id for s in sources)
+    assert most <= 2
 
 
 def test_the_main_process_of_a_run_does_not_load_spacy():

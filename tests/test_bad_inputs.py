@@ -79,7 +79,7 @@ EXPECTED: dict[str, str | None] = {
     "duplicate_b.txt": None,
     # made at test time
     "big_50mb.txt": "file too large: ",
-    "one_long_line.txt": "file too large: a line of 1,519,999 characters",
+    "one_long_line.txt": None,  # cut into lines before the analysis (issue 18)
     "self_loop.txt": "cannot open file: Too many levels of symbolic links",
     "dangling.pdf": "cannot open file: No such file or directory",
     "pipe.txt": "cannot open file: not a regular file",
