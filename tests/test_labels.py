@@ -140,3 +140,19 @@ def test_the_readers_messages_read_in_norwegian(tmp_path) -> None:
     for message in messages:
         assert labels("nb").error(message) != message, message
         assert labels("en").error(message) == message, message
+
+
+def test_the_runs_own_messages_read_in_norwegian(tmp_path) -> None:
+    """A crashed or overrunning reader and a link out of the inputs: their rows' messages too."""
+    import signal
+
+    from pipeline.discover import LINK_OUTSIDE
+    from pipeline.models import SourceFile
+    from pipeline.workers import crashed, overran
+
+    task = (SourceFile(str(tmp_path / "a.pdf"), "a.pdf", "a"), False, 5.0)
+    messages = [crashed(task, -signal.SIGKILL).document.error, crashed(task, -signal.SIGTERM).document.error,
+                crashed(task, 3).document.error, overran(task, 5.0).document.error, LINK_OUTSIDE]
+    for message in messages:
+        assert labels("nb").error(message) != message, message
+        assert labels("en").error(message) == message, message
