@@ -266,6 +266,6 @@ def test_rows_as_tuples_and_dicts_are_what_dataclasses_make():
     tables = make_tables()
     for table, row_class in TABLES.items():
         for values in tables.get(table, ((), []))[1]:
-            row = row_class(*values)
+            row = row_class(*values[:len(models.columns(row_class))])  # documents: a region column added by hand
             assert models.as_tuple(row) == dataclasses.astuple(row)
             assert models.as_dict(row) == dataclasses.asdict(row)

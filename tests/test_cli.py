@@ -52,7 +52,8 @@ def test_workbook_has_norwegian_sheets_and_the_same_rows_as_the_csv(inputs: Path
     out = tmp_path / "out"
     main(["run", str(inputs), "--out", str(out), "--workers", "1", "--quiet"])
     wb = load_workbook(out / "minutes.xlsx", read_only=True)
-    assert wb.sheetnames[:7] == ["Oversikt", "Dokumenter", "Vedtak", "Deltakere", "Saksliste", "Regionomtaler", "Temaer"]
+    assert wb.sheetnames[:8] == ["Oversikt", "Kontroll", "Dokumenter", "Vedtak", "Deltakere", "Saksliste",
+                                 "Regionomtaler", "Temaer"]
     assert {"Stemmer", "Retting", "Møter", "Regioner", "Feil"} <= set(wb.sheetnames)
     sheet_rows = list(wb["Dokumenter"].iter_rows(values_only=True))
     assert sheet_rows[0][:3] == ("Dokument-ID", "Kildefil", "Dokumenttype")

@@ -28,7 +28,9 @@ def test_every_language_has_the_same_keys() -> None:
     first = _keys(files[LANGUAGES[0]])
     for lang, data in files.items():
         assert _keys(data) == first, f"{lang}.json differs: {sorted(_keys(data) ^ first)}"
-        assert all(isinstance(v, str) and v.strip() for group in data.values() for v in group.values()), lang
+        leaves = [v for group in data.values() for v in group.values()]
+        leaves = [x for v in leaves for x in (v.values() if isinstance(v, dict) else [v])]  # values: by group
+        assert all(isinstance(v, str) and v.strip() for v in leaves), lang
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -52,3 +54,105 @@ def test_the_theme_labels_cover_the_themes() -> None:
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown language"):
         labels("se")
+
+
+def _outcomes() -> set[str]:
+    """Every outcome the extractor writes: its phrase outcomes and those it assigns in code."""
+    import re
+
+    import extractors.outcomes as outcomes
+
+    source = open(outcomes.__file__, encoding="utf-8").read()
+    return {name for name, _ in outcomes.PHRASES} | set(re.findall(r'outcome = "([^"]+)"', source))
+
+
+def _ids() -> dict[str, set[str]]:
+    """Each group of coded values -> every id the pipeline writes in it."""
+    from extractors.votes import SIDES
+    from pipeline.export.corrections import OUTCOMES
+    from pipeline.models import ATTENDANCE, DECISION_KINDS, DECISION_STATUSES, DOC_TYPES
+    from pipeline.reference import regions
+
+    return {"doc_type": set(DOC_TYPES), "status": {"ok", "error", *DECISION_STATUSES}, "kind": set(DECISION_KINDS),
+            "outcome": _outcomes(), "attendance": set(ATTENDANCE), "vote": set(SIDES.values()),
+            "region_kind": {r.kind for r in regions().values()}, "text_source": {"text", "ocr", "text+ocr"},
+            "language": {"nb", "nn"}, "correction": set(OUTCOMES)}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_id_has_a_label_in_each_language(lang: str) -> None:
+    """Issue 17 item 3: every doc type, status, kind, outcome, attendance, vote, region kind, theme
+    and check id has a label in each language's file, and no label is left over."""
+    from extractors.checks import CHECKS
+    from pipeline.reference import themes
+
+    names = labels(lang)
+    assert len(_outcomes()) >= 8
+    for group, ids in _ids().items():
+        assert set(names.values[group]) == ids, f"{lang}: {group}"
+    assert set(names.themes) == {row["id"] for row in themes()}
+    assert set(names.checks) == set(CHECKS)
+
+
+def test_the_languages_differ_where_the_words_do() -> None:
+    """A label that reads the same in both languages is a word of both ("for", "blank"), never a
+    Norwegian one left in the English file or the reverse."""
+    nb, en = labels("nb"), labels("en")
+    same = {(g, k) for g in nb.values for k in nb.values[g] if nb.values[g][k] == en.values[g][k]}
+    assert same <= {("vote", "for")}, same
+    assert not {k for k in nb.checks if nb.checks[k] == en.checks[k]}
+    assert nb.text["no_region"] != en.text["no_region"] and (nb.text["yes"], en.text["yes"]) == ("Ja", "Yes")
+
+
+def test_every_error_pattern_has_a_message_in_each_language() -> None:
+    import re
+    import string
+
+    from pipeline.export.labels import error_patterns
+
+    for lang in LANGUAGES:
+        names = labels(lang)
+        assert {key for key, _ in error_patterns()} == set(names.errors), lang
+        for key, pattern in error_patterns():
+            fields = {f for _, f, _, _ in string.Formatter().parse(names.errors[key]) if f}
+            assert fields <= set(pattern.groupindex), (lang, key)
+            assert not re.search(r"\{|\}", names.errors[key].format(**{f: "x" for f in pattern.groupindex}))
+
+
+def test_the_readers_messages_read_in_norwegian(tmp_path) -> None:
+    """Each message the readers give for the broken inputs of tests/fixtures/bad (and the ones
+    made here) has a Norwegian form; the English workbook shows it as the reader wrote it."""
+    from pipeline.errors import DocumentError
+    from pipeline.readers import read_document
+    from tests.conftest import REPO
+
+    made = {"x.doc": b"\xd0\xcf\x11\xe0", "x.odt": b"PK", "noext": b"x"}
+    for name, data in made.items():
+        (tmp_path / name).write_bytes(data)
+    paths = sorted((REPO / "tests" / "fixtures" / "bad").iterdir()) + [tmp_path / n for n in made]
+    messages = []
+    for path in paths:
+        try:
+            read_document(path)
+        except DocumentError as exc:
+            messages.append(str(exc))
+    assert len(messages) >= 10
+    for message in messages:
+        assert labels("nb").error(message) != message, message
+        assert labels("en").error(message) == message, message
+
+
+def test_the_runs_own_messages_read_in_norwegian(tmp_path) -> None:
+    """A crashed or overrunning reader and a link out of the inputs: their rows' messages too."""
+    import signal
+
+    from pipeline.discover import LINK_OUTSIDE
+    from pipeline.models import SourceFile
+    from pipeline.workers import crashed, overran
+
+    task = (SourceFile(str(tmp_path / "a.pdf"), "a.pdf", "a"), False, 5.0)
+    messages = [crashed(task, -signal.SIGKILL).document.error, crashed(task, -signal.SIGTERM).document.error,
+                crashed(task, 3).document.error, overran(task, 5.0).document.error, LINK_OUTSIDE]
+    for message in messages:
+        assert labels("nb").error(message) != message, message
+        assert labels("en").error(message) == message, message

@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -43,13 +43,24 @@ def _table(row_class: type, rows: list) -> tuple[list[str], list[tuple]]:
     return columns(row_class), [astuple(r) for r in rows]
 
 
+def _documents(docs: list[tuple[DocumentRow, str]]) -> tuple[list[str], list[tuple]]:
+    """The documents table with its owner region (``documents.region``; added here as a column
+    while the row class has no such field)."""
+    header = columns(DocumentRow)
+    if "region" in header:
+        return header, [astuple(replace(doc, region=owner)) for doc, owner in docs]
+    return [*header, "region"], [(*astuple(doc), owner) for doc, owner in docs]
+
+
 def make_tables() -> dict[str, tuple[list[str], list[tuple]]]:
-    docs = [
-        DocumentRow("mote", "2021/møte 1.pdf", "minutes", "Protokoll fra regionrådet", "2021-03-04",
-                    "Regionrådet", format="pdf", pages=3),
-        DocumentRow("notat", "notat.txt", "case", "=Notat med formelnavn", "", "", format="txt", pages=1),
-        DocumentRow("odelagt", "ødelagt.docx", status="error", error="not a docx file: bad zip",
-                    format="docx"),
+    docs = [  # with their owner regions: the notat has none
+        (DocumentRow("mote", "2021/møte 1.pdf", "minutes", "Protokoll fra regionrådet", "2021-03-04",
+                     "Regionrådet", format="pdf", pages=3,
+                     checks="agenda_item_without_decision(5); attendance_without_names(p1 l7 Til stede:)"), "Nord IPR"),
+        (DocumentRow("notat", "notat.txt", "case", "=Notat med formelnavn", "", "", format="txt", pages=1,
+                     checks="date_in_future(2031-01-02)"), ""),
+        (DocumentRow("odelagt", "ødelagt.docx", status="error", error="not a Word file: the .docx is not a valid zip archive",
+                     format="docx"), ""),
     ]
     decisions = [DecisionRow("mote", "4", "vedtak", "adopted", text, page=2, line=k) for k, text in
                  enumerate([*TRICKY, "Linje\x0bskift og \x00null", LONG], start=1)]
@@ -71,7 +82,7 @@ def make_tables() -> dict[str, tuple[list[str], list[tuple]]]:
               TopicRow("notat", "Nord IPR", "energi", "kraft", line=4),
               TopicRow("mote", "", "kultur", "idrett", page=2)]
     return {
-        "documents": _table(DocumentRow, docs),
+        "documents": _documents(docs),
         "decisions": _table(DecisionRow, decisions),
         "participants": _table(ParticipantRow, participants),
         "agenda_items": _table(AgendaItemRow, [AgendaItemRow("mote", "4", "Regional plan", page=1, line=9)]),
@@ -133,7 +144,7 @@ def test_cells_are_stored_as_typed_and_safe(written):
     assert date_cell.is_date and date_cell.value.date() == dt.date(2021, 3, 4)
     assert wb["Dokumenter"]["E3"].value is None  # no date: empty, not ""
     quoted_col = columns(DecisionRow).index("quoted") + 1
-    assert {vedtak.cell(r, quoted_col).value for r in range(2, vedtak.max_row + 1)} == {"ja", "nei"}
+    assert {vedtak.cell(r, quoted_col).value for r in range(2, vedtak.max_row + 1)} == {"Ja", "Nei"}
 
 
 def test_every_row_has_a_kilde_that_links_to_its_source(written, sources):
@@ -171,12 +182,12 @@ def test_decision_status_colours_errors_and_repairs(written):
     wb = openpyxl.load_workbook(path)
     rules = [rule for cf in wb["Vedtak"].conditional_formatting for rule in cf.rules]
     formulas = " ".join(f for rule in rules for f in rule.formula)
-    assert '"adopted"' in formulas and '"proposed"' in formulas
+    assert '"vedtatt"' in formulas and '"forslag"' in formulas
     fills = {rule.dxf.fill.bgColor.rgb for rule in rules}
     assert len(fills) == 2
     feil = _rows(wb["Feil"])
     assert feil[0] == ["Dokument-ID", "Kildefil", "Dokumenttype", "Feilmelding", "Kilde"]
-    assert feil[1][:4] == ["odelagt", "ødelagt.docx", "other", "not a docx file: bad zip"]
+    assert feil[1][:4] == ["odelagt", "ødelagt.docx", "annet", "ikke en Word-fil: .docx-filen er ikke et gyldig zip-arkiv"]
     retting = _rows(wb["Retting"])
     assert retting[1][:6] == ["mote", 2, 7, "ocr_g_for_ø", "mgte", "møte"]
     assert retting[1][-1] == "2021/møte 1.pdf, s. 2"
@@ -199,13 +210,20 @@ def test_overview(written):
     [table] = ws.tables.values()
     first = openpyxl.utils.cell.range_boundaries(table.ref)[1]
     header = [c.value for c in ws[first]]
-    assert header[:6] == ["Region", "Dokumenter", "Vedtatt", "Forslag", "Personer", "Hovedtemaer"]
-    assert header[6:] == ["Energi og kraft", "Samferdsel og mobilitet"]  # region themes only, in list order
-    nord = [c.value for c in ws[first + 1]]
-    # Nord IPR: both documents; decisions of both but the quoted one; three persons; themes by documents
-    assert nord[:5] == ["Nord IPR", 2, 8, 2, 3]
-    assert nord[5] == "Samferdsel og mobilitet, Energi og kraft"
-    assert nord[6:] == [1, 2]
+    assert header[:7] == ["Region", "Dokumenter", "Vedtatt", "Forslag", "Personer", "Omtalt i dokumenter",
+                          "Hovedtemaer"]
+    # too wide for one printed page: the theme grid (themes in list order) has the region names again
+    assert header[7:] == ["Region (temaer)", "Energi og kraft", "Samferdsel og mobilitet", "Kultur og idrett"]
+    rows = {r[0]: r for r in ([c.value for c in row] for row in ws.iter_rows(min_row=first + 1)) if r[0]}
+    # Nord IPR owns the meeting: its document, decisions (not the notat's, which only mentions it) and
+    # persons; mentioned by both documents; themes by documents (the notat's round-table rows on Nord IPR too)
+    assert rows["Nord IPR"][:6] == ["Nord IPR", 1, 8, 1, 2, 2]
+    assert rows["Nord IPR"][6] == "Samferdsel og mobilitet, Energi og kraft, Kultur og idrett"
+    assert rows["Nord IPR"][7:] == ["Nord IPR", 1, 2, 1]
+    # a region only mentioned: no documents, decisions or persons of its own
+    assert rows["Sør/Vest: [Test]?"][:6] == ["Sør/Vest: [Test]?", 0, 0, 0, 0, 1]
+    assert list(rows)[-1] == "(uten region)" and rows["(uten region)"][:6] == ["(uten region)", 1, 0, 1, 1, 0]
+    assert "Dokumenter med kontrollpunkter" in values and values[values.index("Dokumenter med kontrollpunkter") + 1] == 2
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
     assert [rule.type for rule in rules] == ["colorScale"]
     with zipfile.ZipFile(path) as z:
@@ -227,13 +245,12 @@ def test_region_sheets(written):
     path, _ = written
     wb = openpyxl.load_workbook(path)
     names = wb.sheetnames[wb.sheetnames.index("Feil") + 1:]
-    assert len(names) == 3 and "Nord IPR" in names
-    for name in names:
-        assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
-    assert "Sør-Vest- -Test-" in names
+    # by owner region: the regions the documents only mention get no sheet
+    assert names == ["Nord IPR", "(uten region)"]
     ws = wb["Nord IPR"]
     texts = [c.value for c in ws["F"] if c.value]
-    assert "Saken tas til orientering." in texts and "Rådet tilrår saken." in texts
+    assert "Rådet tilrår saken." in texts and "Saken tas til orientering." not in texts
+    assert "Saken tas til orientering." in [c.value for c in wb["(uten region)"]["F"] if c.value]
     assert len(ws.tables) == 2
     # a decision row on the region sheet links to its source too
     assert any(c.hyperlink for row in ws.iter_rows() for c in row)
@@ -243,11 +260,11 @@ def test_english(tmp_path, sources):
     path = tmp_path / "out" / "minutes.xlsx"
     workbook.write_workbook(path, make_tables(), RUN, lang="en", sources=sources)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Overview", "Documents", "Decisions", "Participants", "Agenda",
+    assert wb.sheetnames == ["Overview", "Checks", "Documents", "Decisions", "Participants", "Agenda",
                              "Region mentions", "Themes", "Votes", "Repairs", "Errors"]
     assert [c.value for c in wb["Decisions"][1]][:5] == ["Document ID", "Item", "Kind", "Status", "Text"]
     assert wb["Decisions"].cell(1, wb["Decisions"].max_column).value == "Source"
-    assert wb["Decisions"]["F2"].value == "no"
+    assert wb["Decisions"]["F2"].value == "No"
     with pytest.raises(ValueError):
         workbook.write_workbook(path, make_tables(), RUN, lang="se")
 
@@ -311,11 +328,17 @@ def test_names_and_text():
     assert len(cut.encode("utf-16-le")) // 2 <= cells.MAX_CHARS and cut.endswith("text/]")
 
 
-def test_libreoffice_opens_and_renders_it(written, tmp_path):
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_libreoffice_opens_and_renders_it(written, tmp_path, sources, lang):
+    """LibreOffice renders the workbook to PDF: every page landscape, no character below 8 points
+    (issue 17 item 4), and the overview on page 1."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc poppler-utils")
     path, _ = written
+    if lang == "en":
+        path = tmp_path / "en" / "minutes.xlsx"
+        workbook.write_workbook(path, _coded_tables(), RUN, lang="en", per_region=True, sources=sources)
     out = tmp_path / "pdf"
     profile = (tmp_path / "lo-profile").as_uri()  # its own profile: runs beside another soffice
     result = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
@@ -324,6 +347,9 @@ def test_libreoffice_opens_and_renders_it(written, tmp_path):
     assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, result.stderr
     if shutil.which("pdftoppm") is None:
         pytest.skip("poppler-utils (pdftoppm) is not installed: the PDF was made but page 1 not rendered")
+    smallest, landscape, pages = _min_font_and_landscape(pdf)
+    assert landscape and pages >= 10, pages
+    assert smallest >= 7.9, smallest  # issue 17 item 4: nothing prints below 8 points
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(out / "page")],
                    check=True, timeout=120)
     [png] = out.glob("page*.png")
@@ -331,7 +357,64 @@ def test_libreoffice_opens_and_renders_it(written, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
                               text=True, check=True).stdout
-        assert "Møtedokumenter – oversikt" in text and "Nord IPR" in text
+        assert labels(lang).text["title"] in text and "Nord IPR" in text
+
+
+def _min_font_and_landscape(pdf: Path) -> tuple[float, bool, int]:
+    """The smallest font size of any character on any page (points), whether every page is
+    landscape, and the number of pages (pdfminer: each character's size is its font size times
+    the page's scaling)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+
+    def chars(item):
+        if isinstance(item, LTChar):
+            yield item
+        for child in getattr(item, "__iter__", lambda: iter(()))():
+            yield from chars(child)
+
+    smallest, landscape, pages = 99.0, True, 0
+    for page in extract_pages(str(pdf)):
+        pages += 1
+        landscape &= page.width > page.height
+        for char in chars(page):
+            if char.get_text().strip():  # a turned character (the theme grid's headers): its width
+                a, b = char.matrix[:2]
+                smallest = min(smallest, char.size if abs(a) >= abs(b) else char.width)
+    return smallest, landscape, pages
+
+
+def test_every_sheet_prints_landscape_with_titles_footer_and_8_points(written):
+    """Issue 17 item 4: landscape A4, the header row on every page, a footer with sheet, page and
+    run date, and a scale that keeps Calibri 11 at 8 points or more: the one that fits the page width
+    when the columns allow it, else printed at a fixed scale with the first column repeated."""
+    from pipeline.export.xlsx.style import PRINT_FONT_SLACK, PRINT_MIN_SCALE, PRINT_WIDTH_PX
+
+    path, _ = written
+    wb = openpyxl.load_workbook(path)
+    fitted = scaled = 0
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text, ws.title
+        assert ws.oddFooter.left.text == "&A" and "2025-03-01" in ws.oddFooter.right.text, ws.title
+        if ws.title in ("Dokumenter", "Vedtak", "Kontroll", "Oversikt"):
+            assert ws.print_title_rows, ws.title
+        width = {k: dim.width for dim in ws.column_dimensions.values() if dim.min for k in range(dim.min, dim.max + 1)}
+        pixels = PRINT_FONT_SLACK * sum(7 * (width.get(k) or 9.14) for k in range(1, ws.max_column + 1))  # 7 px + 5
+        scale = ws.page_setup.scale or 100  # 100 %: not written
+        assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage), ws.title
+        assert scale is not None and PRINT_MIN_SCALE * 100 <= int(scale) <= 100, ws.title
+        if pixels * int(scale) / 100 <= PRINT_WIDTH_PX:
+            fitted += 1
+        elif ws.title == "Oversikt":  # the region table on a page, the theme grid (with the regions) on the next
+            assert [b.id for b in ws.col_breaks.brk] == [7]
+            header_row = int(ws.print_title_rows.split(":")[0].lstrip("$"))  # "$19:$19"
+            assert ws.cell(header_row, 8).value == "Region (temaer)"
+        else:  # wider than a page at that scale: the first column on every page
+            assert ws.print_title_cols == "$A:$A", ws.title
+            scaled += 1
+    assert fitted and scaled  # both kinds in this workbook (Vedtak is too wide to fit)
+    assert wb["Vedtak"].print_title_cols == "$A:$A"
 
 
 def _sheets(path: Path) -> dict[str, bytes]:
@@ -443,3 +526,121 @@ def test_the_workbook_links_hostile_names_to_their_files(tmp_path):
         rels = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml.rels") and "worksheets" in n).decode()
     targets = sorted(re.findall(r'Type="[^"]*/hyperlink" Target="([^"]*)"', rels))
     assert sorted(_open_as_windows(t, "/w/out") for t in targets) == sorted("/w/raw/" + n for n in HOSTILE_NAMES)
+
+
+def _coded_tables() -> dict[str, tuple[list[str], list[tuple]]]:
+    """make_tables with every kind of coded value: outcomes, votes, region kinds, themes of a
+    decision, text sources, written languages, meetings with their document types."""
+    tables = make_tables()
+    header, rows = tables["decisions"]
+    extra = [DecisionRow("mote", "7", kind, "adopted", f"Vedtak {k}.", outcome=outcome, unanimous=k % 2 == 0,
+                         themes="samferdsel klima_miljo")
+             for k, (kind, outcome) in enumerate(zip(["vedtak", "konklusjon", "other", "innstilling"] * 2,
+                                                     ["adopted as recommended", "adopted amended", "adopted after vote",
+                                                      "rejected", "noted", "postponed", "sent back", "election"]))]
+    tables["decisions"] = (header, rows + [astuple(d) for d in extra])
+    header, rows = tables["documents"]
+    i_source, i_lang = header.index("text_source"), header.index("language")
+    tables["documents"] = (header, [(*r[:i_source], src, *r[i_source + 1:i_lang], lang, *r[i_lang + 1:])
+                                    for r, src, lang in zip(rows, ["text+ocr", "ocr", "text"], ["nn", "nb", ""])])
+    tables["votes"] = _table(VoteRow, [VoteRow("mote", "4", "innstillingen", f"Person {side}", "Ap", side)
+                                       for side in ("for", "against", "blank")])
+    tables["participants"] = _table(ParticipantRow, [ParticipantRow("mote", f"Person {a}", attendance=a)
+                                                     for a in ("present", "remote", "absent", "mentioned")])
+    tables["regions"] = _table(RegionRow, [RegionRow("mote", f"Region {kind}", "x", kind) for kind in
+                                           ("ipr", "regionråd", "samarbeidsråd", "other", "county", "municipality")])
+    tables["meetings"] = (["meeting_id", "date", "documents", "doc_types"],
+                          [("m1", "2021-03-04", "mote notat", "case minutes protocol agreement presentation other")])
+    return tables
+
+
+def _shown(path: Path, lang: str) -> dict[str, list[str]]:
+    """The values of the coded columns of every Excel table of the workbook, by column id."""
+    by_header = {v: k for k, v in labels(lang).headers.items()}
+    wb = openpyxl.load_workbook(path)
+    out: dict[str, list[str]] = {}
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            c0, r0, c1, r1 = openpyxl.utils.cell.range_boundaries(table.ref)
+            for c in range(c0, c1 + 1):
+                column = by_header.get(ws.cell(r0, c).value)
+                if column is not None:
+                    out.setdefault(column, []).extend(
+                        ws.cell(r, c).value for r in range(r0 + 1, r1 + 1) if ws.cell(r, c).value is not None)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_one_language_per_workbook(tmp_path, sources, lang):
+    """Issue 17 item 3: every coded value a person reads (statuses, kinds, outcomes, attendance,
+    votes, region kinds, document types, text sources, themes, checks, booleans) is a label of the
+    workbook's language, none is an id or label of the other language; CSV keeps the ids."""
+    from pipeline.export.labels import LIST_COLUMNS, VALUE_COLUMNS
+
+    own, other = labels(lang), labels("en" if lang == "nb" else "nb")
+    path = tmp_path / "minutes.xlsx"
+    workbook.write_workbook(path, _coded_tables(), RUN, lang=lang, per_region=True, sources=sources)
+    shown = _shown(path, lang)
+
+    def foreign(group: str) -> set[str]:
+        mine = set(own.themes.values() if group == "themes" else own.values[group].values())
+        theirs = other.themes if group == "themes" else other.values[group]
+        return (set(theirs) | set(theirs.values())) - mine
+
+    checked = 0
+    for column, group in {**VALUE_COLUMNS, "theme": "themes"}.items():
+        mine = set(own.themes.values() if group == "themes" else own.values[group].values())
+        for value in shown.get(column, []):
+            assert value in mine and value not in foreign(group), (lang, column, value)
+            checked += 1
+    for column, group in LIST_COLUMNS.items():
+        mine = set(own.themes.values() if group == "themes" else own.values[group].values())
+        for value in shown.get(column, []):
+            assert set(value.split(", ")) <= mine, (lang, column, value)
+            checked += 1
+    for value in shown["checks"] + shown["check"]:
+        for part in value.split("; "):
+            assert part.split(": ")[0] in set(own.checks.values()), (lang, value)
+    assert set(shown["quoted"]) | set(shown["unanimous"]) == {own.text["yes"], own.text["no"]}
+    assert {own.text["yes"], own.text["no"]}.isdisjoint({other.text["yes"], other.text["no"]})
+    for column, group in (("outcome", "outcome"), ("vote", "vote"), ("region_kind", "region_kind"),
+                          ("attendance", "attendance"), ("kind", "kind"), ("text_source", "text_source")):
+        assert set(shown[column]) == set(own.values[group].values()), (lang, column)  # each one shown
+    assert checked >= 60
+    wb = openpyxl.load_workbook(path)
+    everything = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert other.text["no_region"] not in everything and own.text["no_region"] in everything
+    assert not everything & (set(other.checks.values()) | set(own.checks))  # no check id, no other-language check
+
+
+def test_the_checks_sheet_lists_each_check_in_the_workbooks_language(written):
+    """Issue 16 (a check users can see): ``Kontroll`` second, one row per check of a document, the
+    check and its details in the workbook's language, the source linked."""
+    path, _ = written
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:2] == ["Oversikt", "Kontroll"]
+    rows = _rows(wb["Kontroll"])
+    assert rows[0] == ["Dokument-ID", "Tittel", "Kontrollpunkt", "Detaljer", "Kilde"]
+    assert [r[:4] for r in rows[1:]] == [
+        ["mote", "Protokoll fra regionrådet", "Sak i protokollen uten vedtak", "5"],
+        ["mote", "Protokoll fra regionrådet", "Deltakerliste uten navn", "s. 1, linje 7 Til stede:"],
+        ["notat", "=Notat med formelnavn", "Møtedato i framtiden", "2031-01-02"]]
+    assert all(wb["Kontroll"].cell(r, 5).hyperlink for r in range(2, 5))
+    docs = _rows(wb["Dokumenter"])
+    checks = docs[0].index("Kontroll")
+    assert docs[1][checks] == "Sak i protokollen uten vedtak; Deltakerliste uten navn"  # details: on Kontroll
+
+
+def test_overview_decisions_add_up_to_at_most_the_decisions():
+    """Issue 17 figure: each decision counts for one region (its owner), however many regions its
+    document mentions; the persons of a document count for its owner only."""
+    from pipeline.summary import region_stats
+
+    tables = make_tables()
+    stats = region_stats(tables)
+    header, rows = tables["decisions"]
+    not_quoted = [r for r in rows if r[header.index("quoted")] is not True]
+    assert sum(s.decisions for s in stats) == len(not_quoted) < len(rows)
+    mentioned = {s.region: s.mentioned for s in stats}
+    assert mentioned["Nord IPR"] == 2 and mentioned["Sør/Vest: [Test]?"] == 1
+    assert {s.region for s in stats if s.decisions or s.person_count} == {"Nord IPR", ""}

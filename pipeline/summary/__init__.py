@@ -21,10 +21,10 @@ from pipeline.spool import RowSpool
 from pipeline.summary.duplicates import mark_duplicates
 from pipeline.summary.meetings import meetings
 from pipeline.summary.regions import ReferenceRow, councils_of, region_reference, rollup
-from pipeline.summary.stats import NO_REGION, RegionStats, region_stats
+from pipeline.summary.stats import NO_REGION, RegionStats, owners, region_stats
 
 __all__ = ["NO_REGION", "TABLES", "ReferenceRow", "RegionStats", "councils_of", "mark_duplicates", "meetings",
-           "region_reference", "region_stats", "rollup", "tables"]
+           "owners", "region_reference", "region_stats", "rollup", "tables"]
 
 #: The tables of the summary and their row classes.
 TABLES: dict[str, type] = {"meetings": MeetingRow, "region_reference": ReferenceRow}

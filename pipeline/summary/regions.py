@@ -63,9 +63,24 @@ def region_reference(rows: Iterable[RegionRow]) -> list[ReferenceRow]:
     return out
 
 
+def council_of(region: str, mentioned: set[str] | frozenset[str] = frozenset()) -> str:
+    """The council a municipality's rows are reported under with ``--rollup``: its one current
+    council, or the one of its councils the document mentions; the municipality itself when that
+    leaves more than one (credit is never split or doubled) and for any other region.
+
+    >>> council_of("Vang kommune"), council_of("Regionrådet i Valdres"), council_of("")
+    ('Regionrådet i Valdres', 'Regionrådet i Valdres', '')
+    """
+    councils = councils_of().get(region, ())
+    chosen = [c for c in councils if c.name in mentioned] or list(councils)
+    return chosen[0].name if len(chosen) == 1 else region
+
+
 def rollup(result: DocumentResult) -> DocumentResult:
-    """Report municipalities under their council: the council mentioned in the same document if
-    there is one, else every current council the municipality belongs to."""
+    """Report municipalities under their council. Region mentions (``regions``): the council
+    mentioned in the same document if there is one, else every current council the municipality
+    belongs to. What is counted for a region, the owner (``documents.region``, the decisions'
+    ``region``) and the topics, goes to one council only (:func:`council_of`)."""
     mentioned = {row.region for row in result.regions}
     target: dict[str, list[str]] = {}
     for row in result.regions:
@@ -74,8 +89,6 @@ def rollup(result: DocumentResult) -> DocumentResult:
             continue
         chosen = [c.name for c in councils if c.name in mentioned] or [c.name for c in councils]
         target[row.region] = chosen
-    if not target:
-        return result
     new_regions, seen = [], set()
     for row in result.regions:
         for name in target.get(row.region, [row.region]):
@@ -88,11 +101,16 @@ def rollup(result: DocumentResult) -> DocumentResult:
                 id=row_id("regions", row.doc_id, (name,)) if row.id else ""))
     new_topics, seen_topics = [], set()
     for topic in result.topics:
-        for name in target.get(topic.region, [topic.region]):
-            key = (name, topic.theme)
-            if key not in seen_topics:
-                seen_topics.add(key)
-                new_topics.append(topic if name == topic.region else replace(
-                    topic, region=name, rolled_up_from=topic.region,
-                    id=row_id("topics", topic.doc_id, key) if topic.id else ""))
-    return replace(result, regions=tuple(new_regions), topics=tuple(new_topics))
+        name = council_of(topic.region, mentioned)
+        if (name, topic.theme) not in seen_topics:
+            seen_topics.add((name, topic.theme))
+            new_topics.append(topic if name == topic.region else replace(  # a row of its own: its own id
+                topic, region=name, rolled_up_from=topic.region,
+                id=row_id("topics", topic.doc_id, (name, topic.theme)) if topic.id else ""))
+    document = result.document
+    if document.region:
+        document = replace(document, region=council_of(document.region, mentioned))
+    decisions = tuple(replace(d, region=council_of(d.region, mentioned)) if d.region else d
+                      for d in result.decisions)  # the id stays: votes name the decision by it
+    return replace(result, document=document, regions=tuple(new_regions), topics=tuple(new_topics),
+                   decisions=decisions)

@@ -1,17 +1,25 @@
 """``minutes.xlsx``: the workbook the secretariat can hand on as it is.
 
-* ``Oversikt`` first: the run (date, version, inputs, documents read and failed), then one row per
-  region (documents, decisions adopted and proposed, persons, main themes) with a region x theme
-  grid under a colour scale beside it, and a bar chart of decisions per region. Chart, colour scale
-  and tables are native Excel objects.
+* ``Oversikt`` first: the run (date, version, inputs, documents read and failed, documents with
+  checks), then one row per owner region (``documents.region``: its documents, decisions adopted and
+  proposed, persons, the documents that mention it, main themes; a region a document only mentions
+  is counted in that column only) with a region x theme grid under a colour scale beside it, and a
+  bar chart of decisions per region. Chart, colour scale and tables are native Excel objects.
+* ``Kontroll`` second: one row per check of a document (:mod:`extractors.checks`), in the
+  workbook's language, with its details and a link to the source.
+* One language per workbook: coded values (statuses, kinds, outcomes, attendance, votes, region
+  kinds, document types, themes, checks, error messages, yes/no) are shown in the workbook's
+  language (:mod:`pipeline.export.labels`); CSV and Parquet keep the English ids.
+* Printing: A4 landscape, the header row on every page, a footer with sheet, page and run date,
+  text never below 8 points (:func:`.style.print_layout`).
 * One sheet per table, each an Excel table (filter buttons, banded rows) with a frozen header,
   Norwegian sheet names and headers (English with ``lang="en"``), widths fitted to the content
   (capped), long text wrapped (row heights set, as LibreOffice does not fit them), dates as dates,
-  true/false as ja/nei, adopted and proposed decisions in different colours (a conditional format,
+  true/false as Ja/Nei, adopted and proposed decisions in different colours (a conditional format,
   so the colours follow sorting and filtering), and a ``Kilde`` column on every row that refers to
   documents: file and page (PDF) or line (other formats), linked to the source file by a path
   relative to the workbook's folder. The repairs table is the ``Retting`` sheet; ``Feil`` lists the
-  documents that failed, with their message. ``per_region=True`` adds one sheet per region with
+  documents that failed, with their message. ``per_region=True`` adds one sheet per owner region with
   the decisions and participants of its documents.
 
 Safety. Every cell is written with an explicit type: text is always stored as text (never parsed

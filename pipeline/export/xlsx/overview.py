@@ -11,12 +11,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.export.xlsx.cells import chars_per_line, clean_text, run_time, text_lines, unique_headers
-from pipeline.export.xlsx.style import LINE_HEIGHT, STATUS_COLOURS, Book
+from pipeline.export.xlsx.style import LINE_HEIGHT, STATUS_COLOURS, Book, column_pixels, fit_scale, print_layout
 from pipeline.summary import NO_REGION, RegionStats
 
 #: Regions shown in the bar chart (the ones with most decisions); the table lists all.
-CHART_REGIONS = 25
-THEME_WIDTH = 42  # the main themes column of the overview
+CHART_REGIONS = 15
+THEME_WIDTH = 34  # the main themes column of the overview
+REGION_WIDTH = 36  # at most, the region column
+CHART_COLUMN, CHART_OFFSET = 3, 10  # the chart's left edge: column D, and pixels into it
+CHART_WIDTH, CHART_MIN_WIDTH = 620, 360  # pixels
+GRID_WIDTH = 4.6  # a column of the region x theme grid
+#: The fixed columns of the region table (the theme grid follows them).
+FIXED = ("region", "docs", "adopted", "proposed", "persons", "mentioned", "themes")
+NUMBERS = range(1, 6)  # the columns of counts among them
 
 
 class _Cells:
@@ -47,8 +54,9 @@ class _Cells:
 
 
 def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mapping[str, Any],
-                   themes_names: Mapping[str, str]) -> None:
-    """The overview on ``ws``: the ``run`` row, and ``stats`` (one a region, in their order)."""
+                   themes_names: Mapping[str, str], checked: int | None = None) -> None:
+    """The overview on ``ws``: the ``run`` row, the number of documents with checks (``checked``;
+    they are listed on the checks sheet), and ``stats`` (one an owner region, in their order)."""
     text = book.text
     name = ws.get_name()
     cells = _Cells()
@@ -74,6 +82,10 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
             cells.put(r, 0, text[key], bold)
             cells.put(r, 1, value if isinstance(value, (int, float)) else clean_text(str(value)), fmt)
             r += 1
+    if checked is not None:
+        cells.put(r, 0, text["with_checks"], bold)
+        cells.put(r, 1, checked, book.fmt(align="left", valign="top", bold=checked > 0))
+        r += 1
     r += 1
     cells.put(r, 0, text["colours"], bold)
     for k, status in enumerate(STATUS_COLOURS):
@@ -87,25 +99,40 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
 
     order = {t: k for k, t in enumerate(themes_names)}
     theme_ids = sorted({t for s in stats for t in s.themes}, key=lambda t: (order.get(t, len(order)), t))
-    chart_rows = [s for s in stats if s.region != NO_REGION][:CHART_REGIONS] or stats[:CHART_REGIONS]
-    chart_height = max(300, 18 * len(chart_rows) + 100)
-    top = max(r, 2 + math.ceil(chart_height / 20) + 1)  # the region table starts below the chart
+    # regions with decisions of their own, from the top of the table (sorted by decisions)
+    chart_rows = [s for s in stats if s.region != NO_REGION and s.decisions][:CHART_REGIONS]
+    chart_height = max(300, 36 * len(chart_rows) + 110)  # room for every region name, on two lines
+    top = max(r, 2 + math.ceil(chart_height / 20) + 1) if chart_rows else r  # the region table: below the chart
 
-    fixed = [text[k] for k in ("region", "docs", "adopted", "proposed", "persons", "themes")]
+    label_width = max(len(text["started"]) + len(text["time"]) + 3, len(text["with_checks"]))
+    region_width = min(REGION_WIDTH, max([len(shown(s)) for s in stats] + [label_width, 14]) + 2)
+    widths = [region_width, 17.0, 9.0, 9.0, 9.0, 12.0, THEME_WIDTH]  # column B also holds the run's date and time
+    # the chart stands beside the run, from column D to the main themes (the first printed page)
+    beside = column_pixels(widths[CHART_COLUMN:]) - CHART_OFFSET
+    chart_width = int(max(CHART_MIN_WIDTH, min(CHART_WIDTH, beside)))
+    extra = max(0.0, chart_width - beside) if chart_rows else 0.0
+    # too wide to print on one page: the theme grid prints on pages of its own, with the region names
+    # again in a column of its own before it
+    split = bool(theme_ids) and fit_scale(widths + [GRID_WIDTH] * len(theme_ids), extra) is None
+    fixed = [text[k] for k in FIXED] + ([text["region_again"]] if split else [])
+    grid = len(fixed)
+    widths += [region_width] * split + [GRID_WIDTH] * len(theme_ids)
     columns = unique_headers(fixed + [themes_names.get(t, t) for t in theme_ids])
     head = book.fmt(bold=True, text_wrap=True, valign="bottom")
+    head_number = book.fmt(bold=True, text_wrap=True, valign="bottom", align="right")  # over its numbers
+    head_themes = book.fmt(bold=True, text_wrap=True, valign="bottom", indent=1)
     head_rot = book.fmt(bold=True, rotation=90, align="center", valign="bottom")
     for k, col in enumerate(columns):
-        cells.put(top, k, col, head_rot if k >= 6 else head)
+        cells.put(top, k, col, head_rot if k >= grid else head_number if k in NUMBERS else
+                  head_themes if k == len(FIXED) - 1 else head)
     if theme_ids:
-        longest = max(len(c) for c in columns[6:])
-        cells.heights[top] = min(200, 7 * longest + 10)
-        cells.put(top - 1, 6, text["grid"], book.fmt(italic=True))
+        longest = max(len(c) for c in columns[grid:])
+        cells.heights[top] = min(300, 8 * longest + 12)  # the theme names, turned (wider where Calibri is missing)
+        cells.put(top - 1, 0, text["grid"], book.fmt(italic=True))
     number = book.fmt(valign="top")
     grid_fmt = book.fmt(valign="top", align="center", num_format="0;-0;;@")
     wrap = book.fmt(valign="top", text_wrap=True)
-    label_width = len(text["started"]) + len(text["time"]) + 3
-    region_width = min(40, max([len(shown(s)) for s in stats] + [label_width, 14]) + 2)
+    themes_fmt = book.fmt(valign="top", text_wrap=True, indent=1)  # apart from the numbers before it
     for i, s in enumerate(stats, start=top + 1):
         ranked = sorted(s.themes.items(), key=lambda x: (-x[1], x[0]))[:3]
         main = ", ".join(themes_names.get(t, t) for t, _ in ranked)
@@ -113,24 +140,28 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
                     text_lines(main, chars_per_line(THEME_WIDTH)))
         if lines > 1:
             cells.heights[i] = LINE_HEIGHT * lines
-        for k, value in enumerate((shown(s), len(s.docs), s.adopted, s.proposed, s.person_count, main)):
-            cells.put(i, k, value, wrap if k in (0, 5) else number)
-        for k, t in enumerate(theme_ids, start=6):
+        values = (shown(s), len(s.docs), s.adopted, s.proposed, s.person_count, s.mentioned, main) + (shown(s),) * split
+        for k, value in enumerate(values):
+            cells.put(i, k, value, number if k in NUMBERS else themes_fmt if k == len(FIXED) - 1 else wrap)
+        for k, t in enumerate(theme_ids, start=grid):
             cells.put(i, k, s.themes.get(t, 0), grid_fmt)
     cells.flush(ws)
     book.add_table(ws, top, 0, len(stats), columns)
     last = top + max(len(stats), 1)
     if theme_ids:
-        ws.conditional_format(top + 1, 6, last, 5 + len(theme_ids),
+        ws.conditional_format(top + 1, grid, last, grid - 1 + len(theme_ids),
                               {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})
 
-    ws.set_column(0, 0, region_width)
-    ws.set_column(1, 1, 17)  # also the run's date and time
-    ws.set_column(2, 4, 11)
-    ws.set_column(5, 5, THEME_WIDTH)
-    if theme_ids:
-        ws.set_column(6, 5 + len(theme_ids), 5.5)
-    ws.fit_to_pages(1, 0)
+    for k, w in enumerate(widths):
+        ws.set_column(k, k, w)
+    if chart_rows and theme_ids:  # the run and chart on the first page, the region table from the next
+        ws.set_h_pagebreaks([top])
+    if split:  # the region table on a page, its theme grid on the next
+        print_layout(ws, widths[:len(FIXED)], (top, top), extra_px=extra)
+        ws.print_across()
+        ws.set_v_pagebreaks([len(FIXED)])
+    else:
+        print_layout(ws, widths, (top, top), extra_px=extra)
     ws.hide_gridlines(2)
     ws.activate()
 
@@ -146,10 +177,11 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
                 "border": {"none": True},
                 "gap": 60,
             })
+        # fonts of 11 points, as the cells: printed at 75 % or more they stay above 8 points
         chart.set_title({"name": text["chart"], "name_font": {"size": 12}})
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})  # the category axis of a bar chart
-        chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
-                          "num_format": "0", "num_font": {"size": 9}})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 620, "height": chart_height})
-        ws.insert_chart(1, 5, chart, {"x_offset": 10, "y_offset": 5, "object_position": 3})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 11}, "interval_unit": 1})  # categories: every name
+        chart.set_x_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+                          "num_format": "0", "num_font": {"size": 11}})
+        chart.set_legend({"position": "bottom", "font": {"size": 11}})
+        chart.set_size({"width": chart_width, "height": chart_height})
+        ws.insert_chart(1, CHART_COLUMN, chart, {"x_offset": CHART_OFFSET, "y_offset": 5, "object_position": 3})

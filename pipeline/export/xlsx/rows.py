@@ -11,6 +11,7 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.export.files import FORMULA_START
+from pipeline.export.labels import labels
 from pipeline.export.xlsx.cells import (
     ILLEGAL_RE,
     MAX_CHARS,
@@ -30,6 +31,7 @@ from pipeline.export.xlsx.style import (
     LINK_COLOUR,
     MAX_SOURCE_WIDTH,
     MAX_WIDTH,
+    NARROW,
     STATUS_COLOURS,
     WRAP,
     Book,
@@ -52,7 +54,8 @@ class RowWriter:
                  shown: int | None = None):
         self.book, self.table, self.header = book, table, list(header)[:shown]
         self.marker = book.text["truncated"]
-        self.cols = [Column(h, "date" if h in DATES else "text", h in WRAP) for h in self.header]
+        narrow = NARROW.get(table, {})
+        self.cols = [Column(h, "date" if h in DATES else "text", h in WRAP or h in narrow) for h in self.header]
         idx = {h: k for k, h in enumerate(header)}
         self.status_col = idx.get("status", -1) if table == "decisions" else -1
         self.source = source  # None (no Kilde), "doc" (doc_id), "documents" (space-separated ids)
@@ -69,8 +72,12 @@ class RowWriter:
                 props["num_format"] = "yyyy-mm-dd"
             self.plain.append(book.fmt(**props))
             self.quoted.append(book.fmt(**props, quote_prefix=True))
-        self.link_fmt = book.fmt(valign="top", font_color=LINK_COLOUR, underline=1)
-        self.source_fmt = book.fmt(valign="top")
+        # coded values (statuses, kinds, themes, checks, error messages) shown in the workbook's language
+        shown_as = labels(book.lang).translators(table)
+        self.translate = [shown_as.get(h) for h in self.header]
+        wrap = {"text_wrap": True} if "source" in narrow else {}
+        self.link_fmt = book.fmt(valign="top", font_color=LINK_COLOUR, underline=1, **wrap)
+        self.source_fmt = book.fmt(valign="top", **wrap)
 
     def shown_headers(self, headers: Mapping[str, str]) -> list[str]:
         """The headers as shown, ``Kilde`` included."""
@@ -89,6 +96,9 @@ class RowWriter:
             for k in range(len(self.header)):
                 v = row[k]
                 if v is not None:
+                    tr = self.translate[k]
+                    if tr is not None and type(v) is str:
+                        v = tr(v)
                     n = 10 if isinstance(v, dt.date) else len(str(v))
                     if n > longest[k]:
                         longest[k] = n
@@ -123,8 +133,9 @@ class RowWriter:
         last_col = c0 + len(self.cols) - (0 if self.source else 1)
         cell = f"${xl_col_to_name(c0 + self.status_col)}{first_row + 1}"
         for status, colour in STATUS_COLOURS.items():
+            shown = labels(self.book.lang).value("status", status).replace('"', '""')
             ws.conditional_format(first_row, c0, first_row + n_rows - 1, last_col, {
-                "type": "formula", "criteria": f'={cell}="{status}"',
+                "type": "formula", "criteria": f'={cell}="{shown}"',
                 "format": self.book.fmt(bg_color=colour)})
 
     def write_header(self, ws: Any, r: int, shown: Sequence[str], c0: int = 0) -> None:
@@ -138,8 +149,9 @@ class RowWriter:
         yes, no = self.book.text["yes"], self.book.text["no"]
         marker, plain, quoted = self.marker, self.plain, self.quoted
         link_fmt, source_fmt = self.link_fmt, self.source_fmt
-        columns = [(k, col.kind == "date") for k, col in enumerate(self.cols)]
-        wrap_cols, set_row, source, kilde = self.wrap_cols, ws.set_row, self.source, self.kilde
+        columns = [(k, col.kind == "date", tr) for k, (col, tr) in enumerate(zip(self.cols, self.translate))]
+        wrap_cols = [(k, per_line, self.translate[k]) for k, per_line in self.wrap_cols]
+        set_row, source, kilde = ws.set_row, self.source, self.kilde
         kilde_col = c0 + len(self.cols)
         illegal, long_text, starts = ILLEGAL_RE.search, MAX_CHARS // 2, FORMULA_START
         add_link = self.book.links[ws.get_name()].add
@@ -147,20 +159,24 @@ class RowWriter:
         r = r0
         for row in rows:
             lines = 1
-            for k, per_line in wrap_cols:  # LibreOffice does not fit row heights when it opens a file
+            for k, per_line, tr in wrap_cols:  # LibreOffice does not fit row heights when it opens a file
                 v = row[k]
                 if type(v) is str:
+                    if tr is not None:
+                        v = tr(v)
                     n = text_lines(v, per_line) if "\n" in v or "\r" in v else -(-len(v) // per_line)
                     if n > lines:
                         lines = n
             if lines > 1:
                 set_row(r, min(409.0, LINE_HEIGHT * lines))
-            for k, is_date in columns:
+            for k, is_date, tr in columns:
                 v = row[k]
                 if v is None or v == "":
                     continue
                 t = type(v)
                 if t is str:
+                    if tr is not None:
+                        v = tr(v)
                     if is_date:
                         day = as_date(v)
                         if day is not None:
@@ -215,11 +231,13 @@ class RowWriter:
             elif isinstance(v, (int, float)):
                 ws.write_number(r, c0 + k, v, fmt)
             else:
-                v = clean_text("" if v is None else str(v), self.marker)
+                tr = self.translate[k]  # in the workbook's language, as the other cells
+                v = clean_text("" if v is None else tr(str(v)) if tr is not None else str(v), self.marker)
                 ws.write_string(r, c0 + k, v, self.book.fmt(**fmt_props, quote_prefix=True)
                                 if v.startswith(FORMULA_START) else fmt)
             if was is not None:
-                note = text["corrected"].format(was=was or text["empty"])
+                tr = self.translate[k]
+                note = text["corrected"].format(was=(tr(was) if tr is not None and was else was) or text["empty"])
                 ws.write_comment(r, c0 + k, clean_text(note)[:2000], {"author": "minutes"})
             elif not added_noted:  # an added row: one note on its first cell
                 ws.write_comment(r, c0 + k, text["added"], {"author": "minutes"})

@@ -8,9 +8,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, islice
 from typing import Any
 
+from pipeline.export.labels import Labels
 from pipeline.export.xlsx.cells import clean_text
 from pipeline.export.xlsx.rows import RowWriter, source_kind
-from pipeline.export.xlsx.style import Book
+from pipeline.export.xlsx.style import NARROW, Book, print_layout
+from pipeline.summary import owners
 
 #: Rows per sheet, header included (Excel's limit). Tests monkeypatch it to check the continuation.
 MAX_ROWS = 1_048_576
@@ -75,6 +77,9 @@ class TableStream:
         self.writer = writer = RowWriter(self.book, self.table, self.header, source_kind(self.header, sample))
         self.shown = writer.shown_headers(self.headers)
         self.widths = writer.widths(sample, self.shown)
+        narrow = NARROW.get(self.table, {})
+        for k, column in enumerate(writer.header + ["source"] * bool(writer.source)):
+            self.widths[k] = min(self.widths[k], narrow.get(column, self.widths[k]))
         writer.fit(self.widths)
         self._new_sheet()
         held, self.held = self.held, []
@@ -88,8 +93,7 @@ class TableStream:
         for k, w in enumerate(self.widths):
             ws.set_column(k, k, w)
         ws.freeze_panes(1, 0)
-        ws.repeat_rows(0)
-        ws.fit_to_pages(1, 0)
+        print_layout(ws, self.widths)
         ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
         assert self.writer is not None
         self.writer.write_header(ws, 0, self.shown)
@@ -129,16 +133,32 @@ def errors_table(tables: Tables) -> tuple[list[str], list[tuple[Any, ...]]]:
     return keep, [tuple(row[idx[c]] for c in keep) for row in rows if row[idx["status"]] == "error"]
 
 
+def checks_table(tables: Tables, names: Labels) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The ``Kontroll`` sheet's rows: one per check of a document (``documents.checks``), in the
+    workbook's language: document, title, check, details (the ``Kilde`` column links the source)."""
+    header, rows = tables.get("documents", ((), ()))
+    idx = {h: k for k, h in enumerate(header)}
+    out: list[tuple[Any, ...]] = []
+    if {"doc_id", "checks"} <= idx.keys():
+        for row in rows:
+            title = row[idx["title"]] if "title" in idx else ""
+            for label, details in names.check_list(str(row[idx["checks"]] or "")):
+                out.append((row[idx["doc_id"]], title, label, details))
+    return ["doc_id", "title", "check", "details"], out
+
+
 def write_region_sheets(book: Book, tables: Tables, headers: Mapping[str, str],
                          main_sheets: dict[str, str]) -> None:
-    """One sheet per region (regions table): the decisions and participants of its documents."""
-    idx_regions = {h: k for k, h in enumerate(tables.get("regions", ((), ()))[0])}
-    if not {"doc_id", "region"} <= idx_regions.keys():
+    """One sheet per owner region (``documents.region``; documents without one on the sheet of no
+    region): the decisions (by their own ``region``, else their document's) and participants of
+    its documents. A region a document only mentions gets nothing of it."""
+    owner = owners(tables)
+    if not owner:
         return
+    no_region = book.text["no_region"]
     docs_of: dict[str, set[str]] = defaultdict(set)
-    for row in tables["regions"][1]:
-        if row[idx_regions["region"]]:
-            docs_of[str(row[idx_regions["region"]])].add(str(row[idx_regions["doc_id"]]))
+    for doc_id, region in owner.items():
+        docs_of[region or no_region].add(doc_id)
     meeting_date = {doc_id: doc.meeting_date for doc_id, doc in book.sources.docs.items()}
     parts = []
     for table in ("decisions", "participants"):
@@ -150,24 +170,28 @@ def write_region_sheets(book: Book, tables: Tables, headers: Mapping[str, str],
         extra = ["doc_id"] + [c for c in ("page", "line") if c in idx]  # for Kilde, not shown
         getters = [(lambda row, i=idx["doc_id"]: meeting_date.get(str(row[i]), "")) if c not in idx
                    else (lambda row, i=idx[c]: row[i]) for c in keep + extra]
-        by_doc: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # in table order
+        by_region: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # in table order
+        own = idx.get("region") if table == "decisions" else None
         for row in rows:
-            by_doc[str(row[idx["doc_id"]])].append(tuple(get(row) for get in getters))
-        parts.append((table, keep, extra, by_doc))
+            doc_id = str(row[idx["doc_id"]])
+            if doc_id in owner:
+                region = (str(row[own] or "") if own is not None else "") or owner[doc_id]
+                by_region[region or no_region].append(tuple(get(row) for get in getters))
+        parts.append((table, keep, extra, by_region))
     if not parts:
         return
     title = book.fmt(bold=True, font_size=14)
     sub = book.fmt(bold=True, font_size=12)
     note_fmt = book.fmt(italic=True)
     room = max(1, (MAX_ROWS - 10) // len(parts) - 4)
-    for region in sorted(docs_of, key=str.casefold):
+    shown_regions = set(docs_of).union(*(by_region for _, _, _, by_region in parts))
+    for region in sorted(shown_regions, key=lambda r: (r == no_region, r.casefold())):
         ws = book.sheet(region)
         ws.write_string(0, 0, clean_text(book.text["region_title"].format(region=region)), title)
         prepared = []
         widths: dict[int, float] = {}
-        for table, keep, extra, by_doc in parts:
-            mine = docs_of[region]
-            selected = [row for doc, rows in by_doc.items() if doc in mine for row in rows]
+        for table, keep, extra, by_region in parts:
+            selected = by_region.get(region, [])
             header = keep + [f"_{c}" if c in keep else c for c in extra]  # doc_id may be shown and used
             writer = RowWriter(book, table, header, "doc", shown=len(keep))
             writer.doc_col = len(keep)
@@ -191,4 +215,4 @@ def write_region_sheets(book: Book, tables: Tables, headers: Mapping[str, str],
             r += 1
         for k, w in widths.items():
             ws.set_column(k, k, w)
-        ws.fit_to_pages(1, 0)
+        print_layout(ws, [widths[k] for k in sorted(widths)], header_rows=None)

@@ -11,12 +11,13 @@ import xlsxwriter
 
 from pipeline.export.files import atomic_path
 from pipeline.export.labels import labels
+from pipeline.export.xlsx.cells import run_time
 from pipeline.export.xlsx.fast import stored_package
 from pipeline.export.xlsx.links import Sources
 from pipeline.export.xlsx.overview import write_overview
 from pipeline.export.xlsx.package import finish_package
-from pipeline.export.xlsx.sheets import TableStream, errors_table, write_region_sheets
-from pipeline.export.xlsx.style import Book
+from pipeline.export.xlsx.sheets import TableStream, checks_table, errors_table, write_region_sheets
+from pipeline.export.xlsx.style import Book, footer
 from pipeline.models import SourceFile
 from pipeline.spool import Rows
 from pipeline.summary import RegionStats, region_stats
@@ -54,6 +55,7 @@ class Workbook:
         self.book = Book(self.wb, lang, self.text, Sources({}, sources, self.path.parent, self.text),
                          corrected=corrected)  # corrections (issue 20): the cells to mark
         self.overview = self.book.sheet(self.text["overview"])  # the first sheet, written last
+        self.checks = self.book.sheet(self.text["checks_sheet"])  # the second, written at the end too
         self.streams = {table: TableStream(self.book, table, header, self.sheets.get(table, table), self.headers,
                                             first=self.book.sheet(self.sheets.get(table, table)))
                         for table, header in (streamed or {}).items()}
@@ -90,12 +92,19 @@ class Workbook:
             else:
                 stream = TableStream(book, table, header, self.sheets.get(table, table), self.headers)
                 main_sheets[table] = stream.write_all(rows)[0]
+        check_header, check_rows = checks_table(tables, labels(book.lang))
+        TableStream(book, "checks", check_header, self.text["checks_sheet"], self.headers,
+                    first=self.checks).write_all(check_rows)
         err_header, err_rows = errors_table(tables)
         if err_header:
             TableStream(book, "errors", err_header, self.text["errors"], self.headers).write_all(err_rows)
         if self.per_region:
             write_region_sheets(book, tables, self.headers, main_sheets)
-        write_overview(book, self.overview, region_stats(tables) if stats is None else stats, run, self.themes)
+        write_overview(book, self.overview, region_stats(tables) if stats is None else stats, run, self.themes,
+                       checked=len({row[0] for row in check_rows}))
+        started = run_time(run.get("started", ""))
+        for ws in self.wb.worksheets():  # every page says what it is: sheet, page, run
+            ws.set_footer(footer(self.text, started.date().isoformat() if started else ""))
         with stored_package():
             self.wb.close()
         # every cell is written: what was kept to write them goes before the package is finished
