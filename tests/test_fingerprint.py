@@ -61,7 +61,8 @@ def test_fingerprint_follows_resources_code_and_options(tmp_path: Path) -> None:
 
 
 WRITERS = ["pipeline/export/xlsx/style.py", "pipeline/export/labels/nb.json", "pipeline/summary/stats.py",
-           "pipeline/cli.py", "pipeline/run.py", "pipeline/state.py", "pipeline/fingerprint.py", "pipeline/spool.py"]
+           "pipeline/cli.py", "pipeline/run.py", "pipeline/state.py", "pipeline/stateplan.py", "pipeline/statecodec.py",
+           "pipeline/statefaults.py", "pipeline/fingerprint.py", "pipeline/spool.py"]
 DECIDERS = ["pipeline/readers.py", "pipeline/docx_reader.py", "pipeline/reader_base.py", "pipeline/normalise.py",
             "pipeline/repair.py", "pipeline/lexicon.py", "pipeline/ocr_choice.py", "pipeline/lexicon_data.py",
             "pipeline/ocr_confusions.py",
