@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: the rule, lexicon and reference files) decides rows, and so does a module added later.
 WRITES_ONLY = ("pipeline/export", "pipeline/summary", "pipeline/api.py", "pipeline/cli.py", "pipeline/run.py",
                "pipeline/fingerprint.py",
-               "pipeline/state.py", "pipeline/spool.py", "pipeline/evaluate.py", "pipeline/preload.py",
+               "pipeline/state.py", "pipeline/stateplan.py", "pipeline/statecodec.py", "pipeline/statefaults.py",
+               "pipeline/spool.py", "pipeline/evaluate.py", "pipeline/preload.py",
                "pipeline/__main__.py")
 #: The code of the export, whose fingerprint says when the tables must be written again.
 EXPORT_CODE = ("pipeline/export", "pipeline/summary", "pipeline/spool.py")

@@ -6,29 +6,32 @@ whose text suggests a participant or voting table (``TABLE_MARKERS``). :func:`re
 dispatches through :data:`READERS`; every problem is an :class:`UnsupportedFormat` or
 :class:`UnreadableDocument` with a short plain message, never a library error. Files that are not
 regular files (a FIFO would block), bigger than :data:`MAX_FILE_BYTES` or holding more than
-:data:`MAX_TEXT_CHARS` characters are refused; a PDF with images but no text is a scan needing OCR.
+:data:`MAX_TEXT_CHARS` characters are refused (:mod:`pipeline.reader_base`, shared with the Word reader
+of :mod:`pipeline.docx_reader`); a PDF with images but no text is a scan needing OCR.
 """
 from __future__ import annotations
 
 import codecs
-import contextlib
-import functools
 import re
-import stat
-import zipfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pipeline.errors import DocumentError, UnreadableDocument, UnsupportedFormat
+from pipeline.docx_reader import read_docx
+from pipeline.errors import UnreadableDocument, UnsupportedFormat
 from pipeline.models import Page, RawDocument, Table
 from pipeline.pdftables import page_tables
+from pipeline.reader_base import (
+    MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
+    Reader,
+    clean_cell,
+    plain_errors,
+    require_content,
+    short_message,
+)
 
-if TYPE_CHECKING:
-    from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph
-
-Reader = Callable[[Path], RawDocument]
+__all__ = ["MAX_FILE_BYTES", "MAX_TEXT_CHARS", "READERS", "TABLE_MARKERS", "Reader", "decode_text", "read_docx",
+           "read_document", "read_pdf", "read_text_file"]
 
 #: Words (lower case) of attendance lists that make a PDF page worth a pdfplumber table pass (it
 #: costs some 0.25 s a page, so only where a participant table is likely; a "Behandlet av /
@@ -37,12 +40,6 @@ TABLE_MARKERS = (
     "til stede", "tilstede", "til stades", "deltakere", "deltagere", "møtende", "møtande", "forfall",
     "frammøtte", "fremmøtte", "desse møtte", "følgende medlemmer", "varamedlem",
 )
-
-#: The largest file read at all (bytes on disk). Bigger files become an error row without being opened.
-MAX_FILE_BYTES = 200 * 1024 * 1024
-#: The most text one document may hold (characters after reading; about 4,000 dense pages). The
-#: analysis takes some 15 s per million characters, so more is an archive accident, not a document.
-MAX_TEXT_CHARS = 10_000_000
 
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -72,64 +69,6 @@ def _cp1252_errors(err: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("minutes-cp1252", _cp1252_errors)
-
-
-# --------------------------------------------------------------------------- errors
-
-
-def _short(exc: BaseException) -> str:
-    """The first line of an exception message, cut to a readable length."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def _require_plain_file(path: Path) -> None:
-    """Refuse, before opening, what is not a regular file or is too big: opening a FIFO or a device
-    would block the run forever (a directory fails on open with its own message)."""
-    info = path.stat()
-    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-        raise UnreadableDocument("cannot open file: not a regular file (a pipe, socket or device)")
-    if info.st_size > MAX_FILE_BYTES:
-        raise UnreadableDocument(f"file too large: {info.st_size / 2**20:.0f} MB "
-                                 f"(minutes reads files up to {MAX_FILE_BYTES // 2**20} MB)")
-
-
-def _require_sane_size(doc: RawDocument) -> RawDocument:
-    """Refuse a document with more text than :data:`MAX_TEXT_CHARS` (it would take hours to analyse)."""
-    characters = sum(len(page.text) for page in doc.pages)
-    if characters > MAX_TEXT_CHARS:
-        raise UnreadableDocument(f"file too large: {characters:,} characters of text "
-                                 f"(minutes reads up to {MAX_TEXT_CHARS:,} per document)")
-    return doc
-
-
-def _plain_errors(what: str) -> Callable[[Reader], Reader]:
-    """Make a reader raise only DocumentError: OSError and library errors become UnreadableDocument.
-    Non-regular files, oversized files and oversized texts are refused here, for every format."""
-
-    def wrap(reader: Reader) -> Reader:
-        @functools.wraps(reader)
-        def guarded(path: Path) -> RawDocument:
-            try:
-                _require_plain_file(Path(path))
-                return _require_sane_size(reader(Path(path)))
-            except DocumentError:
-                raise
-            except OSError as exc:
-                raise UnreadableDocument(f"cannot open file: {exc.strerror or _short(exc)}") from exc
-            except Exception as exc:  # noqa: BLE001 - a library's error must not escape a reader
-                raise UnreadableDocument(f"cannot read this {what}: {_short(exc)}") from exc
-
-        return guarded
-
-    return wrap
-
-
-def _require_content(path: Path) -> None:
-    """Open the file (so a directory or a permission problem shows as OSError) and refuse 0 bytes."""
-    with path.open("rb") as fh:
-        if not fh.read(1):
-            raise UnreadableDocument("empty file (0 bytes)")
 
 
 # --------------------------------------------------------------------------- text files
@@ -204,7 +143,7 @@ def _split_pages(text: str) -> tuple[Page, ...]:
     return tuple(Page(number, part) for number, part in enumerate(parts, start=1))
 
 
-@_plain_errors("text file")
+@plain_errors("text file")
 def read_text_file(path: Path) -> RawDocument:
     """Read a .txt/.md file: detect its encoding, unify line ends, split pages on form feeds."""
     text, encoding = decode_text(path.read_bytes())
@@ -245,7 +184,7 @@ def _pdfium_error(exc: Exception) -> UnreadableDocument:
         pdfium_c.FPDF_ERR_SECURITY: "encrypted PDF: unsupported security handler",
         pdfium_c.FPDF_ERR_FORMAT: "damaged PDF: not a valid PDF structure (truncated or corrupt)",
     }
-    return UnreadableDocument(messages.get(getattr(exc, "err_code", None), f"damaged PDF: {_short(exc)}"))
+    return UnreadableDocument(messages.get(getattr(exc, "err_code", None), f"damaged PDF: {short_message(exc)}"))
 
 
 def _clean_pdf_text(text: str) -> str:
@@ -259,12 +198,8 @@ def _likely_table(text: str) -> bool:
     return any(marker in lowered for marker in TABLE_MARKERS)
 
 
-def _clean_cell(cell: str | None) -> str:
-    return "" if cell is None else re.sub(r"\s*\n\s*", " ", str(cell)).strip()
-
-
 def _clean_rows(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
-    cleaned = (tuple(_clean_cell(cell) for cell in row) for row in rows)
+    cleaned = (tuple(clean_cell(cell) for cell in row) for row in rows)
     return tuple(row for row in cleaned if any(row))
 
 
@@ -330,16 +265,16 @@ def _pdf_pages(path: Path) -> tuple[tuple[Page, ...], int, list[Table], list[int
             raise UnreadableDocument(f"scanned PDF without a text layer: {ocr.INSTALL_HINT}")
         return tuple(pages), read_by_ocr, tables, unsure
     except pdfium.PdfiumError as exc:
-        raise UnreadableDocument(f"damaged PDF: {_short(exc)}") from exc
+        raise UnreadableDocument(f"damaged PDF: {short_message(exc)}") from exc
     finally:
         pdf.close()
 
 
-@_plain_errors("PDF")
+@plain_errors("PDF")
 def read_pdf(path: Path) -> RawDocument:
     """Read a PDF: text per page with pypdfium2 (Tesseract for scanned pages), ruled tables from
     the page's lines (``pipeline.pdftables``) on likely pages, pdfplumber where those fail."""
-    _require_content(path)
+    require_content(path)
     pages, read_by_ocr, tables, unsure = _pdf_pages(path)
     if not pages:
         raise UnreadableDocument("damaged PDF: it has no pages")
@@ -347,154 +282,6 @@ def read_pdf(path: Path) -> RawDocument:
         tables += _pdf_tables(path, unsure)
     source = "ocr" if read_by_ocr == len(pages) else "text+ocr" if read_by_ocr else "text"
     return RawDocument(pages=pages, tables=tuple(tables), format="pdf", text_source=source)
-
-
-# --------------------------------------------------------------------------- DOCX
-
-
-def _numbered(ppr: Any) -> bool:
-    """True when a w:pPr carries numbering properties with a real numId (numId 0 switches it off)."""
-    num_pr = getattr(ppr, "numPr", None)
-    return num_pr is not None and (num_pr.numId is None or num_pr.numId.val != 0)
-
-
-#: The runs of a paragraph whose text is read: every run inside it (also those in tracked insertions,
-#: smart tags, inline content controls, simple fields, hyperlinks and custom XML, which
-#: python-docx's ``Paragraph.text`` leaves out), but not deleted or moved-away text, nor text boxes
-#: (python-docx leaves those out too). Field codes are ``w:instrText``, not text: never read.
-_RUNS_XPATH = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
-
-
-def _paragraph_text(p: Any) -> str:
-    """The text of a ``w:p`` element: its runs' text (tabs and breaks as python-docx gives them)."""
-    return "".join(run.text for run in p.xpath(_RUNS_XPATH))
-
-
-def _paragraph_line(paragraph: Paragraph) -> str:
-    """A paragraph's text; list paragraphs (by style or numbering) get a "• " prefix."""
-    text, style = _paragraph_text(paragraph._p), paragraph.style
-    name = (style.name or "").lower() if style is not None else ""
-    if name.startswith(("heading", "overskrift", "title", "tittel")):
-        return text
-    is_list = "list" in name or _numbered(paragraph._p.pPr)
-    if not is_list and style is not None:
-        is_list = _numbered(style.element.pPr)
-    return f"• {text}" if is_list and text.strip() else text
-
-
-def _block_text(element: Any) -> str:
-    """The text of a table cell (or other block container): its paragraphs, and the rows of a table
-    inside it (cells apart by spaces), content controls and custom XML looked into, one per line."""
-    from docx.oxml.ns import qn
-
-    lines: list[str] = []
-    for child in element.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.append(_paragraph_text(child))
-        elif child.tag == qn("w:tbl"):
-            for tr in child.iterchildren(qn("w:tr")):
-                cells = (_clean_cell(_block_text(tc)) for tc in tr.iterchildren(qn("w:tc")))
-                lines.append(" ".join(cell for cell in cells if cell))
-        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
-            content = child.find(qn("w:sdtContent")) if child.tag == qn("w:sdt") else child
-            if content is not None:
-                lines.append(_block_text(content))
-    return "\n".join(lines)
-
-
-def _docx_rows(table: DocxTable) -> tuple[tuple[str, ...], ...]:
-    """Rows of cell text; a merged cell that python-docx repeats across a row appears once."""
-    rows = []
-    for row in table.rows:
-        cells, previous = [], None
-        for cell in row.cells:
-            if previous is not None and cell._tc is previous._tc:
-                continue
-            previous = cell
-            cells.append(_clean_cell(_block_text(cell._tc)))
-        if any(cells):
-            rows.append(tuple(cells))
-    return tuple(rows)
-
-
-def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) -> None:
-    """Paragraphs and tables in reading order; content controls (w:sdt) and custom XML are looked into."""
-    from docx.oxml.ns import qn
-    from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph
-
-    for child in element.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.append(_paragraph_line(Paragraph(child, doc)))
-        elif child.tag == qn("w:tbl"):
-            rows = _docx_rows(DocxTable(child, doc))
-            lines.extend("\t".join(row) for row in rows)
-            if rows:
-                tables.append(Table(1, rows))
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                _walk_body(content, doc, lines, tables)
-        elif child.tag == qn("w:customXml"):  # a block of custom XML around paragraphs and tables
-            _walk_body(child, doc, lines, tables)
-
-
-def _require_sane_unpacked_size(path: Path) -> None:
-    """Refuse a zip bomb: a .docx whose parts unpack to more than :data:`MAX_FILE_BYTES` (the sizes
-    in the zip directory bound what zipfile will ever inflate)."""
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_FILE_BYTES:
-        raise UnreadableDocument(f"file too large: the Word file unpacks to {unpacked / 2**20:.0f} MB "
-                                 f"(minutes reads files up to {MAX_FILE_BYTES // 2**20} MB)")
-
-
-@contextlib.contextmanager
-def _huge_text_nodes() -> Iterator[None]:
-    """python-docx's XML parser, allowed text nodes over libxml2's 10 MB (``huge_tree``): a Word file
-    with a long text in one run is large, not damaged. Entities stay unresolved, and the sizes are
-    bounded before (:func:`_require_sane_unpacked_size`) and after (:data:`MAX_TEXT_CHARS`)."""
-    from docx.oxml import parser
-    from lxml import etree
-
-    normal = parser.oxml_parser
-    huge = etree.XMLParser(remove_blank_text=True, resolve_entities=False, huge_tree=True)
-    huge.set_element_class_lookup(parser.element_class_lookup)
-    parser.oxml_parser = huge
-    try:
-        yield
-    finally:
-        parser.oxml_parser = normal
-
-
-@_plain_errors("Word file")
-def read_docx(path: Path) -> RawDocument:
-    """Read a .docx body (not headers/footers) as one page; tables also as :class:`Table` rows."""
-    import docx
-    from lxml import etree
-
-    _require_content(path)
-    if not zipfile.is_zipfile(path):
-        raise UnreadableDocument("not a Word file: the .docx is not a valid zip archive")
-    _require_sane_unpacked_size(path)
-    try:
-        try:
-            doc = docx.Document(str(path))
-        except etree.XMLSyntaxError as exc:
-            if "XML_PARSE_HUGE" not in str(exc):
-                raise
-            with _huge_text_nodes():  # a text node over 10 MB: large, not damaged (the size limits hold)
-                doc = docx.Document(str(path))
-        lines: list[str] = []
-        tables: list[Table] = []
-        _walk_body(doc.element.body, doc, lines, tables)
-    except OSError:
-        raise
-    except KeyError as exc:
-        raise UnreadableDocument(f"damaged Word file: a part is missing ({_short(exc)})") from exc
-    except Exception as exc:  # noqa: BLE001 - zip, XML and python-docx errors alike
-        raise UnreadableDocument(f"damaged Word file: {_short(exc)}") from exc
-    return RawDocument(pages=(Page(1, "\n".join(lines)),), tables=tuple(tables), format="docx")
 
 
 # --------------------------------------------------------------------------- dispatch

@@ -13,12 +13,13 @@ the fingerprint of the pipeline that processed it, and the cached :class:`Docume
    the ``runs`` table is the history of the runs).
 
 Results are stored as zlib-compressed JSON of :func:`dataclasses.asdict` (codec ``json-zlib/1``),
-never pickle: the store can be read by any tool and cannot run code when loaded.
+never pickle: the store can be read by any tool and cannot run code when loaded
+(:mod:`pipeline.statecodec`). The file stamps and the plan's types are in :mod:`pipeline.stateplan`,
+the store's errors in :mod:`pipeline.statefaults`; their names are importable from here.
 """
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -27,16 +28,32 @@ import stat as stat_module
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import astuple, dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import astuple
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from pipeline.errors import CRASHED
-from pipeline.models import TABLES, DocumentResult, DocumentRow, SourceFile, as_dict
-from pipeline.readers import MAX_FILE_BYTES
+from pipeline.models import DocumentResult, SourceFile
+from pipeline.statecodec import CODEC, decode_result, encode_result
 from pipeline.statefaults import DamagedResult, StateError, plain, plain_error, plain_iter
+from pipeline.stateplan import (
+    CHANGED,
+    NEW,
+    OUTDATED,
+    RACY_NS,
+    UNCHANGED,
+    FileStamp,
+    Plan,
+    PlanItem,
+    plan_counts,
+    stamp,
+)
+
+__all__ = ["CHANGED", "CODEC", "CRASHED_STATUS", "NEW", "OUTDATED", "RACY_NS", "STATE_DIR", "UNCHANGED",
+           "DamagedResult", "FileStamp", "Plan", "PlanItem", "StateError", "StateStore", "decode_result",
+           "encode_result", "plain_error", "stamp"]
 
 try:
     import fcntl
@@ -45,12 +62,6 @@ except ImportError:  # pragma: no cover - not POSIX: runs are not locked
 
 STATE_DIR = ".state"
 SCHEMA_VERSION = 1
-CODEC = "json-zlib/1"
-#: A file whose change time is this close to the moment it was hashed may have been written again
-#: within the same clock tick; its stored hash is not trusted without reading it again.
-RACY_NS = 3_000_000_000
-
-NEW, CHANGED, OUTDATED, UNCHANGED = "new", "changed", "outdated", "unchanged"
 #: The stored status of a document whose reader killed its process: an error that is not retried
 #: when only the pipeline changed (it would most likely crash again), only when the file changes
 #: or with --full.
@@ -85,111 +96,6 @@ CREATE TEMP TABLE IF NOT EXISTS pending (
     ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, hashed_ns INTEGER NOT NULL
 )
 """
-
-
-
-
-# --------------------------------------------------------------------------- (de)serialising
-
-
-def encode_result(result: DocumentResult) -> bytes:
-    """A result as compressed JSON; :func:`decode_result` gives back an equal result."""
-    data: dict[str, Any] = {"codec": CODEC}
-    for f in dataclasses.fields(result):  # dataclasses.asdict(result), without its deep copies
-        value = getattr(result, f.name)
-        data[f.name] = (as_dict(value) if f.name == "document" else
-                        [as_dict(row) for row in value] if f.name in TABLES else value)
-    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
-
-
-def decode_result(blob: bytes) -> DocumentResult:
-    data = json.loads(zlib.decompress(blob))
-    codec = data.pop("codec", None)
-    if codec != CODEC:
-        raise StateError(f"cached result in an unknown format {codec!r}: rerun with --full")
-    kwargs: dict[str, Any] = {}
-    for name, value in data.items():
-        if name == "document":
-            kwargs[name] = DocumentRow(**value)
-        elif name in TABLES:
-            kwargs[name] = tuple(TABLES[name](**row) for row in value)
-        else:
-            kwargs[name] = value
-    return DocumentResult(**kwargs)
-
-
-# --------------------------------------------------------------------------- files
-
-
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    """What identifies one version of an input file: its content hash and its ``stat`` at hashing
-    time. ``content_hash`` is ``""`` when the file could not be read (then it is always redone)."""
-
-    content_hash: str
-    size: int = 0
-    mtime_ns: int = 0
-    ctime_ns: int = 0
-    inode: int = 0
-    hashed_ns: int = 0
-
-    def same_file(self, st: os.stat_result) -> bool:
-        """True when ``st`` shows this very version of the file, so that its hash can be reused:
-        same size, inode, modification and change time (writing a file always moves its change
-        time, which no tool can set back), and not changed in the clock tick it was hashed in."""
-        return (bool(self.content_hash) and self.size == st.st_size and self.inode == st.st_ino
-                and self.mtime_ns == st.st_mtime_ns and self.ctime_ns == st.st_ctime_ns
-                and self.ctime_ns + RACY_NS < self.hashed_ns)
-
-
-def stamp(path: str | os.PathLike[str]) -> FileStamp:
-    """Hash a file (streaming) together with its ``stat`` taken before reading it. What is not a
-    regular file (a FIFO would block the run) or is too large to read gets no hash: it is always
-    processed again, and the reader says what is wrong with it."""
-    try:
-        st = os.stat(path)
-        if not stat_module.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
-            return FileStamp("")
-        with open(path, "rb") as f:
-            content_hash = hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
-        return FileStamp("")
-    return FileStamp(content_hash, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns())
-
-
-@dataclass(frozen=True, slots=True)
-class PlanItem:
-    source: SourceFile
-    status: str  # new, changed (other bytes or path), outdated (other pipeline), unchanged
-    stamp: FileStamp
-    todo: bool  # processed in this run
-    previous_status: str = ""  # "ok" or "error" of the cached result, "" when new
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What a run has to do: one item per input, in input order, and the stored doc ids that are no
-    longer among the inputs."""
-
-    items: tuple[PlanItem, ...]
-    removed: tuple[str, ...]
-
-    @property
-    def todo(self) -> tuple[PlanItem, ...]:
-        return tuple(item for item in self.items if item.todo)
-
-    def counts(self) -> dict[str, int]:
-        """Inputs per status, and the removed ones.
-
-        >>> Plan((), ("a",)).counts()
-        {'new': 0, 'changed': 0, 'outdated': 0, 'unchanged': 0, 'removed': 1}
-        """
-        return _counts(Counter(item.status for item in self.items), len(self.removed))
-
-
-def _counts(statuses: Mapping[str, int], removed: int) -> dict[str, int]:
-    """Inputs per status (every status, in order) and the number removed."""
-    return {**dict.fromkeys((NEW, CHANGED, OUTDATED, UNCHANGED), 0), **statuses, "removed": removed}
 
 
 # --------------------------------------------------------------------------- the store
@@ -330,7 +236,7 @@ class StateStore:
                     db.execute("INSERT OR REPLACE INTO pending VALUES (?,?,?,?,?,?,?)",
                                (item.source.doc_id, *astuple(item.stamp)))
         removed = self._removed(sources)
-        return _counts(statuses, len(removed)), todo, removed
+        return plan_counts(statuses, len(removed)), todo, removed
 
     @plain_iter
     def _plan_items(self, sources: Iterable[SourceFile], full: bool, retry_failed: bool,

@@ -344,7 +344,7 @@ def make_awkward_names(folder: Path) -> list[Path]:
 
 def make_zip_bomb_docx(folder: Path, megabytes: int = 5, name: str = "docx_zip_bomb.docx") -> Path:
     """A .docx whose document.xml unpacks to ``megabytes`` MB of spaces (a few KB packed); a test
-    lowers ``readers.MAX_FILE_BYTES`` below that instead of making gigabytes."""
+    lowers ``reader_base.MAX_FILE_BYTES`` below that instead of making gigabytes."""
     xml = _good_docx_xml(["Referat"]).replace(b"<w:body>", b"<w:body>" + b" " * (megabytes * 2**20))
     path = folder / name
     path.write_bytes(_docx(xml))

@@ -365,14 +365,14 @@ def test_a_run_over_only_unreadable_things_still_writes_the_tables(tmp_path: Pat
 
 
 def test_a_zip_bomb_docx_is_refused_unopened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline import readers
+    from pipeline import reader_base
 
     inputs = tmp_path / "in"
     inputs.mkdir()
     bomb = MAKE.make_zip_bomb_docx(inputs, megabytes=5)
     shutil.copy(BAD / "docx_good_control.docx", inputs)
     assert bomb.stat().st_size < 64 * 1024
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 2 * 2**20)  # instead of writing 200 MB of spaces
+    monkeypatch.setattr(reader_base, "MAX_FILE_BYTES", 2 * 2**20)  # instead of writing 200 MB of spaces
     run = run_cli([inputs], tmp_path / "out")
     assert run.code == 0
     assert run.documents["docx_zip_bomb.docx"]["error"] == \

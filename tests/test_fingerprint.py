@@ -61,9 +61,11 @@ def test_fingerprint_follows_resources_code_and_options(tmp_path: Path) -> None:
 
 
 WRITERS = ["pipeline/export/xlsx/style.py", "pipeline/export/labels/nb.json", "pipeline/summary/stats.py",
-           "pipeline/cli.py", "pipeline/run.py", "pipeline/state.py", "pipeline/fingerprint.py", "pipeline/spool.py"]
-DECIDERS = ["pipeline/readers.py", "pipeline/normalise.py", "pipeline/repair.py", "pipeline/lexicon.py",
-            "pipeline/ocr_choice.py", "pipeline/lexicon_data.py", "pipeline/ocr_confusions.py",
+           "pipeline/cli.py", "pipeline/run.py", "pipeline/state.py", "pipeline/stateplan.py", "pipeline/statecodec.py",
+           "pipeline/statefaults.py", "pipeline/fingerprint.py", "pipeline/spool.py"]
+DECIDERS = ["pipeline/readers.py", "pipeline/docx_reader.py", "pipeline/reader_base.py", "pipeline/normalise.py",
+            "pipeline/repair.py", "pipeline/lexicon.py", "pipeline/ocr_choice.py", "pipeline/lexicon_data.py",
+            "pipeline/ocr_confusions.py",
             "pipeline/sections.py", "pipeline/process.py", "pipeline/models.py", "extractors/decisions.py",
             "pipeline/reference/resources/roles.jsonl", "pipeline/resources/labels.jsonl",
             "pipeline/reference/resources/regions.jsonl", "pipeline/reference/__init__.py"]
