@@ -47,11 +47,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="what to write besides the texts: any of csv, parquet, xlsx (default: all three; "
                           "CSV is always written)")
     run.add_argument("--lang", choices=("nb", "en"), default="nb",
-                     help="language of the workbook's sheet names and headers (default: nb)")
+                     help="language of the workbook: sheet names, headers and every value a person reads "
+                          "(default: nb; CSV and Parquet keep the English ids)")
     run.add_argument("--per-region", action="store_true",
-                     help="add one workbook sheet per region with its decisions and participants")
+                     help="add one workbook sheet per owner region with its decisions and participants")
     run.add_argument("--rollup", action="store_true",
-                     help="report municipalities under their regional council in the regions and topics tables")
+                     help="report municipalities under their regional council: owner regions (overview, decisions, "
+                          "topics) and the regions table")
     run.add_argument("--corrections", type=Path, default=None, metavar="DIR",
                      help="hand corrections applied on every run: DIR/<table>.csv with the id of each row to "
                           "correct, delete (a column delete: yes) or add (default: data/corrections when it exists)")
