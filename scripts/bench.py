@@ -273,7 +273,10 @@ def decision_rows(n: int) -> tuple[list[str], list[tuple[Any, ...]]]:
         rows.append((f"doc-{i // 12:05d}", f"PS {i % 120:03d}/{i // 1000 % 100:02d}",
                      "vedtak" if status == "adopted" else "innstilling", status, texts[i % len(texts)],
                      i % 7 == 0, "Vedtak:" if status == "adopted" else "Innstilling:", rng.choice(outcomes),
-                     True if votes[0] is None else None, *votes, 1 + i % 9, 1 + i % 60))
+                     True if votes[0] is None else None, *votes, 1 + i % 9, 1 + i % 60,
+                     f"Region {i // 12 % 20} IPR", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "Regionrådet",
+                     f"Protokoll fra møte {i // 12}", rng.choice(["samferdsel", "helse", "naering energi", ""]),
+                     f"d-{i:012x}"))
     assert len(rows[0]) == len(columns(DecisionRow))
     return columns(DecisionRow), rows
 
