@@ -340,7 +340,8 @@ def run(options: RunOptions) -> Summary:
 
         progress = Progress(processed, enabled=options.progress)
         try:
-            ordered = mark_duplicates(in_order(sources, todo, store, options, progress), store.content_hash)
+            ordered = mark_duplicates(in_order(sources, todo, store, options, progress), store.content_hash,
+                                      store.repeated_hashes())  # known now: nothing held per document
             done = export(options.out, ordered, run_row, history=store.runs(),
                           rollup=options.rollup, formats=options.formats, lang=options.lang,
                           per_region=options.per_region, sources={s.doc_id: s for s in sources},

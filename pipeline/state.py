@@ -357,6 +357,16 @@ class StateStore:
         row = self.db.execute("SELECT content_hash FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return str(row[0]) if row else ""
 
+    @plain
+    def repeated_hashes(self) -> set[str]:
+        """The content hashes that more than one document has, stored or about to be processed
+        (:meth:`prepare`'s stamps): the only ones a run needs to remember while it looks for copies,
+        so that it holds nothing per document (on most archives this is empty)."""
+        return {str(row[0]) for row in self.db.execute(
+            "SELECT content_hash FROM (SELECT doc_id, content_hash FROM documents WHERE doc_id NOT IN "
+            "(SELECT doc_id FROM pending) UNION ALL SELECT doc_id, content_hash FROM pending) "
+            "WHERE content_hash != '' GROUP BY content_hash HAVING count(*) > 1")}
+
     # -- the history of the runs that exported to this folder (the ``runs`` table)
 
     def runs(self) -> list[dict[str, Any]]:

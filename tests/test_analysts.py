@@ -100,6 +100,27 @@ def test_the_same_content_under_two_names_is_reported_and_counted_once(inputs: P
     assert int(runs[-1]["documents"]) == 3
 
 
+def test_a_copy_added_later_is_found_and_no_hash_is_held_without_copies(inputs: Path, tmp_path: Path) -> None:
+    """The search for copies remembers only the contents that more than one document has (stored
+    or about to be read), so that memory does not grow with the archive: none when there are no
+    copies; a copy given in a later run, of a document stored by an earlier one, is still found."""
+    from pipeline.state import StateStore
+
+    out = tmp_path / "out"
+    assert _run(str(inputs), "--out", str(out)) == 0
+    with StateStore(out, "any") as store:
+        assert store.repeated_hashes() == set()
+        original = next(iter(store.doc_ids()))
+    (inputs / "kopi av protokoll.txt").write_bytes((inputs / "protokoll.txt").read_bytes())
+    assert _run(str(inputs), "--out", str(out)) == 0
+    docs = {d["source_path"]: d for d in _rows(out, "documents")}
+    first, copy = docs["kopi av protokoll.txt"], docs["protokoll.txt"]  # input order: "kopi ..." comes first
+    assert copy["duplicate_of"] == first["doc_id"] and first["duplicate_of"] == ""
+    with StateStore(out, "any") as store:
+        assert store.repeated_hashes() == {store.content_hash(first["doc_id"])} != {""}
+        assert original in store.doc_ids()
+
+
 def test_runs_keeps_the_history_of_runs(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     for formats in ("csv", "csv,parquet", "csv,parquet,xlsx"):  # other options: the tables are written again
