@@ -262,7 +262,8 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
             continue
         text = text_of(doc)
         spans = list(doc.spans.get("persons", []))
-        backwards = surname_first(text.strip()) if not spans else []
+        # a signature written surname first is the whole line, one name of two to four words
+        backwards = surname_first(text.strip()) if not spans and 2 <= len(text.split(None, 4)) <= 4 else []
         if backwards and backwards[0] == (0, len(text.strip())) and _signature_role(ctx, i):
             found.add(text.strip(), _signature_role(ctx, i), "", "mentioned", b)  # "Sand Øivind" over "leder"
         for k, span in enumerate(spans):
