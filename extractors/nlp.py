@@ -108,12 +108,17 @@ def _label_words() -> frozenset[str]:
     return frozenset(r["pattern"] for r in read_jsonl("pipeline.resources", "labels.jsonl") if " " not in r["pattern"])
 
 
+def may_hold_names(text: str) -> bool:
+    """A capitalised word of ``text`` is (part of) a known first name: without one, no names."""
+    parts = _first_name_parts()
+    return any(word in parts for word in _CAPITALISED_RE.findall(text))
+
+
 def person_spans(doc: Doc) -> list[Span]:
     """Names: a known first name, then up to three more name parts (first names, surnames,
     capitalised words, initials, hyphenated parts); the last part must not be an organisation word.
     A title ends a name, and a first name after a surname starts the next one."""
-    parts = _first_name_parts()
-    if not any(word in parts for word in _CAPITALISED_RE.findall(text_of(doc))):
+    if not may_hold_names(text_of(doc)):
         return []  # most lines: no token needs looking at
     firsts, lasts = first_names(), surnames()
     role_word, label_words = _role_word_re(), _label_words()
