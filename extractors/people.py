@@ -197,6 +197,8 @@ SURNAME_FIRST_RE = re.compile(r"(?<![\w-])(?P<name>[A-ZÆØÅ][\wæøå'-]+,\s+[
 def surname_first_with_party(text: str) -> list[tuple[int, int, str]]:
     """(start, end, party) of "Surname, Given (party)" entries, known names or not; not when a
     capitalised word stands right before ("... for Kari Skaalheim, Per Moen (H)": two people)."""
+    if "(" not in text or "," not in text:
+        return []  # most lines: the pattern needs both
     return [(m.start("name"), m.end("name"), m.group("party")) for m in SURNAME_FIRST_RE.finditer(text)
             if is_party(m.group("party")) and not re.search(r"[A-ZÆØÅ][a-zæøå]+\s*$", text[max(0, m.start() - 40):m.start()])]
 
