@@ -85,20 +85,20 @@ def _role_word_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(map(re.escape, words))}|\w+(?:{tail}))", re.IGNORECASE)
 
 
-def _starts_next_name(doc: Doc, i: int, j: int, firsts: frozenset[str]) -> bool:
+def _starts_next_name(words: list[str], i: int, j: int, firsts: frozenset[str]) -> bool:
     """In a run of names without separators ("Per Moen Kari Lund"), a known first name after a
-    surname starts the next name, when a name part follows it."""
-    return (j - i >= 2 and _is_first_name(doc[j].text, firsts) and not _is_first_name(doc[j - 1].text, firsts)
-            and not _INITIAL_RE.match(doc[j - 1].text) and j + 1 < len(doc)
-            and (_is_name_part(doc[j + 1].text) or bool(_INITIAL_RE.match(doc[j + 1].text))))
+    surname starts the next name, when a name part follows it (``words``: the doc's token texts)."""
+    return (j - i >= 2 and _is_first_name(words[j], firsts) and not _is_first_name(words[j - 1], firsts)
+            and not _INITIAL_RE.match(words[j - 1]) and j + 1 < len(words)
+            and (_is_name_part(words[j + 1]) or bool(_INITIAL_RE.match(words[j + 1]))))
 
 
-def _initial_before(doc: Doc, k: int, firsts: frozenset[str]) -> bool:
+def _initial_before(words: list[str], k: int, firsts: frozenset[str]) -> bool:
     """Token ``k`` may follow an initial: a name part, or another initial before one ("J. O. Uthus")."""
-    if _is_name_part(doc[k].text):
+    if _is_name_part(words[k]):
         return True
-    return bool(_INITIAL_RE.match(doc[k].text)) and doc[k].text.endswith(".") and k + 1 < len(doc) \
-        and _is_name_part(doc[k + 1].text)
+    return bool(_INITIAL_RE.match(words[k])) and words[k].endswith(".") and k + 1 < len(words) \
+        and _is_name_part(words[k + 1])
 
 
 @cache
@@ -108,12 +108,17 @@ def _label_words() -> frozenset[str]:
     return frozenset(r["pattern"] for r in read_jsonl("pipeline.resources", "labels.jsonl") if " " not in r["pattern"])
 
 
+def may_hold_names(text: str) -> bool:
+    """A capitalised word of ``text`` is (part of) a known first name: without one, no names."""
+    parts = _first_name_parts()
+    return any(word in parts for word in _CAPITALISED_RE.findall(text))
+
+
 def person_spans(doc: Doc) -> list[Span]:
     """Names: a known first name, then up to three more name parts (first names, surnames,
     capitalised words, initials, hyphenated parts); the last part must not be an organisation word.
     A title ends a name, and a first name after a surname starts the next one."""
-    parts = _first_name_parts()
-    if not any(word in parts for word in _CAPITALISED_RE.findall(text_of(doc))):
+    if not may_hold_names(text_of(doc)):
         return []  # most lines: no token needs looking at
     firsts, lasts = first_names(), surnames()
     role_word, label_words = _role_word_re(), _label_words()
@@ -121,40 +126,40 @@ def person_spans(doc: Doc) -> list[Span]:
     i, n = 0, len(doc)
     # A name stops where a region of two or more words starts ("Kari Nordmann Asker og Bærum IPR").
     region_starts = doc.user_data.get("region_starts", set())
+    words = [t.text for t in doc]  # most words are no first name: read each once
     while i < n:
-        tok = doc[i]
-        if not _is_first_name(tok.text, firsts):
+        if not _is_first_name(words[i], firsts):
             i += 1
             continue
         j = i + 1
         while j < n and j - i < 5:
-            t = doc[j]
-            if j in region_starts or role_word.fullmatch(t.text) or _starts_next_name(doc, i, j, firsts) \
-                    or j + 1 < n and doc[j + 1].text.casefold() in _ORG_HEADS or t.text.casefold() in label_words:
+            w = words[j]
+            if j in region_starts or role_word.fullmatch(w) or _starts_next_name(words, i, j, firsts) \
+                    or j + 1 < n and words[j + 1].casefold() in _ORG_HEADS or w.casefold() in label_words:
                 break  # "Kari Lund Askim kommune": the place belongs to the organisation
-            if t.text in _SUFFIXES and j - i >= 2:
+            if w in _SUFFIXES and j - i >= 2:
                 j += 1  # "Aksel Kloster jr"
                 break
-            if t.text == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(doc[j + 1].text):
+            if w == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(words[j + 1]):
                 j += 2
-            elif len(t.text) <= 3 and _INITIAL_RE.match(t.text + ".") and not t.whitespace_ and j + 2 < n \
-                    and doc[j + 1].text == "." and _is_name_part(doc[j + 2].text):
+            elif len(w) <= 3 and _INITIAL_RE.match(w + ".") and not doc[j].whitespace_ and j + 2 < n \
+                    and words[j + 1] == "." and _is_name_part(words[j + 2]):
                 j += 2  # "Lill Th. Sandvik": the tokenizer splits the full stop off "Th."
-            elif _is_name_part(t.text) or (_INITIAL_RE.match(t.text) and j + 1 < n and _initial_before(doc, j + 1, firsts)
-                                           and (t.text.endswith(".") or not _is_first_name(doc[j + 1].text, firsts))):
+            elif _is_name_part(w) or (_INITIAL_RE.match(w) and j + 1 < n and _initial_before(words, j + 1, firsts)
+                                           and (w.endswith(".") or not _is_first_name(words[j + 1], firsts))):
                 j += 1
-            elif t.text in _PARTICLES and j + 1 < n and _is_name_part(doc[j + 1].text):
+            elif w in _PARTICLES and j + 1 < n and _is_name_part(words[j + 1]):
                 j += 1
             else:
                 break
-        if j - i >= 3 and doc[j - 1].text in firsts and doc[j - 1].text not in lasts \
-                and doc[j - 2].text not in firsts and j < n and (doc[j].is_lower or doc[j].text == ":"):
+        if j - i >= 3 and words[j - 1] in firsts and words[j - 1] not in lasts \
+                and words[j - 2] not in firsts and j < n and (doc[j].is_lower or words[j] == ":"):
             j -= 1  # "Hans Seierstad Andre som møtte": the first name belongs to the next words
-        last = doc[j - 1].text
+        last = words[j - 1]
         ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
-        if ok and tok.text in AMBIGUOUS_FIRST:
-            ok = last in lasts or doc[i + 1].text in firsts or (i > 0 and (doc[i - 1].is_lower
-                                                                          or bool(role_word.fullmatch(doc[i - 1].text))))
+        if ok and words[i] in AMBIGUOUS_FIRST:
+            ok = last in lasts or words[i + 1] in firsts or (i > 0 and (doc[i - 1].is_lower
+                                                                          or bool(role_word.fullmatch(words[i - 1]))))
         if ok:
             spans.append(Span(doc, i, j, label="PERSON"))
             i = j

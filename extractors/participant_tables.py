@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Span
+
 from extractors import attendance_words as words
 from extractors.context import DocContext
-from extractors.nlp import nlp
+from extractors.nlp import may_hold_names, nlp
 from extractors.people import ROLE_LABELS, Found, person, role_re, surname_first
 from pipeline.sections import Block, match_label
 
@@ -14,6 +16,12 @@ from pipeline.sections import Block, match_label
 #: ("Kommune | Ordførar | Kommunedirektør").
 HEADER_WORDS = words.table_columns()
 _STATUS = words.patterns("status_cell")
+
+
+def _person(text: str) -> Span | None:
+    """The first name in ``text``; a text without a known first name is not read by the pipeline."""
+    return person(nlp()(text)) if may_hold_names(text) else None
+
 
 def header(cells: tuple[str, ...]) -> dict[int, str] | None:
     """Column index -> what the column holds, for a header row that names a person column."""
@@ -38,25 +46,24 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
                 fields[key] = (fields.get(key, "") + " " + c).strip()
         status = _status(fields.get("status", ""), attendance)
         name = (fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}").strip()
-        span = person(nlp()(name))
+        span = _person(name)
         backwards = surname_first(name)  # "Sand Øivind"
         member = name[backwards[0][0]:backwards[0][1]] if backwards else span.text if span is not None else ""
         org = fields.get("org", "")
         if member:
             found.entry(member, fields.get("role", ""), org, status, " ".join(cells), b, fields.get("party", ""))
-        vara = person(nlp()(fields.get("vara", "")))
+        vara = _person(fields.get("vara", ""))
         if vara is not None:
             found.add(vara.text, "varamedlem", org, "present", b, "")
-        stood_in_for = person(nlp()(fields.get("for", "")))  # "Vara for" / "Møtte for": that member was absent
+        stood_in_for = _person(fields.get("for", ""))  # "Vara for" / "Møtte for": that member was absent
         if stood_in_for is not None:
             found.add(stood_in_for.text, "", "", "absent", b, "")
         for key, value in fields.items():
-            who = person(nlp()(value)) if key.startswith("person:") else None
+            who = _person(value) if key.startswith("person:") else None
             if who is not None:
                 found.entry(who.text, key.split(":", 1)[1], org, attendance, value, b)
         return
-    doc = nlp()(" ".join(cells[:2]))
-    span = person(doc)
+    span = _person(" ".join(cells[:2]))
     backwards = surname_first(cells[0].strip()) if cells and span is None else []
     if span is None and not (backwards and backwards[0] == (0, len(cells[0].strip()))):
         return
@@ -92,7 +99,7 @@ def label_cells(b: Block, found: Found) -> bool:
     for k, cell in enumerate(b.cells[:-1]):
         label = match_label(cell if cell.endswith(":") else cell + ":")
         if label and label[0].category == "attendance" and not label[2]:
-            span = person(nlp()(b.cells[k + 1]))
+            span = _person(b.cells[k + 1])
             if span is not None:
                 role = label[0].pattern if label[0].id == "mentioned" or label[0].pattern in ROLE_LABELS else ""
                 found.add(span.text, role, "", label[0].attendance, b)
@@ -108,7 +115,7 @@ def signature_rows(ctx: DocContext, found: Found, covered: set[int]) -> set[int]
         if b.kind != "row" or i in covered:
             continue
         cells = [c for c in b.cells if c]
-        spans = [person(nlp()(c)) for c in cells]
+        spans = [_person(c) for c in cells]
         if not cells or any(sp is None or len(sp.text) < len(c) - 1 for sp, c in zip(spans, cells)):
             continue
         below = _neighbour_cells(ctx, i, +1, len(cells))

@@ -22,7 +22,7 @@ from extractors import attendance_words as words
 from extractors import participant_tables as tables
 from extractors.context import DocContext
 from extractors.inline_lists import AGENDA_RE, CONTINUES_RE, HEADER_RE, cues, inline_lists, list_part, read_run
-from extractors.lexicons import surnames
+from extractors.lexicons import first_names, surnames
 from extractors.nlp import nlp, text_of
 from extractors.parties import is_party
 from extractors.people import (
@@ -255,14 +255,17 @@ def _sentences(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
 
 
 def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> None:
-    lasts = surnames()
+    firsts, lasts = first_names(), surnames()
     for i, b in enumerate(ctx.blocks):
         doc = ctx.docs[i]
         if doc is None or i in covered or b.kind == "row":
             continue
         text = text_of(doc)
         spans = list(doc.spans.get("persons", []))
-        backwards = surname_first(text.strip()) if not spans else []
+        # a signature written surname first is the whole line, one name of two to four words, a
+        # first name second ("Sand Øivind", "Høiberg, Arve")
+        words = text.split(None, 4)
+        backwards = surname_first(text.strip()) if not spans and 2 <= len(words) <= 4 and words[1] in firsts else []
         if backwards and backwards[0] == (0, len(text.strip())) and _signature_role(ctx, i):
             found.add(text.strip(), _signature_role(ctx, i), "", "mentioned", b)  # "Sand Øivind" over "leder"
         for k, span in enumerate(spans):

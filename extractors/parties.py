@@ -12,7 +12,7 @@ with another list ("SL/TVP"). A party is who a person represents, never their or
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from extractors.lexicons import gazetteer, read_jsonl
@@ -27,11 +27,19 @@ def _data() -> tuple[frozenset[str], frozenset[str], dict[str, Any]]:
     return codes, names, rule
 
 
+@cache
+def _rule_parts() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The municipality suffix as a pattern, and the words that are no party, in capitals."""
+    rule = _data()[2]
+    return re.compile(rf"{rule['municipality_suffix']}$"), frozenset(n.upper() for n in rule["not_parties"])
+
+
 def _is_code(part: str) -> bool:
     codes, _names, rule = _data()
-    part = re.sub(rf"{rule['municipality_suffix']}$", "", part) if len(part) > 2 else part
+    suffix, not_parties = _rule_parts()
+    part = suffix.sub("", part) if len(part) > 2 else part
     up = part.upper()
-    if up in {n.upper() for n in rule["not_parties"]}:
+    if up in not_parties:
         return False
     if up in codes:
         return part.isupper() or len(part) > 1 and part[0].isupper()  # "Sp", "KrF", not "sv" in prose
@@ -39,8 +47,9 @@ def _is_code(part: str) -> bool:
     return part.isupper() and len(part) > prefix and up[prefix:] in codes
 
 
+@lru_cache(maxsize=1 << 16)
 def is_party(text: str) -> bool:
-    """A party name or list code, alone or in brackets."""
+    """A party name or list code, alone or in brackets (asked for every word of a list: remembered)."""
     text = text.strip(" ()[],.")
     if not text:
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -126,12 +126,21 @@ def surname_first(text: str) -> list[tuple[int, int]]:
             pos = m.start("given")
     taken = Taken(out)
     for m in _RUN_RE.finditer(text):
+        run = m.group().split()
+        if not any(w in firsts for w in run[1:]):
+            continue  # a name here is a surname, then first names: most runs hold none
         # not the rest of a name cut by an initial ("Anne Th. Lunde Inger ...")
         if not taken.overlaps(m.start(), m.end()) and not _AFTER_INITIAL_RE.search(text, max(0, m.start() - 6), m.start()) \
                 and not _INITIAL_NEXT_RE.match(text, m.end()):  # nor its first part ("Svein O. Leiros")
             alone = (m.start(), m.end()) == (first, last)  # "Tho Gunvald"
-            out += _backwards_names(m, firsts, lasts, alone and len(m.group().split()) <= 4)
+            out += _backwards_names(m, firsts, lasts, alone and len(run) <= 4)
     return sorted(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _ends_piece(word: str) -> bool:
+    """A role or a party code: it ends a piece of a run of capitalised words."""
+    return bool(role_re().fullmatch(word)) or is_party(word)
 
 
 def _backwards_names(run: re.Match[str], firsts: frozenset[str], lasts: frozenset[str], alone: bool) -> list[tuple[int, int]]:
@@ -143,7 +152,7 @@ def _backwards_names(run: re.Match[str], firsts: frozenset[str], lasts: frozense
     out: list[tuple[int, int]] = []
     piece: list[tuple[int, int, str]] = []
     for word in [*words, (0, 0, "")]:
-        if word[2] and not role_re().fullmatch(word[2]) and not is_party(word[2]):
+        if word[2] and not _ends_piece(word[2]):
             piece.append(word)
             continue
         k, names = 0, []
@@ -188,6 +197,8 @@ SURNAME_FIRST_RE = re.compile(r"(?<![\w-])(?P<name>[A-ZÆØÅ][\wæøå'-]+,\s+[
 def surname_first_with_party(text: str) -> list[tuple[int, int, str]]:
     """(start, end, party) of "Surname, Given (party)" entries, known names or not; not when a
     capitalised word stands right before ("... for Kari Skaalheim, Per Moen (H)": two people)."""
+    if "(" not in text or "," not in text:
+        return []  # most lines: the pattern needs both
     return [(m.start("name"), m.end("name"), m.group("party")) for m in SURNAME_FIRST_RE.finditer(text)
             if is_party(m.group("party")) and not re.search(r"[A-ZÆØÅ][a-zæøå]+\s*$", text[max(0, m.start() - 40):m.start()])]
 

@@ -102,3 +102,12 @@ def test_election_board_pdf_with_surname_first_members(tmp_path: Path) -> None:
     assert people == {"Sand Øivind": ("present", "", "NOAP"), "Berg Kari Anne": ("present", "", "NOH"),
                       "Holm Per": ("present", "", "NOSP"), "Lie Eva": ("absent", "", "NOKRF"),
                       "Strand Tore": ("present", "", "NOKRF")}
+
+
+@pytest.mark.parametrize("signature", ["Lund Eva", "Berg Per Olav", "Høiberg, Kari Anne"])
+def test_signature_written_surname_first(signature: str) -> None:
+    """A line that is only a name written surname first (two to four words), a role under it: a
+    signature; only such short lines are read for one."""
+    text = f"Forslag til vedtak:\nSaken tas til orientering.\n\n01.10.2020\n{signature}\nstyreleder\n"
+    people = {p.name: (p.attendance, p.role) for p in analyse_text(text).participants}
+    assert people == {signature: ("mentioned", "styreleder")}
