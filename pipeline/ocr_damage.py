@@ -102,10 +102,29 @@ def looks_foreign(text: str) -> bool:
     return sum(words[w] for w in FOREIGN_WORDS) > sum(words[w] for w in NORWEGIAN_WORDS)
 
 
+#: The most words a model remembers the verdict of :func:`is_evidence` for (then it starts afresh).
+EVIDENCE_MEMO = 200_000
+
+
 def is_evidence(model: Model, word: str) -> bool:
     """A lower-case word the lexicon does not know but would after repair (``mgte``), or a rare
     word whose repair is far more likely (``pa`` for ``på``). Whole words only: a compound that
-    splits into repaired parts is too weak a sign."""
+    splits into repaired parts is too weak a sign. Remembered per model and word (``model.evidence``).
+
+    >>> model = base_model(False)
+    >>> is_evidence(model, "mgte"), is_evidence(model, "møte"), is_evidence(model, "Mgte"), model.evidence["mgte"]
+    (True, False, False, True)
+    """
+    memo = model.evidence
+    got = memo.get(word)
+    if got is None:
+        if len(memo) >= EVIDENCE_MEMO:
+            memo.clear()
+        got = memo[word] = _is_evidence(model, word)
+    return got
+
+
+def _is_evidence(model: Model, word: str) -> bool:
     if len(word) < 2 or not (word[0].islower() or not word[0].isalpha()):
         return False
     keep, change = model.whole(word.lower())
@@ -132,7 +151,8 @@ def _evidence(counts: Counter[str], model: Model) -> int:
     share = sum(n for w, n in counts.items() if w.lower() in NORWEGIAN_ASCII) / max(1, total)
     if share < LIST_SHARE:
         return 0
-    evidence = [w for w in counts if is_evidence(model, w)]
+    memo = model.evidence  # most words were seen before: a look-up, not a call
+    evidence = [w for w in counts if (memo[w] if w in memo else is_evidence(model, w))]
     if share < NORWEGIAN_SHARE and len(evidence) < LIST_EVIDENCE:
         return 0
     return sum(counts[w] for w in evidence)
