@@ -105,6 +105,7 @@ class Reading:
         return "".join(self.parts)
 
 
+@lru_cache(maxsize=100_000)
 def family(word: str) -> str:
     """What forms of one word share: the letters up to the first æ/ø/å and the one after it.
 

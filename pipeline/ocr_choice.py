@@ -140,15 +140,17 @@ class DocModel:
         """In Nynorsk text an unknown word is often just Nynorsk (tilbod, utgjer, partnar): a repair
         that only swaps one Norwegian letter for another must give Nynorsk forms or words the
         document has shown elsewhere."""
-        if not self.nynorsk or not all(rule in plain_ids() for rule in r.rules):
+        if not self.nynorsk or not plain_ids().issuperset(r.rules):
             return True
-        if len(r.parts) == 1 and all(rule in NYNORSK_SAFE for rule in r.rules) and self.base.analyse(low)[0] is None:
+        if len(r.parts) == 1 and NYNORSK_SAFE.issuperset(r.rules) and self.base.analyse(low)[0] is None:
             return True  # ordforar, vidaregaande: no Nynorsk word either way
         return all(self._attested(p) for p in r.parts if p not in low)
 
     def _attested(self, word: str) -> bool:
+        if word in self.lexicon.nynorsk or word in self.cache:
+            return True
         stem = family(word)
-        return word in self.lexicon.nynorsk or word in self.cache or len(stem) >= 4 and stem in self.stems
+        return len(stem) >= 4 and stem in self.stems
 
     def analyse(self, low: str, capital: bool,
                 bonus: Callable[[str], float] | None = None) -> tuple[Reading | None, Reading | None]:
