@@ -166,8 +166,8 @@ class _Doc(DocModel):
             keep, changes = self.base.analyse(low)
             ruled = ocr_context.ruled_words()
             words = tuple(dict.fromkeys(c.text for c in changes))
-            got = self._contextual[low] = words if keep is not None and any(
-                w in ruled or self._infinitive(w) for w in words) else ()
+            got = self._contextual[low] = words if keep is not None and (
+                any(w in ruled for w in words) or any(self._infinitive(w) for w in words)) else ()
         return got
 
     def _in_its_context(self, k: int, low: str, words: tuple[str, ...]) -> tuple[Reading, float, Reading | None] | None:
