@@ -4,6 +4,7 @@ dropped at any time, and a row copied with its new fields equals ``dataclasses.r
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -44,7 +45,7 @@ def test_a_row_copied_with_new_fields_equals_replace() -> None:
     for cls in row_classes:
         values = {f.name: "x" if f.type in (str, "str") else f.default for f in dataclasses.fields(cls)
                   if f.default is not dataclasses.MISSING or f.type in (str, "str")}
-        row = cls(**values)
+        row: Any = cls(**values)
         assert _updated(row, {"id": "new"}) == dataclasses.replace(row, id="new")
         assert row.id == values["id"]  # the original is left as it was
 
