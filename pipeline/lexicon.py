@@ -105,6 +105,7 @@ class Reading:
         return "".join(self.parts)
 
 
+@lru_cache(maxsize=100_000)
 def family(word: str) -> str:
     """What forms of one word share: the letters up to the first æ/ø/å and the one after it.
 
@@ -129,11 +130,14 @@ class Model:
         self._analyses: dict[tuple[str, bool], tuple[Reading | None, tuple[Reading, ...]]] = {}
         self._wholes: dict[str, tuple[Reading | None, Reading | None]] = {}
         self._candidates: dict[tuple[str, bool], list[Reading]] = {}
+        #: per token: is it evidence of damage (:func:`pipeline.ocr_damage.is_evidence`), remembered
+        #: here so that a run looks at each distinct word once
+        self.evidence: dict[str, bool] = {}
 
     def trim(self, limit: int = 300_000) -> None:
         """Forget remembered readings when there are too many (a long run over damaged documents)."""
         if len(self._parts) + len(self._analyses) > limit:
-            for memo in (self._parts, self._analyses, self._wholes, self._candidates):
+            for memo in (self._parts, self._analyses, self._wholes, self._candidates, self.evidence):
                 memo.clear()
 
     def zipf(self, word: str, capital: bool = False) -> float:

@@ -71,25 +71,45 @@ class DocModel:
         self.own: dict[str, set[str]] = {}  # words with æ/ø/å the lexicon lacks (names), by shape
         damaged = correct = nn = 0
         used: Counter[str] = Counter()  # the confusions of the document's sure repairs
-        for t in toks:
-            low = t.text.lower()
+        misread = misread_markers(lexicon)
+        lows = [t.text.lower() for t in toks]
+        left = Counter(lows)  # occurrences not yet counted
+        done: set[str] = set()
+        # Each word once, as often as it occurs (where it first occurs). In Nynorsk text the repairs
+        # of a word depend on what the document showed before it (:meth:`_nynorsk_ok`): until they
+        # all pass (and then they pass for good, as the document only shows more), place by place.
+        for low in lows if nynorsk else left:
+            if low in done:
+                continue
             keep, changes = base.analyse(low)
-            if nynorsk:
-                changes = tuple(c for c in changes if self._nynorsk_ok(c, low))
+            times = left[low]
+            if nynorsk and changes:
+                passed = tuple(c for c in changes if self._nynorsk_ok(c, low))
+                if len(passed) < len(changes):
+                    times = 1
+                    left[low] -= 1
+                else:
+                    done.add(low)
+                changes = passed
+            else:
+                done.add(low)
             letter = _NORWEGIAN_LETTER.search(low)
-            nn += low in lexicon.nn_markers and low not in misread_markers(lexicon)  # ikkje, eg; not vere
+            if low in lexicon.nn_markers and low not in misread:  # ikkje, eg; not vere
+                nn += times
             if keep is None and letter and not changes and len(low) > 2:  # not a half-read spørsmal
                 self.own.setdefault(shape(low), set()).add(low)
-                self.cache[low] += 1
+                self.cache[low] += times
             elif keep is None and changes and not _too_rare(changes[0]):
                 repaired = [p for p in changes[0].parts if p not in low]
-                self.cache.update(repaired)
-                self.stems.update(family(p) for p in repaired)  # not of correct words: støtte is no støts-
-                damaged += len(low) > 1
-                used.update(changes[0].rules)
+                for part in repaired:
+                    self.cache[part] += times
+                    self.stems[family(part)] += times  # not of correct words: støtte is no støts-
+                damaged += times * (len(low) > 1)
+                for rule in changes[0].rules:
+                    used[rule] += times
             elif keep is not None and letter:
-                self.cache[low] += 1
-                correct += 1
+                self.cache[low] += times
+                correct += times
         self.n = max(1, len(toks))
         #: log10 prior of a real word being damaged: the share of the document's æ/ø/å words that
         #: were misread (1 when none was read right; a poor scan misreads some of them)
@@ -120,20 +140,23 @@ class DocModel:
         """In Nynorsk text an unknown word is often just Nynorsk (tilbod, utgjer, partnar): a repair
         that only swaps one Norwegian letter for another must give Nynorsk forms or words the
         document has shown elsewhere."""
-        if not self.nynorsk or not all(rule in plain_ids() for rule in r.rules):
+        if not self.nynorsk or not plain_ids().issuperset(r.rules):
             return True
-        if len(r.parts) == 1 and all(rule in NYNORSK_SAFE for rule in r.rules) and self.base.analyse(low)[0] is None:
+        if len(r.parts) == 1 and NYNORSK_SAFE.issuperset(r.rules) and self.base.analyse(low)[0] is None:
             return True  # ordforar, vidaregaande: no Nynorsk word either way
         return all(self._attested(p) for p in r.parts if p not in low)
 
     def _attested(self, word: str) -> bool:
+        if word in self.lexicon.nynorsk or word in self.cache:
+            return True
         stem = family(word)
-        return word in self.lexicon.nynorsk or word in self.cache or len(stem) >= 4 and stem in self.stems
+        return len(stem) >= 4 and stem in self.stems
 
     def analyse(self, low: str, capital: bool,
                 bonus: Callable[[str], float] | None = None) -> tuple[Reading | None, Reading | None]:
         """(the unchanged reading, the best repair) with the document's cache, and the context's
-        ``bonus`` for a candidate word (:mod:`pipeline.ocr_context`)."""
+        ``bonus`` for a candidate word (:mod:`pipeline.ocr_context`). The unchanged reading of a
+        word without candidates comes as the lexicon reads it (there is nothing to weigh it against)."""
         if bonus is None:
             got = self._analyses.get((low, capital))
             if got is None:
@@ -144,7 +167,10 @@ class DocModel:
     def _analyse(self, low: str, capital: bool,
                  bonus: Callable[[str], float] | None) -> tuple[Reading | None, Reading | None]:
         keep, changes = self.base.analyse(low, capital)
-        scored = [self.boost(c) for c in changes + self._own(low) if self._nynorsk_ok(c, low)]
+        found = changes + self._own(low)
+        if not found:  # most words: nothing to weigh the unchanged reading against
+            return keep, None
+        scored = [self.boost(c) for c in found if self._nynorsk_ok(c, low)]
         if bonus is not None:
             scored = [Reading(c.parts, c.logp + bonus(c.text), c.rules) for c in scored]
         change = max(scored, key=lambda r: r.logp) if scored else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import NamedTuple
 
 from pipeline.lexicon import Lexicon, Model, base_model, confusions, detect_nynorsk, load_lexicon
@@ -40,6 +41,7 @@ LIST_SHARE = 0.015
 LIST_EVIDENCE = 4
 NORWEGIAN_ASCII = ("og", "i", "til", "av", "som", "det", "er", "med", "for", "den", "de", "en", "et", "ein",
                    "eit", "ikke", "ikkje", "om", "har", "skal", "kan", "fra", "vil", "ble", "vart", "at")
+_NORWEGIAN_ASCII = frozenset(NORWEGIAN_ASCII)
 
 #: How many repairs' worth the confusion table counts against a document's own repairs.
 CHANNEL_PRIOR = 10.0
@@ -53,6 +55,10 @@ class Token(NamedTuple):  # a tuple: one is made for every word of a page that l
     start: int
     end: int
     text: str
+
+
+#: Token(...) without the keyword handling of a named tuple's constructor (a page's every word is one)
+_new_token = tuple.__new__
 
 
 def tokens(text: str, index: int = 0) -> list[Token]:
@@ -71,7 +77,8 @@ def tokens(text: str, index: int = 0) -> list[Token]:
             continue
         # most words are letters only (no digit, nothing to test further)
         if tok.isalpha() or not _BAD_DIGITS.search(tok) and (tok in ("&", "|", "4") or any(ch.isalpha() for ch in tok)):
-            out.append(Token(index, m.start(), m.end(), tok))
+            start, end = m.span()
+            out.append(_new_token(Token, (index, start, end, tok)))
     return out
 
 
@@ -102,10 +109,29 @@ def looks_foreign(text: str) -> bool:
     return sum(words[w] for w in FOREIGN_WORDS) > sum(words[w] for w in NORWEGIAN_WORDS)
 
 
+#: The most words a model remembers the verdict of :func:`is_evidence` for (then it starts afresh).
+EVIDENCE_MEMO = 200_000
+
+
 def is_evidence(model: Model, word: str) -> bool:
     """A lower-case word the lexicon does not know but would after repair (``mgte``), or a rare
     word whose repair is far more likely (``pa`` for ``på``). Whole words only: a compound that
-    splits into repaired parts is too weak a sign."""
+    splits into repaired parts is too weak a sign. Remembered per model and word (``model.evidence``).
+
+    >>> model = base_model(False)
+    >>> is_evidence(model, "mgte"), is_evidence(model, "møte"), is_evidence(model, "Mgte"), model.evidence["mgte"]
+    (True, False, False, True)
+    """
+    memo = model.evidence
+    got = memo.get(word)
+    if got is None:
+        if len(memo) >= EVIDENCE_MEMO:
+            memo.clear()
+        got = memo[word] = _is_evidence(model, word)
+    return got
+
+
+def _is_evidence(model: Model, word: str) -> bool:
     if len(word) < 2 or not (word[0].islower() or not word[0].isalpha()):
         return False
     keep, change = model.whole(word.lower())
@@ -124,15 +150,18 @@ def score(words: list[str], model: Model) -> tuple[float, int]:
     return found / len(words), found
 
 
-def _evidence(counts: Counter[str], model: Model) -> int:
+def _evidence(counts: Counter[str], model: Model, share: float | None = None) -> int:
     """The number of words that are evidence of damage, 0 for text that is not Norwegian: enough of
     its function words (og, i, til), or, in a list of names and titles that has few of them (a
-    participant table), some of them and several distinct words that are Norwegian once repaired."""
-    total = sum(counts.values())
-    share = sum(n for w, n in counts.items() if w.lower() in NORWEGIAN_ASCII) / max(1, total)
+    participant table), some of them and several distinct words that are Norwegian once repaired.
+    ``share``: that of the function words, when the caller counted them."""
+    if share is None:
+        total = sum(counts.values())
+        share = sum(n for w, n in counts.items() if w.lower() in _NORWEGIAN_ASCII) / max(1, total)
     if share < LIST_SHARE:
         return 0
-    evidence = [w for w in counts if is_evidence(model, w)]
+    memo = model.evidence  # most words were seen before: a look-up, not a call
+    evidence = [w for w in counts if (memo[w] if w in memo else is_evidence(model, w))]
     if share < NORWEGIAN_SHARE and len(evidence) < LIST_EVIDENCE:
         return 0
     return sum(counts[w] for w in evidence)
@@ -152,11 +181,23 @@ def misread_some(text: str, lexicon: Lexicon) -> bool:
     total = sum(counts.values())
     if not total:
         return False
-    nn = sum(n for w, n in counts.items() if w.lower() in lexicon.nn_markers)
-    nb = sum(n for w, n in counts.items() if w.lower() in lexicon.nb_markers)
+    marked = _marker_words(lexicon)
+    found_marked: dict[str, int] = {}  # the marker and function words, as often as they occur in any case
+    for w, n in counts.items():
+        low = w.lower()
+        if low in marked:
+            found_marked[low] = found_marked.get(low, 0) + n
+    nn = sum(found_marked.get(w, 0) for w in lexicon.nn_markers)
+    nb = sum(found_marked.get(w, 0) for w in lexicon.nb_markers)
     model = base_model(nn >= 2 and nn > nb)
-    found = _evidence(counts, model)
+    found = _evidence(counts, model, sum(found_marked.get(w, 0) for w in _NORWEGIAN_ASCII) / total)
     return found >= MIN_EVIDENCE and found >= MIXED_DAMAGED * total
+
+
+@lru_cache(maxsize=2)
+def _marker_words(lexicon: Lexicon) -> frozenset[str]:
+    """The words :func:`misread_some` counts: the language markers and the function words."""
+    return lexicon.nn_markers | lexicon.nb_markers | _NORWEGIAN_ASCII
 
 
 def damage_score(text: str) -> float:

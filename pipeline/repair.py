@@ -120,12 +120,16 @@ class _Doc(DocModel):
         self._contextual: dict[str, tuple[str, ...]] = {}
         self._infinitives: dict[tuple[str, bool], bool] = {}
         self._in_context_verdicts: dict[tuple[str, tuple[float, ...]], tuple[Reading, float, Reading | None] | None] = {}
+        #: tokens found to change nowhere, wherever they stand (most words): decided by a look-up
+        self._quiet: set[str] = set()
 
     def decide(self, k: int) -> Change | None:
         """The repair of token ``k``, or None. A lower-case word is decided once per document (and
         per context of its neighbours, when they have a say)."""
         t = self.toks[k]
         text = t.text
+        if text in self._quiet:
+            return None
         if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
             low = text.lower()
             if self.some_nynorsk and low in self.lexicon.nn_markers and self._nynorsk_near(k):
@@ -133,6 +137,8 @@ class _Doc(DocModel):
             words = self._in_question(low)
             verdict = self._in_its_context(k, low, words) if words else self._verdict(low, False)
             if verdict is None:
+                if not words:  # no neighbour has a say: the same everywhere
+                    self._quiet.add(text)
                 return None
             change, margin, _ = verdict
             if text.isupper() and len(text) <= 3 and self.base.zipf(change.text) < ACRONYM_ZIPF:
@@ -160,8 +166,8 @@ class _Doc(DocModel):
             keep, changes = self.base.analyse(low)
             ruled = ocr_context.ruled_words()
             words = tuple(dict.fromkeys(c.text for c in changes))
-            got = self._contextual[low] = words if keep is not None and any(
-                w in ruled or self._infinitive(w) for w in words) else ()
+            got = self._contextual[low] = words if keep is not None and (
+                any(w in ruled for w in words) or any(self._infinitive(w) for w in words)) else ()
         return got
 
     def _in_its_context(self, k: int, low: str, words: tuple[str, ...]) -> tuple[Reading, float, Reading | None] | None:
@@ -214,9 +220,13 @@ class _Doc(DocModel):
             return None
         capital = text[0].isupper()
         if capital and self.lexicon.is_name(text):
-            return self._changed(t, line, text, rules, 1.0) if rules else None
+            if rules:
+                return self._changed(t, line, text, rules, 1.0)
+            self._quiet.add(text)
+            return None
         verdict = self._verdict(low, capital)
         if verdict is None and not rules:
+            self._quiet.add(text)
             return None  # most capitalised words: known, nothing to repair
         start = _sentence_start(line.text, t.start) or line.text[t.end:t.end + 1] == ":"  # a label: Motedato:
         if verdict is None:
@@ -287,14 +297,16 @@ class _Doc(DocModel):
     def _is_infinitive(self, word: str, passive: bool) -> bool:
         """``word`` (as read, maybe damaged) is an infinitive, Bokmål or Nynorsk (a-infinitives too),
         active or (``passive``) passive (``bør endres``, ``behøver å tas``)."""
-        forms = [word]
-        change = self.analyse(word, False)[1]
-        if change is not None:
-            forms.append(change.text)
         verbs = self.lexicon.infinitives
-        return any(w in verbs or w in ocr_context.INFINITIVE_LIKE or passive and w[-1:] == "s" and w[:-1] in verbs
-                   or w.endswith("a") and w[:-1] + "e" in verbs or self.nynorsk and w in self.lexicon.nynorsk
-                   for w in forms)
+
+        def infinitive(w: str) -> bool:
+            return (w in verbs or w in ocr_context.INFINITIVE_LIKE or passive and w[-1:] == "s" and w[:-1] in verbs
+                    or w.endswith("a") and w[:-1] + "e" in verbs or self.nynorsk and w in self.lexicon.nynorsk)
+
+        if infinitive(word):  # as read: its repair need not be looked for
+            return True
+        change = self.analyse(word, False)[1]
+        return change is not None and infinitive(change.text)
 
     def _after_name(self, k: int) -> bool:
         """Token ``k`` follows a known name on its line (a surname after a first name: Åge Grenne);

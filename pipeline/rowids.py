@@ -24,7 +24,6 @@ capitals in the source does not change an id.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -42,11 +41,14 @@ KEYS: dict[str, tuple[str, Callable[[Any], tuple[str, ...]]]] = {
     "topics": ("t", lambda r: (r.region, r.theme)),
 }
 
-_SPACE_RE = re.compile(r"\s+")
-
-
 def _norm(value: str) -> str:
-    return _SPACE_RE.sub(" ", str(value)).strip().casefold()
+    """Casefolded, runs of whitespace as one space, none at the ends (``str.split`` splits on what
+    ``\\s`` matches).
+
+    >>> _norm("  Saken\\n\\tgodkjennes.\\u00a0 ")
+    'saken godkjennes.'
+    """
+    return " ".join(str(value).split()).casefold()
 
 
 def row_id(table: str, doc_id: str, key: Sequence[str], occurrence: int = 1) -> str:
@@ -67,16 +69,40 @@ def row_id(table: str, doc_id: str, key: Sequence[str], occurrence: int = 1) -> 
     return f"{prefix}-{digest}" + (f"-{occurrence}" if occurrence > 1 else "")
 
 
-def with_ids(table: str, doc_id: str, rows: Sequence[Any]) -> tuple[Any, ...]:
-    """``rows`` with their ids set (rows that have one keep it)."""
+def with_ids(table: str, doc_id: str, rows: Sequence[Any],
+             more: Callable[[Any], dict[str, Any]] | None = None) -> tuple[Any, ...]:
+    """``rows`` with their ids set (rows that have one keep it), and the fields ``more`` gives for
+    each (none of them part of the key), in one copy of the row."""
     key_of = KEYS[table][1]
     seen: Counter[tuple[str, ...]] = Counter()
     out = []
     for row in rows:
         key = key_of(row)
         seen[key] += 1
-        out.append(row if row.id else replace(row, id=row_id(table, doc_id, key, seen[key])))
+        fields = more(row) if more else {}
+        if not row.id:
+            fields["id"] = row_id(table, doc_id, key, seen[key])
+        out.append(_updated(row, fields) if fields else row)
     return tuple(out)
+
+
+def _updated(row: Any, fields: dict[str, Any]) -> Any:
+    """``dataclasses.replace(row, **fields)`` without the generated ``__init__`` (a run copies
+    every row): a copy of the row's attributes, for a row class without ``__post_init__`` and
+    without slots (else by ``replace``).
+
+    >>> from pipeline.models import RegionRow
+    >>> row = RegionRow("d1", "Viken", "Viken")
+    >>> _updated(row, {"id": "r-1"}) == replace(row, id="r-1"), row.id
+    (True, '')
+    """
+    cls = type(row)
+    if hasattr(cls, "__post_init__") or not hasattr(row, "__dict__"):
+        return replace(row, **fields)
+    new = object.__new__(cls)
+    new.__dict__.update(row.__dict__)
+    new.__dict__.update(fields)
+    return new
 
 
 def _decision_of(vote: VoteRow, decisions: Sequence[DecisionRow]) -> str:
@@ -96,12 +122,11 @@ def complete(result: DocumentResult, decision_themes: Callable[[DecisionRow], st
     title (and the themes of its case, by ``decision_themes``), each vote with its decision's id."""
     doc = result.document
     region = getattr(doc, "region", "")
-    decisions = tuple(replace(d, region=region, meeting_date=doc.meeting_date, body=doc.body, title=doc.title,
-                              themes=decision_themes(d) if decision_themes else d.themes)
-                      for d in result.decisions)
-    decisions = with_ids("decisions", doc.doc_id, decisions)
-    votes = with_ids("votes", doc.doc_id, result.votes)
-    votes = tuple(replace(v, decision_id=v.decision_id or _decision_of(v, decisions)) for v in votes)
+    decisions = with_ids("decisions", doc.doc_id, result.decisions, lambda d: dict(
+        region=region, meeting_date=doc.meeting_date, body=doc.body, title=doc.title,
+        themes=decision_themes(d) if decision_themes else d.themes))
+    votes = with_ids("votes", doc.doc_id, result.votes,
+                     lambda v: dict(decision_id=v.decision_id or _decision_of(v, decisions)))
     return replace(
         result, decisions=decisions, votes=votes,
         participants=with_ids("participants", doc.doc_id, result.participants),
