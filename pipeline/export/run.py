@@ -146,8 +146,6 @@ def export(out: Path, results: Iterable[DocumentResult],
             drop_corrections_tables(out)
         for table, (header, body) in derived.items():
             write_csv(out / "tables" / f"{table}.csv", header, body)
-        texts = {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"}
-        remove_stale_texts(out, texts, written)
         tables: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {
             **{t: (columns(c), kept.get(t, ())) for t, c in TABLES.items()}, **derived}
         types = {t: column_types(classes[t], header, rows[-1] if rows and classes[t] is None else ())
@@ -158,6 +156,9 @@ def export(out: Path, results: Iterable[DocumentResult],
         write_datapackage(out, {t: (header, types[t]) for t, (header, _) in tables.items()}, wanted)
         if book is not None:
             book.close(tables, run, summary.region_stats(tables))
+        # the names of the texts (one per document): made once the workbook, the largest step, is written
+        texts = {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"}
+        remove_stale_texts(out, texts, written)
     removed, left = leave_only(out, list(tables), wanted, manifest, texts)
     return replace(done, removed=tuple(removed), left=tuple(left))
 
