@@ -61,7 +61,8 @@ STEPS = ("rerun", "workers", "small", "baseline", "excel", "ocr")
 @dataclass
 class Measured:
     seconds: float
-    peak_rss_mb: float  # the child itself (and any descendant it waited for: not a forkserver's workers)
+    peak_rss_mb: float  # the child itself, sampled every 50 ms (its ru_maxrss counts every descendant it waited
+    # for: since the worker pool reaps its workers, that is the largest worker, not the main process)
     peak_tree_mb: float  # the child and all its descendants together, sampled every 50 ms (0: no psutil)
     returncode: int
     stdout: str
@@ -75,7 +76,8 @@ UNREAPED_CPU = [0.0]
 
 
 def _sample_tree(pid: int, stop: threading.Event, peak: list[float]) -> None:
-    """``peak[0]``: the most the tree held at once; ``peak[1]``: the most one process of it held.
+    """``peak[0]``: the most the tree held at once; ``peak[1]``: the most one process of it held;
+    ``peak[2]``: the most the child itself held.
     The CPU time last seen of every process below the child goes to :data:`UNREAPED_CPU`."""
     try:
         import psutil
@@ -112,6 +114,8 @@ def _sample(root: Any, procs: list[Any], peak: list[float], cpu: dict[int, float
             continue
         total += rss
         peak[1] = max(peak[1], rss / 2**20)
+        if p.pid == root.pid:
+            peak[2] = max(peak[2], rss / 2**20)
     peak[0] = max(peak[0], total / 2**20)
 
 
@@ -121,7 +125,7 @@ def measure(cmd: list[str], log: Path) -> Measured:
     with open(log.with_suffix(".out"), "w+") as out, open(log.with_suffix(".err"), "w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        stop, peak = threading.Event(), [0.0, 0.0]
+        stop, peak = threading.Event(), [0.0, 0.0, 0.0]
         sampler = threading.Thread(target=_sample_tree, args=(proc.pid, stop, peak), daemon=True)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -131,8 +135,9 @@ def measure(cmd: list[str], log: Path) -> Measured:
         sampler.join()
         out.seek(0)
         err.seek(0)
-        return Measured(seconds, usage.ru_maxrss / 1024, peak[0], proc.returncode, out.read(), err.read(),
-                        max(peak[1], usage.ru_maxrss / 1024 if peak[1] else 0.0))
+        reaped = usage.ru_maxrss / 1024  # the child or the largest descendant it waited for
+        return Measured(seconds, peak[2] or reaped, peak[0], proc.returncode, out.read(), err.read(),
+                        max(peak[1], reaped if peak[1] else 0.0))
 
 
 def minutes_run(inputs: list[Path], out: Path, workers: int, log: Path, *extra: str) -> Measured:
