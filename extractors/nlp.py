@@ -230,6 +230,12 @@ def word_themes(word: str) -> tuple[str, ...]:
 _WORD_RE = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=200_000)
+def _themes_of(word: str) -> tuple[str, ...]:
+    """:func:`word_themes` of a word as written (one lookup instead of casefolding every word)."""
+    return word_themes(word.casefold())
+
+
 @cache
 def _parties() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(anchor, pattern) of party names in running text (``resources/party_patterns.jsonl``)."""
@@ -302,8 +308,7 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     >>> theme_hits("Kari Nordmann (Miljøpartiet De Grønne)")
     []
     """
-    hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text)
-            for theme in word_themes(m.group().casefold())]
+    hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text) for theme in _themes_of(m.group())]
     folded = text.casefold()
     for theme, anchor, pattern in theme_lexicon().phrases:
         if anchor in folded:
