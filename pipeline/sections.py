@@ -443,7 +443,14 @@ def _number_end(text: str) -> re.Match[str] | None:
     """The case number (or prefix) that ends the line: searched for among its last words only (a
     case number with its prefix is at most seven words, "Sak nr. : 12 / 24 :"), not at every
     position of a long line. The search starts after the ninth word from the end; its lookbehind
-    still sees the space before."""
+    still sees the space before.
+
+    >>> long = "Protokoll fra møtet i regionrådet med mange ord før saken " * 3
+    >>> [_number_end(long + t).group() for t in ("Sak nr. : 12 / 24 :", "TR-sak 3/2005:", "og Sak")]
+    [' Sak nr. : 12 / 24 :', ' TR-sak 3/2005:', 'Sak']
+    >>> _number_end(long + "12 / 24 kroner") is None
+    True
+    """
     parts = text.rsplit(None, 8)
     return _number_end_re().search(text, len(parts[0]) if len(parts) == 9 else 0)
 
