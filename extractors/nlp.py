@@ -235,6 +235,12 @@ def word_themes(word: str) -> tuple[str, ...]:
 _WORD_RE = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=200_000)
+def _themes_of(word: str) -> tuple[str, ...]:
+    """:func:`word_themes` of a word as written (one lookup instead of casefolding every word)."""
+    return word_themes(word.casefold())
+
+
 @cache
 def _parties() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(anchor, pattern) of party names in running text (``resources/party_patterns.jsonl``)."""
@@ -307,8 +313,7 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     >>> theme_hits("Kari Nordmann (Miljøpartiet De Grønne)")
     []
     """
-    hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text)
-            for theme in word_themes(m.group().casefold())]
+    hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text) for theme in _themes_of(m.group())]
     folded = text.casefold()
     for theme, anchor, pattern in theme_lexicon().phrases:
         if anchor in folded:
@@ -351,21 +356,28 @@ class Gazetteer:
             matcher.add(region_id, [tokenizer(p) for p in patterns])
 
     def __call__(self, doc: Doc) -> Doc:
+        found = list(self.lower(doc)) + list(self.exact(doc))
+        if not found:  # most lines: no entities to set (``doc.ents`` reads the same without them)
+            doc.user_data["region_starts"] = set()
+            return doc
         names = regions()
-        matches = [(end - start, -start, _is_own_name(names, key, doc[start:end].text, doc),
-                    _is_municipality(names, key, doc), start, end, key)
-                   for key, start, end in list(self.lower(doc)) + list(self.exact(doc))]
+        # which of two matches of the same words wins is only asked of matches that share them
+        tied = len({(end - start, start) for _, start, end in found}) < len(found)
+        matches = [(end - start, -start, tied and _is_own_name(names, key, doc[start:end].text, doc),
+                    tied and _is_municipality(names, key, doc), start, end, key)
+                   for key, start, end in found]
         taken: set[int] = set()
         ents = []
         text = text_of(doc)
-        masked = party_spans(text) + organisation_spans(text) if matches else []
+        masked = party_spans(text) + organisation_spans(text)
         for _, _, _, _, start, end, key in sorted(matches, reverse=True):
             if masked and _inside(doc[start].idx, masked) and not _is_full_name(doc, start, end, key):
                 continue  # "Tverrpolitisk liste for Vefsn", "Varanger Kraft": a party, a company
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 ents.append(Span(doc, start, end, label="REGION", span_id=key))
-        doc.ents = sorted(ents, key=lambda e: e.start)
+        if ents:
+            doc.ents = sorted(ents, key=lambda e: e.start)
         doc.user_data["region_starts"] = {e.start for e in ents if len(e) >= 2}
         return doc
 

@@ -146,7 +146,7 @@ def case_cuts(text: str, series: Series) -> list[int]:
     []
     """
     cuts = []
-    for m in _cut_re().finditer(text):
+    for m in _cut_re().finditer(text) if "/" in text else ():  # every case number has its slash
         if m.start() == 0:
             continue
         a, b, prefix = m.group("a"), m.group("b"), m.group("prefix")

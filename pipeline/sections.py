@@ -352,7 +352,8 @@ def _run_in_re() -> re.Pattern[str]:
     alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(forms, key=len, reverse=True))
     lower = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
     caps = "|".join(re.escape(p.upper()).replace(r"\ ", r"\s+") for p in phrases if labels()[p].category == "decision")
-    return re.compile(rf"(?<=\s)(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:"
+    # every form starts with a capital: the lookahead "[A-ZÆØÅ]" is a cheap first test at each space
+    return re.compile(rf"(?<=\s)(?=[A-ZÆØÅ])(?=(?:[A-ZÆØÅ][\wæøå]+s\s+)?(?:{alternatives})\s*:"
                       rf"|[A-ZÆØÅ][\wæøå]+(?:s|\s+sitt|\s+si|\s+sine)\s+(?:{lower})\s*:"
                       rf"|(?:[A-ZÆØÅ]{{3,}}S?\s+)?(?:{caps})\s+[A-ZÆØÅ][a-zæøå])")  # "RÅDMANNEN TILRÅR Møteboka ..."
 
@@ -429,13 +430,29 @@ def join_number_lines(lines: list[Line]) -> list[Line]:
     for line in lines:
         prev = out[-1] if out else None
         first = line.text.strip()[:1]
-        end = _number_end_re().search(prev.text) if prev is not None and (first.isupper() or first.isdigit()) else None
+        end = _number_end(prev.text) if prev is not None and (first.isupper() or first.isdigit()) else None
         if (prev is not None and end is not None and "\t" not in prev.text + line.text and _starts_item(prev.text, end)
                 and (any(c.isdigit() for c in end.group()) or re.match(r"\s*\d{1,4}\s?/\s?\d{2,4}\b", line.text))):
             out[-1] = Line(prev.page, prev.number, f"{prev.text.rstrip()} {line.text.strip()}")
             continue
         out.append(line)
     return out
+
+
+def _number_end(text: str) -> re.Match[str] | None:
+    """The case number (or prefix) that ends the line: searched for among its last words only (a
+    case number with its prefix is at most seven words, "Sak nr. : 12 / 24 :"), not at every
+    position of a long line. The search starts after the ninth word from the end; its lookbehind
+    still sees the space before.
+
+    >>> long = "Protokoll fra møtet i regionrådet med mange ord før saken " * 3
+    >>> [_number_end(long + t).group() for t in ("Sak nr. : 12 / 24 :", "TR-sak 3/2005:", "og Sak")]
+    [' Sak nr. : 12 / 24 :', ' TR-sak 3/2005:', 'Sak']
+    >>> _number_end(long + "12 / 24 kroner") is None
+    True
+    """
+    parts = text.rsplit(None, 8)
+    return _number_end_re().search(text, len(parts[0]) if len(parts) == 9 else 0)
 
 
 def _starts_item(text: str, end: re.Match[str]) -> bool:
