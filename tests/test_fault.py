@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.state import STATE_DIR, decode_result
+from tests.helpers import group_members
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "tests" / "fixtures" / "docs"
@@ -101,22 +102,6 @@ def _kill_group(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=WAIT_TIMEOUT)
     except subprocess.TimeoutExpired:  # pragma: no cover - a process that survives SIGKILL
         pass
-
-
-def _group_members(pgid: int) -> list[int]:
-    """The live processes of a process group (from /proc), zombies left out."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            members.append(int(entry.name))
-    return members
 
 
 @dataclass
@@ -384,7 +369,7 @@ def test_killing_only_the_main_process_does_not_lock_out_the_next_run(
         proc.kill()  # the main process only, while its pool workers are at work
         proc.wait(timeout=WAIT_TIMEOUT)
         time.sleep(1.0)
-        survivors = _group_members(proc.pid)
+        survivors = group_members(proc.pid)
         after = subprocess.run(_command(archive, out), cwd=REPO, capture_output=True, text=True,
                                timeout=RUN_TIMEOUT)
         assert after.returncode == 0, (

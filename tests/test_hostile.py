@@ -32,7 +32,7 @@ from pipeline.normalise import LONG_LINE
 from pipeline.process import process
 from pipeline.readers import read_document
 from pipeline.state import StateStore, plain_error
-from tests.helpers import analyse_text
+from tests.helpers import analyse_text, group_members
 from tests.test_bad_inputs import MAKE, run_cli
 
 FIRST = ("Kari", "Ola", "Per", "Anne", "Jon", "Ingrid", "Lars", "Marit", "Nils", "Silje")
@@ -264,21 +264,6 @@ def test_a_pool_worker_that_dies_is_an_error_row_for_its_document_only(tmp_path:
     assert lines[1:] == [f"referat_{k}.txt ok " for k in range(3)]
 
 
-def _group(pgid: int) -> list[int]:
-    """The live processes of a process group (zombies left out)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            if fields[0] != "Z" and int(fields[2]) == pgid:
-                members.append(int(entry.name))
-    return members
-
-
 def _big_archive(folder: Path, documents: int = 3) -> Path:
     """Long texts: work enough for a pool of two workers (see pipeline.run.POOL_MIN_WORK)."""
     folder.mkdir()
@@ -313,16 +298,16 @@ def test_no_process_outlives_a_killed_run(big_archive: Path, tmp_path: Path, how
                                 stderr=stderr, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while len(_group(proc.pid)) < members and time.monotonic() < deadline:
+        while len(group_members(proc.pid)) < members and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(_group(proc.pid)) >= members, "the workers did not start"
+        assert len(group_members(proc.pid)) >= members, "the workers did not start"
         time.sleep(0.5)
         proc.send_signal(how)
         code = proc.wait(timeout=30)
         deadline = time.monotonic() + 5
-        while _group(proc.pid) and time.monotonic() < deadline:
+        while group_members(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _group(proc.pid) == []
+        assert group_members(proc.pid) == []
         if how == signal.SIGTERM:
             assert code == 143
             message = err.read_text()
