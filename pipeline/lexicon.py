@@ -135,8 +135,9 @@ class Model:
         self.evidence: dict[str, bool] = {}
 
     def trim(self, limit: int = 300_000) -> None:
-        """Forget remembered readings when there are too many (a long run over damaged documents)."""
-        if len(self._parts) + len(self._analyses) > limit:
+        """Forget remembered readings when there are too many (a long run over damaged documents);
+        ``limit=0`` forgets whatever is remembered."""
+        if len(self._parts) + len(self._analyses) > limit or len(self.evidence) > limit:
             for memo in (self._parts, self._analyses, self._wholes, self._candidates, self.evidence):
                 memo.clear()
 

@@ -62,3 +62,13 @@ def test_complete_sets_a_decisions_fields_and_id_and_links_its_vote() -> None:
     assert got.id == row_id("decisions", "m1", ("4", "vedtak", "adopted", "saken godkjennes."))
     assert result.votes[0].decision_id == got.id and result.votes[0].id.startswith("v-")
     assert decision.id == "" and not decision.region  # the extractor's row is left as it was
+
+
+def test_trim_to_nothing_forgets_the_evidence_too() -> None:
+    """A model that remembers only verdicts of evidence (a clean document seen) forgets them too
+    when trimmed to nothing (found by the property test above: it failed when no reading was kept)."""
+    model = base_model(False)
+    model.trim(limit=0)
+    model.evidence["mgte"] = True
+    model.trim(limit=0)
+    assert not model.evidence
