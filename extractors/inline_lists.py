@@ -1,6 +1,6 @@
 """Attendance lists run into one line: a PDF transcribed without its line structure, where a
 whole page of a protocol is one paragraph ("Følgende medlemmer møtte: Navn Funksjon Repr Kari
-Lund Medlem AP Per Moen Ordfører H Følgende medlemmer møtte ikke: ...").
+Lund Medlem AP Nils Berg Ordfører H Følgende medlemmer møtte ikke: ...").
 
 The line is cut at its headings: an attendance heading (a label of
 ``pipeline/resources/labels.jsonl`` before a colon, in capitals such as "DISSE MØTTE" or
@@ -119,7 +119,7 @@ def inline_lists(ctx: DocContext, found: Found) -> set[int]:
         if len(doc.spans.get("persons", [])) < 2 and len(surname_first_with_party(b.text)) < 2:
             continue
         heads = cues(b.text)
-        # a list that runs on at the top of the next page ("2 Gørild Joramo Anja Ristad SV ...")
+        # a list that runs on at the top of the next page ("2 Sissel Bakkevik Randi Lyngstad SV ...")
         carried = open_list if last in (i - 1, i - 2) and b.kind == "para" and CONTINUES_RE.match(b.text) else ""
         if not carried and (not any(c[2] in ("attendance", "role") for c in heads) or len(heads) < 2 and b.kind == "label"):
             continue  # a plain "Til stede: ..." line is read as a list by extractors.participants
@@ -163,7 +163,7 @@ def read_run(text: str, cues: list[tuple[int, int, str, str, str]], attendance: 
             attendance = ""
         stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(text)
         if kind == "start" and not attendance and len(surname_first_with_party(text[:stop])) >= 2:
-            attendance = "present"  # a list that began on the page before: "36. Dahl, Aina (V) 37. ..."
+            attendance = "present"  # a list that began on the page before: "36. Lie, Berit (V) 37. ..."
         agenda = AGENDA_RE.search(text, end, stop)
         if attendance and stop > end:
             named += _segment(text[end:agenda.start() if agenda else stop], attendance, org, role, b, found)

@@ -78,7 +78,7 @@ def _first_name_parts() -> frozenset[str]:
 @cache
 def _role_word_re() -> re.Pattern[str]:
     """One word that is a title (``resources/roles.jsonl``: "Direktør", "Medlem", "Oppvekstsjef"):
-    it ends a name, as in a flattened table "Egil Johansen Direktør Øyvind Sørensen"."""
+    it ends a name, as in a flattened table "Geir Lunde Direktør Marit Holmen"."""
     rows = roles()
     words = sorted((r["pattern"] for r in rows if " " not in r["pattern"] and not r.get("suffix")), key=len, reverse=True)
     tail = "|".join(re.escape(r["pattern"]) for r in rows if r.get("suffix"))
@@ -86,7 +86,7 @@ def _role_word_re() -> re.Pattern[str]:
 
 
 def _starts_next_name(words: list[str], i: int, j: int, firsts: frozenset[str]) -> bool:
-    """In a run of names without separators ("Per Moen Kari Lund"), a known first name after a
+    """In a run of names without separators ("Nils Berg Kari Lund"), a known first name after a
     surname starts the next name, when a name part follows it (``words``: the doc's token texts)."""
     return (j - i >= 2 and _is_first_name(words[j], firsts) and not _is_first_name(words[j - 1], firsts)
             and not _INITIAL_RE.match(words[j - 1]) and j + 1 < len(words)
@@ -138,13 +138,13 @@ def person_spans(doc: Doc) -> list[Span]:
                     or j + 1 < n and words[j + 1].casefold() in _ORG_HEADS or w.casefold() in label_words:
                 break  # "Kari Lund Askim kommune": the place belongs to the organisation
             if w in _SUFFIXES and j - i >= 2:
-                j += 1  # "Aksel Kloster jr"
+                j += 1  # "Trond Fjellheim jr"
                 break
             if w == "-" and not doc[j - 1].whitespace_ and j + 1 < n and _is_name_part(words[j + 1]):
                 j += 2
             elif len(w) <= 3 and _INITIAL_RE.match(w + ".") and not doc[j].whitespace_ and j + 2 < n \
                     and words[j + 1] == "." and _is_name_part(words[j + 2]):
-                j += 2  # "Lill Th. Sandvik": the tokenizer splits the full stop off "Th."
+                j += 2  # "Eva Th. Rønningen": the tokenizer splits the full stop off "Th."
             elif _is_name_part(w) or (_INITIAL_RE.match(w) and j + 1 < n and _initial_before(words, j + 1, firsts)
                                            and (w.endswith(".") or not _is_first_name(words[j + 1], firsts))):
                 j += 1
@@ -154,7 +154,7 @@ def person_spans(doc: Doc) -> list[Span]:
                 break
         if j - i >= 3 and words[j - 1] in firsts and words[j - 1] not in lasts \
                 and words[j - 2] not in firsts and j < n and (doc[j].is_lower or words[j] == ":"):
-            j -= 1  # "Hans Seierstad Andre som møtte": the first name belongs to the next words
+            j -= 1  # "Lars Haugvik Andre som møtte": the first name belongs to the next words
         last = words[j - 1]
         ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
         if ok and words[i] in AMBIGUOUS_FIRST:

@@ -119,9 +119,9 @@ _NAME_BEFORE = re.compile(r"[A-ZÆØÅ][a-zæøå]+\s+$")
 
 
 def _after_a_name(line: str, mention: str) -> bool:
-    """A bare place name right after a capitalised word is a surname ("Kristin Isdal Eide").
+    """A bare place name right after a capitalised word is a surname ("Marit Bratt Eide").
 
-    >>> _after_a_name("MEDL SP Kristin Isdal Eide MEDL H", "Eide"), _after_a_name("2015. Møre og Romsdal vil", "Møre og Romsdal")
+    >>> _after_a_name("MEDL SP Marit Bratt Eide MEDL H", "Eide"), _after_a_name("2015. Møre og Romsdal vil", "Møre og Romsdal")
     (True, False)
     """
     at = line.find(mention)

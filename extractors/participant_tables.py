@@ -47,7 +47,7 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
         status = _status(fields.get("status", ""), attendance)
         name = (fields.get("name") or f"{fields.get('first', '')} {fields.get('last', '')}").strip()
         span = _person(name)
-        backwards = surname_first(name)  # "Sand Øivind"
+        backwards = surname_first(name)  # "Moe Øystein"
         member = name[backwards[0][0]:backwards[0][1]] if backwards else span.text if span is not None else ""
         org = fields.get("org", "")
         if member:
@@ -67,7 +67,7 @@ def row(b: Block, columns: dict[int, str] | None, attendance: str, found: Found)
     backwards = surname_first(cells[0].strip()) if cells and span is None else []
     if span is None and not (backwards and backwards[0] == (0, len(cells[0].strip()))):
         return
-    named = span.text if span is not None else cells[0].strip()  # "Sand Øivind | Leder | NAAP"
+    named = span.text if span is not None else cells[0].strip()  # "Moe Øystein | Leder | NAAP"
     used = 2 if len(cells) > 1 and span is not None and span.end_char > len(cells[0]) else 1
     others = [c for c in cells[used:] if c]
     org = next((c for c in others if not role_re().fullmatch(c.strip())), "")

@@ -141,7 +141,7 @@ def _attendance_sections(ctx: DocContext, found: Found, read: set[int]) -> set[i
                 entries(doc, nb, attendance, role, found, org)
                 stood_in = stood_in or bool(STOOD_IN_COLUMN.search(nb.text))
                 for sp in list(doc.spans.get("persons", []))[1:] if stood_in else []:
-                    found.add(sp.text, "", "", "absent", nb)  # "Olav Dehli varamedlem AP Ina Pedersen": met for her
+                    found.add(sp.text, "", "", "absent", nb)  # "Ola Brekke varamedlem AP Kari Vik": met for her
             covered.add(j)
             j += 1
     return covered
@@ -153,7 +153,7 @@ _CASES_RE = re.compile(r"^(?:fra |frå |til |under |i )?(?:sak|sakene|kl\.?)\s*\
 
 def _prose_run(ctx: DocContext, i: int) -> list[int]:
     """The lines after an attendance label when they are running text with headings inside
-    ("Eide kommune: Ole Moen, Kari Lund. Nesset kommune: ..."), broken anywhere, even inside a name."""
+    ("Eide kommune: Ola Tangen, Kari Lund. Nesset kommune: ..."), broken anywhere, even inside a name."""
     run: list[int] = []
     for j, nb in ctx.nonblank(i + 1):
         if j > (run[-1] if run else i) + 2 or nb.kind not in ("para", "heading"):
@@ -168,7 +168,7 @@ def _prose_run(ctx: DocContext, i: int) -> list[int]:
 
 def _flattened(rest: str, doc: Doc | None) -> bool:
     """A list after a label that is a flattened table: column headings ("Navn Funksjon Repr"), or
-    several names with no commas or brackets between them ("Kari Lund Medlem AP Per Moen Leder H")."""
+    several names with no commas or brackets between them ("Kari Lund Medlem AP Nils Berg Leder H")."""
     if HEADER_RE.search(rest):
         return True
     return doc is not None and len(doc.spans.get("persons", [])) >= 2 and not re.search(r"[,;()]", rest)
@@ -212,7 +212,7 @@ def _lists_in_lines(ctx: DocContext, found: Found, read: set[int]) -> set[int]:
 
 def _vote_lists(ctx: DocContext, found: Found, covered: set[int]) -> set[int]:
     """A named vote list that runs on over the next lines ("For forslaget stemte 34: Kari Lund (AP),"
-    then "Per Moen (H), Siri-Marie Øvrum" then "Nesgård (AP) ..."): everyone in it was there."""
+    then "Nils Berg (H), Anne-Lise Bratt" then "Holmøy (AP) ..."): everyone in it was there."""
     done: set[int] = set()
     for i, b in enumerate(ctx.blocks):
         if b.kind not in ("para", "heading") or not VOTE_LIST_RE.match(b.text.strip()) or b.text.rstrip().endswith("."):
@@ -263,11 +263,11 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
         text = text_of(doc)
         spans = list(doc.spans.get("persons", []))
         # a signature written surname first is the whole line, one name of two to four words, a
-        # first name second ("Sand Øivind", "Høiberg, Arve")
+        # first name second ("Moe Øystein", "Haugland, Arne")
         words = text.split(None, 4)
         backwards = surname_first(text.strip()) if not spans and 2 <= len(words) <= 4 and words[1] in firsts else []
         if backwards and backwards[0] == (0, len(text.strip())) and _signature_role(ctx, i):
-            found.add(text.strip(), _signature_role(ctx, i), "", "mentioned", b)  # "Sand Øivind" over "leder"
+            found.add(text.strip(), _signature_role(ctx, i), "", "mentioned", b)  # "Moe Øystein" over "leder"
         for k, span in enumerate(spans):
             # what stands up to the next name, and no further: a line may hold thousands of names
             after = text[span.end_char:min(spans[k + 1].start_char if k + 1 < len(spans) else len(text),

@@ -71,7 +71,7 @@ def role_after(text: str) -> str:
 
 
 def _leading_role(tail: str) -> str:
-    """A role word right after a name without a comma ("Sand Øivind Leder NOAP")."""
+    """A role word right after a name without a comma ("Moe Øystein Leder NOAP")."""
     m = role_re().match(tail.strip())
     return m.group() if m else ""
 
@@ -96,21 +96,21 @@ _INITIAL_NEXT_RE = re.compile(r"[ \t]+[A-ZÆØÅ][a-zæøå]{0,2}\.[ \t]*[A-ZÆ�
 _AFTER_INITIAL_RE = re.compile(r"(?<![\w.])[A-ZÆØÅ][a-zæøå]{0,2}\.[ \t]*$")
 #: A run of capitalised words: commas, brackets, numbers and lower-case words end it.
 _RUN_RE = re.compile(r"[A-ZÆØÅ][a-zæøåé'-]+(?:[ \t]+[A-ZÆØÅ][a-zæøåé'-]+)*")
-#: "Høiberg, Arve" as one entry of a list.
+#: "Haugland, Arne" as one entry of a list.
 _COMMA_ENTRY_RE = re.compile(r"(?<![\w-])(?P<last>[A-ZÆØÅ][a-zæøåé'-]+),\s+"
                              r"(?P<given>[A-ZÆØÅ][a-zæøåé'-]+(?:\s+[A-ZÆØÅ][a-zæøåé'-]+){0,2})(?=\s*(?:\(|[,;]|\bog\b|$))")
 
 
 def surname_first(text: str) -> list[tuple[int, int]]:
-    """Entries written surname first ("Sand Øivind", "Berg Per Olav", "Høiberg, Arve"): a surname
+    """Entries written surname first ("Moe Øystein", "Berg Per Olav", "Haugland, Arne"): a surname
     that is no first name, then one to three known first names; (start, end) of each.
 
-    >>> t = "Sand Øivind, Berg Per Olav (H), Kari Lund, Høiberg, Arve"
+    >>> t = "Moe Øystein, Berg Per Olav (H), Kari Lund, Haugland, Arne"
     >>> [t[s:e] for s, e in surname_first(t)]
-    ['Sand Øivind', 'Berg Per Olav', 'Høiberg, Arve']
-    >>> t = "Sand Øivind Leder NAAP Berg Kari Medlem Ap Lie Eva Kari Lund"
+    ['Moe Øystein', 'Berg Per Olav', 'Haugland, Arne']
+    >>> t = "Moe Øystein Leder NAAP Berg Kari Medlem Ap Lie Eva Kari Lund"
     >>> [t[s:e] for s, e in surname_first(t)]
-    ['Sand Øivind', 'Berg Kari']
+    ['Moe Øystein', 'Berg Kari']
     """
     firsts, lasts = first_names(), surnames()
     first, last = len(text) - len(text.lstrip()), len(text.rstrip())  # where the line's words begin and end
@@ -131,8 +131,8 @@ def surname_first(text: str) -> list[tuple[int, int]]:
             continue  # a name here is a surname, then first names: most runs hold none
         # not the rest of a name cut by an initial ("Anne Th. Lunde Inger ...")
         if not taken.overlaps(m.start(), m.end()) and not _AFTER_INITIAL_RE.search(text, max(0, m.start() - 6), m.start()) \
-                and not _INITIAL_NEXT_RE.match(text, m.end()):  # nor its first part ("Svein O. Leiros")
-            alone = (m.start(), m.end()) == (first, last)  # "Tho Gunvald"
+                and not _INITIAL_NEXT_RE.match(text, m.end()):  # nor its first part ("Arne O. Lia")
+            alone = (m.start(), m.end()) == (first, last)  # "Ask Vetle"
             out += _backwards_names(m, firsts, lasts, alone and len(run) <= 4)
     return sorted(out)
 
@@ -144,10 +144,10 @@ def _ends_piece(word: str) -> bool:
 
 
 def _backwards_names(run: re.Match[str], firsts: frozenset[str], lasts: frozenset[str], alone: bool) -> list[tuple[int, int]]:
-    """A run of capitalised words cut at roles and party codes ("Sand Øivind Leder Ap Berg Kari
+    """A run of capitalised words cut at roles and party codes ("Moe Øystein Leder Ap Berg Kari
     Medlem H"), each piece read as surname-first names when the whole piece is such names and
     nothing else: a natural-order name ("Kari Berg") never is. A surname not in the list only on a
-    line of its own ("Tho Gunvald")."""
+    line of its own ("Ask Vetle")."""
     words = [(w.start() + run.start(), w.end() + run.start(), w.group()) for w in re.finditer(r"\S+", run.group())]
     out: list[tuple[int, int]] = []
     piece: list[tuple[int, int, str]] = []
@@ -189,14 +189,14 @@ class Taken:
         return k > 0 and max(self.ends[max(0, k - 2):k]) > start  # one another, so the last two decide
 
 
-#: "Høiberg, Arve (AP)": a surname, a comma, given names, a party in brackets.
+#: "Haugland, Arne (AP)": a surname, a comma, given names, a party in brackets.
 SURNAME_FIRST_RE = re.compile(r"(?<![\w-])(?P<name>[A-ZÆØÅ][\wæøå'-]+,\s+[A-ZÆØÅ][\wæøå'-]+"
                               r"(?:\s+(?:[A-ZÆØÅ][\wæøå'-]+|[A-ZÆØÅ]\.)){0,3})\s*\((?P<party>[^()]{1,12})\)")
 
 
 def surname_first_with_party(text: str) -> list[tuple[int, int, str]]:
     """(start, end, party) of "Surname, Given (party)" entries, known names or not; not when a
-    capitalised word stands right before ("... for Kari Skaalheim, Per Moen (H)": two people)."""
+    capitalised word stands right before ("... for Kari Bjørnstad, Nils Berg (H)": two people)."""
     if "(" not in text or "," not in text:
         return []  # most lines: the pattern needs both
     return [(m.start("name"), m.end("name"), m.group("party")) for m in SURNAME_FIRST_RE.finditer(text)
@@ -232,7 +232,7 @@ class Found:
     def __init__(self, doc_id: str) -> None:
         self.doc_id = doc_id
         self.rows: dict[str, ParticipantRow] = {}
-        self.natural: dict[str, str] = {}  # "arve høiberg" -> the key of "Høiberg, Arve", the first-written form
+        self.natural: dict[str, str] = {}  # "arne haugland" -> the key of "Haugland, Arne", the first-written form
         self.variants: dict[tuple[str, str], dict[str, list[str]]] = {}  # (first, last) -> key -> middle names
 
     def add(self, name: str, role: str, org: str, attendance: str, block: Block, party: str = "") -> None:
@@ -264,10 +264,10 @@ class Found:
             page=block.page if stronger else old.page, line=block.line if stronger else old.line)
 
     def _variant(self, key: str, natural: str, block: Block) -> str:
-        """The key of a person already found under a fuller or shorter form of the same name ("Per
-        Aunan" and "Per Espen Aunan", "Janne K. J. Larsen" and "Janne Kathrine Jørstad Larsen"): same
+        """The key of a person already found under a fuller or shorter form of the same name ("Ola
+        Nes" and "Ola Petter Nes", "Berit K. J. Holm" and "Berit Karin Jensen Holm"): same
         first and last name, the middle names of one standing for some of the other's; never two
-        names of one list ("Per Moen" and "Per Erik Moen" both members)."""
+        names of one list ("Nils Berg" and "Nils Erik Berg" both members)."""
         words = natural.replace(".", "").split()
         if len(words) < 2 or "," in key:
             return key
@@ -314,9 +314,9 @@ def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, 
                                     else inside)  # "Jostein Helle (Fjaler)"
         tail = after[paren.end():] if paren else after
         head_org = ORG_BEFORE_RE.match(role_re().sub("", before)) if k == 0 else None
-        if not party:  # "Sand Øivind Leder NOAP": a list code without brackets
+        if not party:  # "Moe Øystein Leder NOAP": a list code without brackets
             party = next((w for w in tail.split()[:3] if w.isupper() and is_party(w)), "")
-        in_brackets = inside if inside and role_re().fullmatch(inside) else ""  # "Sand Øivind (leiar)"
+        in_brackets = inside if inside and role_re().fullmatch(inside) else ""  # "Moe Øystein (leiar)"
         role = label_role or in_brackets or role_after(tail) or role_before(before.rsplit(")", 1)[-1]) \
             or _leading_role(tail)
         role, org = split_role(role, given_org or (head_org.group("org") if head_org else "") or org_after(tail))

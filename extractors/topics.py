@@ -63,7 +63,7 @@ _ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 
 def _block_hits(ctx: DocContext) -> list[list[tuple[str, str, int]]]:
     """(theme, evidence) of each keyword hit, per block (none for a blank one). Names are no
-    themes: no hit inside a region's name ("Masfjorden"), a person's name ("Einar Strøm"), a
+    themes: no hit inside a region's name ("Masfjorden"), a person's name ("Anne Strøm"), a
     participant's role or organisation where it is written ("Helse- og omsorgssjef", "Melhus
     videregående skole"), a meeting place ("Møtested: Miljøbygget") or a web or e-mail address."""
     named = {text for p in ctx.participants for text in (p.role, p.organisation)

@@ -32,10 +32,10 @@ def parse_vote_line(text: str) -> tuple[str, str, list[tuple[str, str]]] | None:
     ('for', 'forslaget', [('Eva Lund', 'SV')])
 
     A list whose every entry is a name with its party in brackets is read by that shape, so a
-    name the name lists do not know ("Asgeir Persøy (PENSJ)") is not lost:
+    name the name lists do not know ("Tormod Brekkestø (PENSJ)") is not lost:
 
-    >>> parse_vote_line("For stemte 2: Tormod Wanderås (PENSJ), Gyda Lutdal (H).")[2]
-    [('Tormod Wanderås', 'PENSJ'), ('Gyda Lutdal', 'H')]
+    >>> parse_vote_line("For stemte 2: Tormod Brekkestø (PENSJ), Gyda Solheimsnes (H).")[2]
+    [('Tormod Brekkestø', 'PENSJ'), ('Gyda Solheimsnes', 'H')]
     """
     m = VOTE_LIST_RE.match(text.strip())
     if not m:

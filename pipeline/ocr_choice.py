@@ -177,7 +177,7 @@ class DocModel:
         return (self.boost(keep) if keep else None), change
 
     def _own(self, low: str) -> tuple[Reading, ...]:
-        """Words the document itself spells with æ/ø/å (names the lexicon lacks: Nesgård) as
+        """Words the document itself spells with æ/ø/å (names the lexicon lacks: Holmøy) as
         repairs of the same word misread elsewhere in it (Nesgard)."""
         words = self.own.get(shape(low)) if self.own else None
         if not words:

@@ -13,7 +13,7 @@ A stage after normalisation, before extraction: ``repair_lines(lines) -> (lines,
    Lexicon words with æ/ø/å are indexed by their *shape* (every run of letters a confusion can
    touch becomes ``*``), so a damaged word finds its candidates in one look-up; compounds
    (``samhandlingsmate``) are split into known parts, each repaired on its own; genitives
-   (``s0knadens``) are read as their word and s; names the document spells itself (Nesgård) are
+   (``s0knadens``) are read as their word and s; names the document spells itself (Holmøy) are
    candidates for their misread copies (Nesgard).
 3. **Choice** (:mod:`pipeline.ocr_choice`) by a unigram model: the word's frequency (wordfreq,
    Norsk Ordbank) times the confusion's probability as the document's own sure repairs show it (a
@@ -24,7 +24,7 @@ A stage after normalisation, before extraction: ``repair_lines(lines) -> (lines,
    (:mod:`pipeline.ocr_context`: ``bør`` before an infinitive, ``sa at``, ``i vår``). A lone ``4``,
    ``a`` or ``&`` is the marker å only before an infinitive (``for 4 bidra``).
 4. **Guards**: capitalised words inside a sentence change only into a known name or place, or as
-   a known word that is no name, never after a known name (Åge Grenne); acronyms (SJA) stay;
+   a known word that is no name, never after a known name (Åse Brenden); acronyms (SJA) stay;
    Nynorsk text keeps its forms (vere, ikkje, eg) and gets Nynorsk repairs or none; an unknown
    word is not made a rare compound; list letters, e-mail addresses and numbers are left alone.
 """
@@ -309,7 +309,7 @@ class _Doc(DocModel):
         return change is not None and infinitive(change.text)
 
     def _after_name(self, k: int) -> bool:
-        """Token ``k`` follows a known name on its line (a surname after a first name: Åge Grenne);
+        """Token ``k`` follows a known name on its line (a surname after a first name: Åse Brenden);
         an all-capitals token (a heading) never counts as a name part."""
         prev = self.toks[k - 1] if k else None
         if prev is None or self.toks[k].text.isupper():
@@ -332,7 +332,7 @@ class _Doc(DocModel):
     def _name_ok(self, after: str, change: Reading, keep: Reading | None, start: bool | None) -> bool:
         """A capitalised word inside a sentence may be a name: it changes only into a known name or
         place or a word the document spells so itself, or, when it does not follow another
-        capitalised word (Åge Grenne), into one word (not a compound of them): a known word that is
+        capitalised word (Åse Brenden), into one word (not a compound of them): a known word that is
         no name won its change as a word, an unknown one must become a common word.
         ``start``: True at a sentence start, None inside one, False right after a capitalised word."""
         if self.lexicon.is_name(after) or start or change.text in self.own.get(shape(change.text), ()):
