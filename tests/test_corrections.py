@@ -205,6 +205,13 @@ def test_invalid_files_and_values_are_reported_with_file_and_line_and_the_valid_
             now[decisions[2]["id"]]["meeting_date"]) == ("3", "true", "2024-11-20")
     assert {r["id"]: r for r in rows(out, "participants")}[people[0]["id"]]["attendance"] == "absent"
     assert not {"p-uten-dokument", "p-feil-dokument"} & {r["id"] for r in rows(out, "participants")}
+    # the workbook says each of them in Norwegian (the CSV keeps the English message)
+    english = {r["message"] for r in rows(out, "corrections") if r["message"]}
+    shown = [r[8] for r in openpyxl.load_workbook(out / "minutes.xlsx")["Rettelser"].iter_rows(min_row=2, values_only=True)]
+    assert len([m for m in shown if m]) == len(english) >= 12
+    assert not english & set(shown), english & set(shown)
+    assert "'sju' er ikke et heltall" in shown and "ukjent kolonne 'colour' (ignorert)" in shown
+    assert all(labels("en").correction_message(m) == m for m in english)  # the English templates give them back
 
 
 def test_a_workbook_sheet_saved_by_excel_in_a_norwegian_locale_is_read(tmp_path: Path) -> None:

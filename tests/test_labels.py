@@ -104,19 +104,22 @@ def test_the_languages_differ_where_the_words_do() -> None:
     assert nb.text["no_region"] != en.text["no_region"] and (nb.text["yes"], en.text["yes"]) == ("Ja", "Yes")
 
 
-def test_every_error_pattern_has_a_message_in_each_language() -> None:
+@pytest.mark.parametrize("kind", ["errors", "corrections"])
+def test_every_message_pattern_has_a_message_in_each_language(kind: str) -> None:
+    """The readers' messages (errors.jsonl) and the hand corrections' (corrections.jsonl)."""
     import re
     import string
 
-    from pipeline.export.labels import error_patterns
+    from pipeline.export.labels import correction_patterns, error_patterns
 
+    patterns = error_patterns() if kind == "errors" else correction_patterns()
     for lang in LANGUAGES:
-        names = labels(lang)
-        assert {key for key, _ in error_patterns()} == set(names.errors), lang
-        for key, pattern in error_patterns():
-            fields = {f for _, f, _, _ in string.Formatter().parse(names.errors[key]) if f}
+        templates = getattr(labels(lang), kind)
+        assert {key for key, _ in patterns} == set(templates), lang
+        for key, pattern in patterns:
+            fields = {f for _, f, _, _ in string.Formatter().parse(templates[key]) if f}
             assert fields <= set(pattern.groupindex), (lang, key)
-            assert not re.search(r"\{|\}", names.errors[key].format(**{f: "x" for f in pattern.groupindex}))
+            assert not re.search(r"\{|\}", templates[key].format(**{f: "x" for f in pattern.groupindex}))
 
 
 def test_the_readers_messages_read_in_norwegian(tmp_path) -> None:

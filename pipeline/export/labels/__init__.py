@@ -3,7 +3,8 @@
 texts, the theme labels (by theme id), the labels of the coded values (``values``: document types,
 statuses, kinds, outcomes, attendance, votes, region kinds, text sources, written languages; by
 id), the checks (by check id, :mod:`extractors.checks`) and the messages of failed documents
-(``errors``: by the id of a pattern in ``errors.jsonl``). Both files have the same keys (a test
+(``errors``: by the id of a pattern in ``errors.jsonl``) and the messages of hand corrections
+(``corrections``: by the id of a pattern in ``corrections.jsonl``, the same way). Both files have the same keys (a test
 checks it, and that every id of every coded column has a label).
 
 CSV and Parquet keep the English ids; only the workbook shows the labels (:meth:`Labels.translators`).
@@ -49,6 +50,7 @@ class Labels:
     values: dict[str, dict[str, str]]
     checks: dict[str, str]
     errors: dict[str, str]
+    corrections: dict[str, str]
 
     def header(self, column: str) -> str:
         """The header of ``column`` (the column name itself for a column the file lacks)."""
@@ -74,11 +76,19 @@ class Labels:
         'something new'
         """
         first, sep, rest = message.partition("\n")
-        for key, pattern in error_patterns():
-            m = pattern.fullmatch(first.strip())
-            if m:
-                return self.errors[key].format(**m.groupdict()) + sep + rest
-        return message
+        shown = _by_pattern(first.strip(), error_patterns(), self.errors)
+        return message if shown is None else shown + sep + rest
+
+    def correction_message(self, message: str) -> str:
+        """What a hand correction's outcome says (``corrections.message``) in this language.
+
+        >>> labels("nb").correction_message("'sju' is not a whole number")
+        "'sju' er ikke et heltall"
+        >>> labels("en").correction_message("'sju' is not a whole number")
+        "'sju' is not a whole number"
+        """
+        shown = _by_pattern(message, correction_patterns(), self.corrections)
+        return message if shown is None else shown
 
     def check_list(self, checks: str) -> list[tuple[str, str]]:
         """A document's ``checks`` (``id(details); id``) as (label, details) in this language.
@@ -114,7 +124,7 @@ class Labels:
         language."""
         if table == "corrections":  # the outcome of a hand correction, and the table and column it names
             return {"outcome": _get(self.values["correction"]), "table": _get(self.sheets),
-                    "column": _get(self.headers)}
+                    "column": _get(self.headers), "message": self.correction_message}
         out: dict[str, Callable[[str], str]] = {}
         for column, group in VALUE_COLUMNS.items():
             out[column] = _get(self.values[group])
@@ -153,11 +163,32 @@ def split_checks(checks: str, known: dict[str, str]) -> list[tuple[str, str]]:
     return out
 
 
+def _by_pattern(message: str, patterns: tuple[tuple[str, re.Pattern[str]], ...],
+                templates: dict[str, str]) -> str | None:
+    """The template of the first pattern that matches ``message`` whole, filled with its groups
+    (None when none does)."""
+    for key, pattern in patterns:
+        m = pattern.fullmatch(message)
+        if m:
+            return templates[key].format(**m.groupdict())
+    return None
+
+
+def _patterns(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    rows = [json.loads(line) for line in (FOLDER / name).read_text(encoding="utf-8").splitlines() if line]
+    return tuple((row["id"], re.compile(row["pattern"], re.DOTALL)) for row in rows)
+
+
 @cache
 def error_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(id, pattern) of the readers' messages (``errors.jsonl``), in order: the first that matches."""
-    rows = [json.loads(line) for line in (FOLDER / "errors.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    return tuple((row["id"], re.compile(row["pattern"], re.DOTALL)) for row in rows)
+    return _patterns("errors.jsonl")
+
+
+@cache
+def correction_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(id, pattern) of the hand corrections' messages (``corrections.jsonl``), in order."""
+    return _patterns("corrections.jsonl")
 
 
 @cache
@@ -171,4 +202,4 @@ def labels(lang: str = "nb") -> Labels:
         raise ValueError(f"unknown language {lang!r} (nb or en)")
     data = json.loads((FOLDER / f"{lang}.json").read_text(encoding="utf-8"))
     return Labels(lang, data["sheets"], data["headers"], data["text"], data["themes"], data["values"],
-                  data["checks"], data["errors"])
+                  data["checks"], data["errors"], data["corrections"])
