@@ -231,6 +231,20 @@ def test_overview(written):
     assert "<c:barChart>" in chart and '<c:barDir val="bar"/>' in chart
 
 
+def test_the_overview_table_header_takes_little_of_its_page(written):
+    """The theme names over the grid are turned and wrapped on two lines: the header row (shared by the
+    region table, printed on a page before the grid) is as high as the longer half of the longest
+    name, not as the whole name: the region table does not start half-way down its page."""
+    path, _ = written
+    ws = openpyxl.load_workbook(path)["Oversikt"]
+    [table] = ws.tables.values()
+    first = openpyxl.utils.cell.range_boundaries(table.ref)[1]
+    themes = [c.value for c in ws[first]][8:]
+    assert themes and all(ws.cell(first, 9 + k).alignment.wrap_text for k in range(len(themes)))
+    height = ws.row_dimensions[first].height
+    assert height < 8 * max(len(t) for t in themes) and height <= 160, height
+
+
 def test_pandas_reads_the_same_rows(written):
     path, tables = written
     for table, (header, rows) in tables.items():

@@ -20,7 +20,7 @@ THEME_WIDTH = 34  # the main themes column of the overview
 REGION_WIDTH = 36  # at most, the region column
 CHART_COLUMN, CHART_OFFSET = 3, 10  # the chart's left edge: column D, and pixels into it
 CHART_WIDTH, CHART_MIN_WIDTH = 620, 360  # pixels
-GRID_WIDTH = 4.6  # a column of the region x theme grid
+GRID_WIDTH = 5.4  # a column of the region x theme grid: a theme name turned, on two lines
 #: The fixed columns of the region table (the theme grid follows them).
 FIXED = ("region", "docs", "adopted", "proposed", "persons", "mentioned", "themes")
 NUMBERS = range(1, 6)  # the columns of counts among them
@@ -51,6 +51,17 @@ class _Cells:
                     ws.write_datetime(r, c, value, fmt)
                 else:
                     ws.write_string(r, c, clean_text(str(value)), fmt)
+
+
+def _longer_half(name: str) -> int:
+    """The length of the longer line of ``name`` broken at the space that makes its lines most even
+    (a name of one word: its length).
+
+    >>> _longer_half("Samferdsel og mobilitet"), _longer_half("Kommuneøkonomi")
+    (12, 14)
+    """
+    cuts = [k for k, ch in enumerate(name) if ch == " "]
+    return min([max(k, len(name) - k - 1) for k in cuts] + [len(name)])
 
 
 def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mapping[str, Any],
@@ -121,13 +132,15 @@ def write_overview(book: Book, ws: Any, stats: Sequence[RegionStats], run: Mappi
     head = book.fmt(bold=True, text_wrap=True, valign="bottom")
     head_number = book.fmt(bold=True, text_wrap=True, valign="bottom", align="right")  # over its numbers
     head_themes = book.fmt(bold=True, text_wrap=True, valign="bottom", indent=1)
-    head_rot = book.fmt(bold=True, rotation=90, align="center", valign="bottom")
+    head_rot = book.fmt(bold=True, rotation=90, align="center", valign="bottom", text_wrap=True)  # on two lines
     for k, col in enumerate(columns):
         cells.put(top, k, col, head_rot if k >= grid else head_number if k in NUMBERS else
                   head_themes if k == len(FIXED) - 1 else head)
     if theme_ids:
-        longest = max(len(c) for c in columns[grid:])
-        cells.heights[top] = min(300, 8 * longest + 12)  # the theme names, turned (wider where Calibri is missing)
+        # the theme names, turned and on two lines: the row is as high as the longest line (8 points a
+        # character: wider where Calibri is missing), not as the longest name (half a printed page)
+        longest = max(_longer_half(c) for c in columns[grid:])
+        cells.heights[top] = min(300, 8 * longest + 12)
         cells.put(top - 1, 0, text["grid"], book.fmt(italic=True))
     number = book.fmt(valign="top")
     grid_fmt = book.fmt(valign="top", align="center", num_format="0;-0;;@")
