@@ -431,6 +431,29 @@ def test_every_sheet_prints_landscape_with_titles_footer_and_8_points(written):
     assert wb["Vedtak"].print_title_cols == "$A:$A"
 
 
+def test_a_decisions_text_prints_on_the_page_of_its_document_id(tmp_path):
+    """Vedtak prints across pages (too wide for one): its first long text column (the decision's
+    text) is narrowed, when it must, to print on the first page with the columns before it (long
+    document ids, as real file names give, and long texts: the text on the second page before)."""
+    from pipeline.export.xlsx.style import PRINT_FONT_SLACK, PRINT_WIDTH_PX, column_pixels
+
+    tables = make_tables()
+    header, rows = tables["decisions"]
+    i_doc, i_text = header.index("doc_id"), header.index("text")
+    long_id = "a_kommunestyret_behandling_2026-03-25_mote461_protokoll"
+    tables["decisions"] = (header, [row[:i_doc] + (long_id,) + row[i_doc + 1:i_text] + ("Vedtaket lyder slik. " * 8,)
+                                    + row[i_text + 1:] for row in rows])
+    path = tmp_path / "minutes.xlsx"
+    workbook.write_workbook(path, tables, RUN)
+    ws = openpyxl.load_workbook(path)["Vedtak"]
+    header = [c.value for c in ws[1]]
+    text = header.index(labels("nb").header("text")) + 1
+    padding = 0.7109375  # what the file stores beyond the width asked for (7 px a character + 5)
+    width = [ws.column_dimensions[openpyxl.utils.get_column_letter(k)].width - padding for k in range(1, text + 1)]
+    assert ws.print_title_cols == "$A:$A" and width[-1] >= 30
+    assert column_pixels(width) * PRINT_FONT_SLACK <= PRINT_WIDTH_PX * 100 / int(ws.page_setup.scale), width
+
+
 def _sheets(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}

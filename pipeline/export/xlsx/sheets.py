@@ -11,7 +11,7 @@ from typing import Any
 from pipeline.export.labels import Labels
 from pipeline.export.xlsx.cells import clean_text
 from pipeline.export.xlsx.rows import RowWriter, source_kind
-from pipeline.export.xlsx.style import NARROW, Book, print_layout
+from pipeline.export.xlsx.style import NARROW, Book, first_page_fit, print_layout
 from pipeline.summary import owners
 
 #: Rows per sheet, header included (Excel's limit). Tests monkeypatch it to check the continuation.
@@ -80,6 +80,7 @@ class TableStream:
         narrow = NARROW.get(self.table, {})
         for k, column in enumerate(writer.header + ["source"] * bool(writer.source)):
             self.widths[k] = min(self.widths[k], narrow.get(column, self.widths[k]))
+        self.widths = first_page_fit(self.widths, [col.wrap for col in writer.cols] + [False] * bool(writer.source))
         writer.fit(self.widths)
         self._new_sheet()
         held, self.held = self.held, []

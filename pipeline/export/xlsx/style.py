@@ -14,6 +14,7 @@ from pipeline.export.xlsx.links import Links, Sources
 
 MAX_WIDTH = 60
 MAX_SOURCE_WIDTH = 50
+MIN_WRAP_WIDTH = 30  # the narrowest a long text column is made to print on the page of the columns before it
 LINE_HEIGHT = 15.0  # points per line of Calibri 11; Excel's highest row is 409 points
 
 # Printing. Text is Calibri 11 and must never print below 8 points. A sheet prints at the scale that
@@ -144,6 +145,27 @@ def fit_scale(widths: Sequence[float], extra_px: float = 0) -> int | None:
     """
     fit = int(100 * PRINT_WIDTH_PX / max(1.0, print_width(widths) + extra_px))
     return min(100, fit) if fit >= 100 * PRINT_MIN_SCALE else None
+
+
+def first_page_fit(widths: Sequence[float], wrapped: Sequence[bool], least: float = MIN_WRAP_WIDTH) -> list[float]:
+    """``widths`` with the first wrapped (long text) column narrowed, when the sheet prints across
+    pages, so that it prints on the first page with the columns before it (not below ``least``
+    characters): a decision's text on the page of its document id, not on the page after.
+
+    >>> first_page_fit([36, 10, 18, 10, 60, 8], [False, False, False, False, True, False])
+    [36, 10, 18, 10, 54.0, 8]
+    >>> first_page_fit([20, 60, 12], [False, True, False])  # fits the page: as it was
+    [20, 60, 12]
+    """
+    out = list(widths)
+    if fit_scale(widths) is not None or True not in wrapped:
+        return out
+    k = list(wrapped).index(True)
+    room = PRINT_WIDTH_PX * 100 / PRINT_SCALE / PRINT_FONT_SLACK - column_pixels(widths[:k])
+    chars = float(int((room - 5) / 7) - 1)  # a character to spare: the page break falls after it
+    if least <= chars < out[k]:
+        out[k] = chars
+    return out
 
 
 def footer(text: dict[str, str], run_date: str) -> str:
