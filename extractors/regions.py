@@ -19,6 +19,7 @@ from functools import cache
 from itertools import accumulate
 
 from rapidfuzz import fuzz, process
+from spacy.tokens import Doc, Span
 
 from extractors.context import DocContext
 from extractors.lexicons import gazetteer, regions
@@ -37,6 +38,7 @@ COUNCIL_NAME_WORDS = 6
 #: A short line that looks like a council's name, for the fuzzy fallback ("Gardermoreregionen IPR").
 _COUNCIL_LIKE = re.compile(r"regionen\b|\bipr\b|regionråd|\brådet\b", re.IGNORECASE)
 FUZZY_CUTOFF = 90
+_ASIDE_OR_END = re.compile(r"\s*\(.*?\)\s*|[:,]\s*$")
 
 
 @cache
@@ -62,7 +64,9 @@ def fuzzy_council(text: str) -> tuple[str, str] | None:
     >>> fuzzy_council("Gardermoreregionen IPR")
     ('gardermoregionen-ipr', 'Gardermoreregionen IPR')
     """
-    text = re.sub(r"\s*\(.*?\)\s*|[:,]\s*$", "", text).strip()
+    if "(" in text or ":" in text or "," in text:  # what the pattern removes: most lines have none
+        text = _ASIDE_OR_END.sub("", text)
+    text = text.strip()
     if not _COUNCIL_LIKE.search(text) or len(text) > 60:
         return None
     best = process.extractOne(text.casefold(), _council_names().keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
@@ -83,17 +87,10 @@ def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
         if doc is None:
             continue
         ents = [e for e in doc.ents if e.label_ == "REGION"]
-        persons = sorted((p.start, p.end) for p in doc.spans.get("persons", []))
-        reach = list(accumulate((e for _, e in persons), max))  # the furthest end of the persons so far
-        for ent in ents:
-            if _part_of_council_name(ent.ent_id_, tail(text_of(doc), ent.start_char, COUNCIL_NAME_WORDS)):
-                continue
-            k = bisect_right(persons, (ent.start, len(doc) + 1))  # the persons that start at or before it
-            if k and reach[k - 1] >= ent.end:
-                continue  # "Hole" in "Marit Hole Pettersen"
-            out.append((i, ent.ent_id_, ent.text, form_of(ent.ent_id_, ent.text)))
         b = ctx.blocks[i]
-        if not ents and b.kind in ("heading", "row"):
+        if ents:  # most lines have none: their persons need not be read
+            out.extend(_hits(i, doc, ents))
+        elif b.kind in ("heading", "row"):
             for cell in b.cells or (b.text,):
                 found = fuzzy_council(cell)
                 if found:
@@ -101,8 +98,22 @@ def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
     return out
 
 
-def _part_of_council_name(region_id: str, before: str) -> bool:
-    return region_id.startswith("municipality-") and bool(_IN_COUNCIL_NAME.search(before))
+def _hits(i: int, doc: Doc, ents: list[Span]) -> list[tuple[int, str, str, str]]:
+    """The gazetteer hits of block ``i`` that are no part of a council's or a person's name."""
+    out = []
+    persons = sorted((p.start, p.end) for p in doc.spans.get("persons", []))
+    reach = list(accumulate((e for _, e in persons), max))  # the furthest end of the persons so far
+    for ent in ents:
+        rid = ent.ent_id_
+        if rid.startswith("municipality-") and _IN_COUNCIL_NAME.search(
+                tail(text_of(doc), ent.start_char, COUNCIL_NAME_WORDS)):
+            continue  # "råd for Asker og Bærum": part of a council's name (only a municipality's name can be)
+        k = bisect_right(persons, (ent.start, len(doc) + 1))  # the persons that start at or before it
+        if k and reach[k - 1] >= ent.end:
+            continue  # "Hole" in "Marit Hole Pettersen"
+        text = ent.text
+        out.append((i, rid, text, form_of(rid, text)))
+    return out
 
 
 def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
