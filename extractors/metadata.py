@@ -17,7 +17,8 @@ from pipeline.sections import Block, clean
 #: Words that mark a text as Nynorsk or as Bokmål (lower case; counted as whole words).
 _NYNORSK = frozenset("ikkje eg vere korleis kva frå sjølv dei òg berre mykje difor vedteke handsaming møtestad".split())
 _BOKMAL = frozenset("ikke jeg være hvordan hva fra selv de også bare mye derfor vedtatt behandling møtested".split())
-_WORD_RE = re.compile(r"\w+")
+#: One of those words, whole: finds what ``re.findall(r"\w+")`` finds of them, without listing every word.
+_LANGUAGE_WORD_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_NYNORSK | _BOKMAL, key=len, reverse=True)) + r")(?!\w)")
 _BODY_FROM_TITLE = re.compile(r"\b(?:møte|møtet|sitt møte)\s+i\s+(?P<body>[^,.:\d]+?)(?:\s+(?:den\s+)?\d|\s*[,.:]|$)",
                               re.IGNORECASE)
 _BODY_WORDS = re.compile(
@@ -252,7 +253,7 @@ def organisation(ctx: DocContext) -> str:
 
 
 def language(ctx: DocContext) -> str:
-    words = Counter(_WORD_RE.findall(" ".join(b.text for b in ctx.blocks).lower()))
+    words = Counter(_LANGUAGE_WORD_RE.findall(" ".join(b.text for b in ctx.blocks).lower()))
     nn, nb = sum(words[w] for w in _NYNORSK), sum(words[w] for w in _BOKMAL)
     if nn + nb < 5:
         return ""
