@@ -35,6 +35,8 @@ _OUTCOME_RE = re.compile("|".join(f"^(?:{p})" for p in rules.patterns("decisions
 _LIST = ("numbered", "bullet")
 _MAX_UNLABELLED = 300
 _PAGE_NUMBER_RE = re.compile(r"\d{1,3}")
+_QUOTED_RE = re.compile(r'\s*["«“”](.*)["»“”]\s*')
+_QUOTE_MARK_RE = re.compile(r'["«»“”]')
 
 
 def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool = True,
@@ -275,8 +277,8 @@ def unquote(text: str) -> str:
     >>> unquote('"Flåbygd skole opprettholdes."'), unquote("«Saken utsettes.»"), unquote('Det "nye" forslaget')
     ('Flåbygd skole opprettholdes.', 'Saken utsettes.', 'Det "nye" forslaget')
     """
-    m = re.fullmatch(r'\s*["«“”](.*)["»“”]\s*', text)
-    return m.group(1).strip() if m and not re.search(r'["«»“”]', m.group(1)) else text
+    m = _QUOTED_RE.fullmatch(text)
+    return m.group(1).strip() if m and not _QUOTE_MARK_RE.search(m.group(1)) else text
 
 
 def _quote_label(text: str) -> str:

@@ -73,6 +73,10 @@ def find_title(ctx: DocContext) -> tuple[str, int]:
 HEAD_LINES = 10  # a web transcript's first lines are the site's ("Størrelse: px", "Download …")
 HEAD_CHARS = 300  # of each head line: a transcript runs a whole page into one line
 _MEETING_DATE_LABEL_RE = re.compile(r"\bmøtedato\b", re.IGNORECASE)
+# compiled here, as every line of a document is searched (re's own cache is shared with dynamic patterns)
+_TREATED_BY_RE = re.compile(r"\b(?:behandlet av|utval|utvalg|saksgang|organ)\b", re.IGNORECASE)
+_TREATED_IN_MEETING_RE = re.compile(
+    r"\b(?:behandling|handsaming)\b.*?\bi møte(?:t)?\s+(?:den\s+)?(\S+(?:\s+\w+\s+\d{4})?)", re.IGNORECASE)
 
 
 def meeting_date(ctx: DocContext, title: str) -> str:
@@ -93,13 +97,11 @@ def meeting_date(ctx: DocContext, title: str) -> str:
             if found and b.label.pattern != "dato":
                 return found
             plain = plain or found
-        if _MEETING_DATE_LABEL_RE.search(b.text) and (b.kind == "row" or re.search(
-                r"\b(?:behandlet av|utval|utvalg|saksgang|organ)\b", b.text, re.IGNORECASE)):
+        if _MEETING_DATE_LABEL_RE.search(b.text) and (b.kind == "row" or _TREATED_BY_RE.search(b.text)):
             found = _next_date(blocks, i)
             if found:
                 return found
-        m = re.search(r"\b(?:behandling|handsaming)\b.*?\bi møte(?:t)?\s+(?:den\s+)?(\S+(?:\s+\w+\s+\d{4})?)",
-                      b.text, re.IGNORECASE)
+        m = _TREATED_IN_MEETING_RE.search(b.text)
         if m and first_date(m.group(1)):
             return first_date(m.group(1))
     if plain and ctx.doc_type != "case":

@@ -152,6 +152,8 @@ _AFTER_ROLE = re.compile(r"\b(?:ordfører|ordførar|varaordfører|varaordførar|
 #: meeting's documents; an agreement or a presentation lists them to describe the region.
 LIST_MIN = 3
 DESCRIBING = ("agreement", "presentation")
+#: What stands between two names of a list: a comma, "og", or both.
+_LIST_GAP = re.compile(r"\s*(?:,|og|,\s*og)\s*")
 
 
 def _names_an_actor(ctx: DocContext, i: int, mention: str) -> bool:
@@ -178,11 +180,11 @@ def _in_list(ctx: DocContext, i: int, at: int, mention: str) -> bool:
         return False
     run = 1
     for a, b in zip(ents[k:], ents[k + 1:], strict=False):  # forwards
-        if not re.fullmatch(r"\s*(?:,|og|,\s*og)\s*", text[a.end_char:b.start_char]):
+        if not _LIST_GAP.fullmatch(text[a.end_char:b.start_char]):
             break
         run += 1
     for a, b in zip(reversed(ents[:k]), reversed(ents[:k + 1]), strict=False):  # backwards
-        if not re.fullmatch(r"\s*(?:,|og|,\s*og)\s*", text[a.end_char:b.start_char]):
+        if not _LIST_GAP.fullmatch(text[a.end_char:b.start_char]):
             break
         run += 1
     return run >= LIST_MIN
