@@ -101,19 +101,25 @@ def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
 def _hits(i: int, doc: Doc, ents: list[Span]) -> list[tuple[int, str, str, str]]:
     """The gazetteer hits of block ``i`` that are no part of a council's or a person's name."""
     out = []
+    line = text_of(doc)
     persons = sorted((p.start, p.end) for p in doc.spans.get("persons", []))
     reach = list(accumulate((e for _, e in persons), max))  # the furthest end of the persons so far
     for ent in ents:
-        rid = ent.ent_id_
-        if rid.startswith("municipality-") and _IN_COUNCIL_NAME.search(
-                tail(text_of(doc), ent.start_char, COUNCIL_NAME_WORDS)):
+        rid, start = ent.ent_id_, ent.start_char
+        if rid.startswith("municipality-") and _may_name_council(line, start) and _IN_COUNCIL_NAME.search(
+                tail(line, start, COUNCIL_NAME_WORDS)):
             continue  # "råd for Asker og Bærum": part of a council's name (only a municipality's name can be)
         k = bisect_right(persons, (ent.start, len(doc) + 1))  # the persons that start at or before it
         if k and reach[k - 1] >= ent.end:
             continue  # "Hole" in "Marit Hole Pettersen"
-        text = ent.text
+        text = line[start:ent.end_char]  # = ent.text, which spaCy rebuilds token by token
         out.append((i, rid, text, form_of(rid, text)))
     return out
+
+
+def _may_name_council(line: str, end: int) -> bool:
+    """Every council word of ``_IN_COUNCIL_NAME`` holds "åd" but "IPR": without them before ``end``, no match."""
+    return line.find("åd", 0, end) >= 0 or line.find("IPR", 0, end) >= 0
 
 
 def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
