@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from itertools import takewhile
 
 from extractors.agenda import section_of
 from extractors.context import DocContext
 from extractors.lexicons import first_names
+from extractors.line_end import line_end, line_end_fits
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
 from pipeline import rules
@@ -24,9 +24,11 @@ from pipeline.models import DecisionRow
 from pipeline.record import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
 from pipeline.sections import Block, decision_phrase_re, starts_section
 
-_QUOTE_RE = re.compile("|".join(rules.patterns("decisions.jsonl", "quote_intro")), re.IGNORECASE)
+_QUOTE_INTROS = rules.patterns("decisions.jsonl", "quote_intro")
+_QUOTE_RE = re.compile("|".join(_QUOTE_INTROS), re.IGNORECASE)
 #: "Olav Hansen (Sp) fremmet følgende alternative forslag:" - a proposal made in the meeting.
-_PROPOSAL_RE = re.compile("|".join(rules.patterns("decisions.jsonl", "proposal_intro")), re.IGNORECASE)
+_PROPOSAL_INTROS = rules.patterns("decisions.jsonl", "proposal_intro")
+_PROPOSAL_RE = re.compile("|".join(_PROPOSAL_INTROS), re.IGNORECASE)
 _CASE_NO_RE = re.compile(rf"\b(?:{prefix_pattern()})\s*:?\s*(\d{{1,4}}/\d{{2,4}})", re.IGNORECASE)
 _DATE_LINE_RE = re.compile(r"^[\w\s,.]*\d{1,2}\.\s?(?:\d{1,2}\.|\w+)\s?\d{2,4}\s*$")
 _CONTENT = ("para", "numbered", "bullet", "heading", "row")
@@ -211,15 +213,17 @@ def _item(ctx: DocContext, i: int) -> str:
     return section.number if section else _treated_case(ctx, i)
 
 
-# _start asks these of every line, _ends again of a decision's lines: remembered by text (pure functions of it)
-@lru_cache(maxsize=4096)
+# asked of every line: the line's end first (what every pattern must end with), then the search
 def _quotes(text: str) -> bool:
-    return bool(_QUOTE_RE.search(text))
+    return line_end_fits(text, _QUOTE_END) and bool(_QUOTE_RE.search(text))
 
 
-@lru_cache(maxsize=4096)
 def _proposes(text: str) -> bool:
-    return bool(_PROPOSAL_RE.search(text))
+    return line_end_fits(text, _PROPOSAL_END) and bool(_PROPOSAL_RE.search(text))
+
+
+_QUOTE_END = line_end(_QUOTE_INTROS)  # "vedtak", maybe a colon: "... med slikt vedtak:"
+_PROPOSAL_END = line_end(_PROPOSAL_INTROS)  # a colon: "... fremmet følgende forslag:"
 
 
 _TREATMENT_RE = re.compile("|".join(rules.patterns("agenda.jsonl", "treatment_case")), re.IGNORECASE)
