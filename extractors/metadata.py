@@ -97,6 +97,9 @@ def meeting_date(ctx: DocContext, title: str) -> str:
             if found and b.label.pattern != "dato":
                 return found
             plain = plain or found
+        # both patterns need "møte", and re's case-insensitive m, ø, t, e are lower()'s (unlike i, s, k)
+        if "møte" not in b.text.lower():
+            continue
         if _MEETING_DATE_LABEL_RE.search(b.text) and (b.kind == "row" or _TREATED_BY_RE.search(b.text)):
             found = _next_date(blocks, i)
             if found:
