@@ -57,6 +57,27 @@ def role_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{alt}|[\wæøå]+-?(?:{tail}))(?![\wæøå])", re.IGNORECASE)
 
 
+@cache
+def _role_breaks() -> str:
+    """Characters no role holds (``roles.jsonl``; :func:`role_re` adds only whitespace and "-" to
+    the words): no match of it spans one of them."""
+    held = {c for r in roles() for c in r["pattern"]}
+    return "".join(c for c in ",;:()/" if c not in held)
+
+
+def role_ending_at(text: str, end: int) -> re.Match[str] | None:
+    """The match of :func:`role_re`, of those ``finditer`` finds in ``text``, that ends at ``end``.
+    Searched from after the last character before ``end`` that no role holds: none spans it, so
+    the matches found from there on are the same (a list line: a few words, not the whole line).
+
+    >>> text = "Kari Dahl (H), leder; Ola Vik, ordfører "
+    >>> role_ending_at(text, len(text.rstrip())).group(), role_ending_at(text, 20).group(), role_ending_at(text, 5)
+    ('ordfører', 'leder', None)
+    """
+    start = max((text.rfind(c, 0, end) for c in _role_breaks()), default=-1) + 1
+    return next((m for m in role_re().finditer(text, start) if m.end() == end), None)
+
+
 def role_before(text: str) -> str:
     """The role written right before a name: from the last role word on ("Fylkesråd for distrikt og
     fylkesveier", "spesialrådgiver"), at most eight words back."""
