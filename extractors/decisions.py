@@ -15,6 +15,7 @@ from itertools import takewhile
 from extractors.agenda import section_of
 from extractors.context import DocContext
 from extractors.lexicons import first_names
+from extractors.line_end import line_end, line_end_fits
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
 from pipeline import rules
@@ -23,9 +24,11 @@ from pipeline.models import DecisionRow
 from pipeline.record import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
 from pipeline.sections import Block, decision_phrase_re, starts_section
 
-_QUOTE_RE = re.compile("|".join(rules.patterns("decisions.jsonl", "quote_intro")), re.IGNORECASE)
+_QUOTE_INTROS = rules.patterns("decisions.jsonl", "quote_intro")
+_QUOTE_RE = re.compile("|".join(_QUOTE_INTROS), re.IGNORECASE)
 #: "Olav Hansen (Sp) fremmet følgende alternative forslag:" - a proposal made in the meeting.
-_PROPOSAL_RE = re.compile("|".join(rules.patterns("decisions.jsonl", "proposal_intro")), re.IGNORECASE)
+_PROPOSAL_INTROS = rules.patterns("decisions.jsonl", "proposal_intro")
+_PROPOSAL_RE = re.compile("|".join(_PROPOSAL_INTROS), re.IGNORECASE)
 _CASE_NO_RE = re.compile(rf"\b(?:{prefix_pattern()})\s*:?\s*(\d{{1,4}}/\d{{2,4}})", re.IGNORECASE)
 _DATE_LINE_RE = re.compile(r"^[\w\s,.]*\d{1,2}\.\s?(?:\d{1,2}\.|\w+)\s?\d{2,4}\s*$")
 _CONTENT = ("para", "numbered", "bullet", "heading", "row")
@@ -33,6 +36,9 @@ _CONTENT = ("para", "numbered", "bullet", "heading", "row")
 _OUTCOME_RE = re.compile("|".join(f"^(?:{p})" for p in rules.patterns("decisions.jsonl", "outcome_line")), re.IGNORECASE)
 _LIST = ("numbered", "bullet")
 _MAX_UNLABELLED = 300
+_PAGE_NUMBER_RE = re.compile(r"\d{1,3}")
+_QUOTED_RE = re.compile(r'\s*["«“”](.*)["»“”]\s*')
+_QUOTE_MARK_RE = re.compile(r'["«»“”]')
 
 
 def collect(ctx: DocContext, start: int, after_rest: bool = False, whole: bool = True,
@@ -123,8 +129,7 @@ def _ends(b: Block, i: int, starts: set[int], taken: list[Block]) -> bool:
     if taken and follows_decision(b.text):
         return True
     return bool(taken) and (bool(_DATE_LINE_RE.match(b.text)) or bool(_OUTCOME_RE.match(b.text))
-                            or bool(VOTE_LIST_RE.match(b.text)) or bool(_PROPOSAL_RE.search(text))
-                            or bool(_QUOTE_RE.search(text)))
+                            or bool(VOTE_LIST_RE.match(b.text)) or _proposes(text) or _quotes(text))
 
 
 def _point_of_list(taken: list[Block], b: Block) -> bool:
@@ -154,7 +159,11 @@ def _follows(a: str, b: str) -> bool:
 
 
 def _is_page_number(b: Block) -> bool:
-    return bool(re.fullmatch(r"\d{1,3}", b.text))
+    return _is_page_number_text(b.text)
+
+
+def _is_page_number_text(text: str) -> bool:
+    return len(text) <= 3 and bool(_PAGE_NUMBER_RE.fullmatch(text))  # the length first: most lines are longer
 
 
 def join(blocks: list[Block], rest: str = "") -> str:
@@ -162,7 +171,7 @@ def join(blocks: list[Block], rest: str = "") -> str:
     for b in blocks:
         text = b.text + ":" if b.kind == "heading" and b.raw.rstrip().endswith(":") else b.text  # "… endres slik:"
         parts.append(("• " + text) if b.kind == "bullet" else text)
-    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+    return " ".join(" ".join(parts).split())  # = re.sub(r"\s+", " ", ...).strip(): both split at str.isspace()
 
 
 def _status(kind: str, label_status: str, doc_type: str) -> str:
@@ -186,17 +195,35 @@ class _Start:
 
 def _start(ctx: DocContext, i: int, b: Block) -> _Start | None:
     """A labelled decision, a quoted decision of an earlier meeting, or a proposal made in the meeting."""
-    section = section_of(ctx, i)
-    item = section.number if section else _treated_case(ctx, i)
     if b.kind == "label" and b.label and b.label.category == "decision":
-        rest = "" if _is_page_number(replace(b, text=b.rest)) else b.rest  # "Vedtak: 5": a page number ran in
-        return _Start(item, b.label.kind, _status(b.label.kind, b.label.status, ctx.doc_type), False, b.text, rest)
-    if b.kind in ("para", "numbered", "heading") and _QUOTE_RE.search(b.raw.strip()):
+        rest = "" if _is_page_number_text(b.rest) else b.rest  # "Vedtak: 5": a page number ran in
+        return _Start(_item(ctx, i), b.label.kind, _status(b.label.kind, b.label.status, ctx.doc_type), False, b.text,
+                      rest)
+    if b.kind in ("para", "numbered", "heading") and _quotes(b.raw.strip()):
         case = _CASE_NO_RE.search(b.text)
         return _Start(case.group(1) if case else "", "vedtak", "adopted", True, _quote_label(b.text))
-    if b.kind in ("para", "heading") and _PROPOSAL_RE.search(b.raw.strip()):
-        return _Start(item, "other", "proposed", False, _quote_label(b.text), label_kind="proposal")
+    if b.kind in ("para", "heading") and _proposes(b.raw.strip()):
+        return _Start(_item(ctx, i), "other", "proposed", False, _quote_label(b.text), label_kind="proposal")
     return None
+
+
+def _item(ctx: DocContext, i: int) -> str:
+    """The agenda item of block ``i``, else the case it treats (asked only of a decision's start)."""
+    section = section_of(ctx, i)
+    return section.number if section else _treated_case(ctx, i)
+
+
+# asked of every line: the line's end first (what every pattern must end with), then the search
+def _quotes(text: str) -> bool:
+    return line_end_fits(text, _QUOTE_END) and bool(_QUOTE_RE.search(text))
+
+
+def _proposes(text: str) -> bool:
+    return line_end_fits(text, _PROPOSAL_END) and bool(_PROPOSAL_RE.search(text))
+
+
+_QUOTE_END = line_end(_QUOTE_INTROS)  # "vedtak", maybe a colon: "... med slikt vedtak:"
+_PROPOSAL_END = line_end(_PROPOSAL_INTROS)  # a colon: "... fremmet følgende forslag:"
 
 
 _TREATMENT_RE = re.compile("|".join(rules.patterns("agenda.jsonl", "treatment_case")), re.IGNORECASE)
@@ -254,8 +281,8 @@ def unquote(text: str) -> str:
     >>> unquote('"Flåbygd skole opprettholdes."'), unquote("«Saken utsettes.»"), unquote('Det "nye" forslaget')
     ('Flåbygd skole opprettholdes.', 'Saken utsettes.', 'Det "nye" forslaget')
     """
-    m = re.fullmatch(r'\s*["«“”](.*)["»“”]\s*', text)
-    return m.group(1).strip() if m and not re.search(r'["«»“”]', m.group(1)) else text
+    m = _QUOTED_RE.fullmatch(text)
+    return m.group(1).strip() if m and not _QUOTE_MARK_RE.search(m.group(1)) else text
 
 
 def _quote_label(text: str) -> str:

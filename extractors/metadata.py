@@ -17,7 +17,8 @@ from pipeline.sections import Block, clean
 #: Words that mark a text as Nynorsk or as Bokmål (lower case; counted as whole words).
 _NYNORSK = frozenset("ikkje eg vere korleis kva frå sjølv dei òg berre mykje difor vedteke handsaming møtestad".split())
 _BOKMAL = frozenset("ikke jeg være hvordan hva fra selv de også bare mye derfor vedtatt behandling møtested".split())
-_WORD_RE = re.compile(r"\w+")
+#: One of those words, whole: finds what ``re.findall(r"\w+")`` finds of them, without listing every word.
+_LANGUAGE_WORD_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_NYNORSK | _BOKMAL, key=len, reverse=True)) + r")(?!\w)")
 _BODY_FROM_TITLE = re.compile(r"\b(?:møte|møtet|sitt møte)\s+i\s+(?P<body>[^,.:\d]+?)(?:\s+(?:den\s+)?\d|\s*[,.:]|$)",
                               re.IGNORECASE)
 _BODY_WORDS = re.compile(
@@ -72,6 +73,10 @@ def find_title(ctx: DocContext) -> tuple[str, int]:
 HEAD_LINES = 10  # a web transcript's first lines are the site's ("Størrelse: px", "Download …")
 HEAD_CHARS = 300  # of each head line: a transcript runs a whole page into one line
 _MEETING_DATE_LABEL_RE = re.compile(r"\bmøtedato\b", re.IGNORECASE)
+# compiled here, as every line of a document is searched (re's own cache is shared with dynamic patterns)
+_TREATED_BY_RE = re.compile(r"\b(?:behandlet av|utval|utvalg|saksgang|organ)\b", re.IGNORECASE)
+_TREATED_IN_MEETING_RE = re.compile(
+    r"\b(?:behandling|handsaming)\b.*?\bi møte(?:t)?\s+(?:den\s+)?(\S+(?:\s+\w+\s+\d{4})?)", re.IGNORECASE)
 
 
 def meeting_date(ctx: DocContext, title: str) -> str:
@@ -92,13 +97,14 @@ def meeting_date(ctx: DocContext, title: str) -> str:
             if found and b.label.pattern != "dato":
                 return found
             plain = plain or found
-        if _MEETING_DATE_LABEL_RE.search(b.text) and (b.kind == "row" or re.search(
-                r"\b(?:behandlet av|utval|utvalg|saksgang|organ)\b", b.text, re.IGNORECASE)):
+        # both patterns need "møte", and re's case-insensitive m, ø, t, e are lower()'s (unlike i, s, k)
+        if "møte" not in b.text.lower():
+            continue
+        if _MEETING_DATE_LABEL_RE.search(b.text) and (b.kind == "row" or _TREATED_BY_RE.search(b.text)):
             found = _next_date(blocks, i)
             if found:
                 return found
-        m = re.search(r"\b(?:behandling|handsaming)\b.*?\bi møte(?:t)?\s+(?:den\s+)?(\S+(?:\s+\w+\s+\d{4})?)",
-                      b.text, re.IGNORECASE)
+        m = _TREATED_IN_MEETING_RE.search(b.text)
         if m and first_date(m.group(1)):
             return first_date(m.group(1))
     if plain and ctx.doc_type != "case":
@@ -252,7 +258,7 @@ def organisation(ctx: DocContext) -> str:
 
 
 def language(ctx: DocContext) -> str:
-    words = Counter(_WORD_RE.findall(" ".join(b.text for b in ctx.blocks).lower()))
+    words = Counter(_LANGUAGE_WORD_RE.findall(" ".join(b.text for b in ctx.blocks).lower()))
     nn, nb = sum(words[w] for w in _NYNORSK), sum(words[w] for w in _BOKMAL)
     if nn + nb < 5:
         return ""

@@ -33,6 +33,7 @@ from extractors.people import (
     listed,
     org_after,
     role_before,
+    role_ending_at,
     role_re,
     split_role,
     surname_first,
@@ -273,7 +274,7 @@ def _signatures_and_roles(ctx: DocContext, found: Found, covered: set[int]) -> N
             after = text[span.end_char:min(spans[k + 1].start_char if k + 1 < len(spans) else len(text),
                                            span.end_char + 160)]
             before = text[max(0, span.start_char - 160):span.start_char]
-            adjacent = next((m for m in role_re().finditer(before) if m.end() == len(before.rstrip())), None)
+            adjacent = role_ending_at(before, len(before.rstrip()))
             # "ordfører Kari Lund": the role right before; else the one after ("Kari Lund, ordfører
             # Ringerike", "Kari Lund Ordfører Andøy kommune"), as one further back belongs to the name before
             role, org = ("", "") if adjacent else _role_after(after)

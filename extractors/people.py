@@ -36,6 +36,13 @@ ORG_BEFORE_RE = re.compile(r"^\s*(?P<org>[A-ZÆØÅ][\wæøåÆØÅ .-]{1,50}?)\
 #: Attendance labels that are also the role of the person named after them.
 ROLE_LABELS = frozenset({"møteleder", "møteleiar", "ordstyrer", "referent", "sekretær", "protokollfører"})
 _RANK = {"present": 3, "remote": 3, "absent": 3, "mentioned": 1}
+# patterns asked once per name or entry, compiled here (re's own cache is shared with dynamic patterns)
+_SPACES_RE = re.compile(r"\s+")
+_INITIAL_STOP_RE = re.compile(r"(?:\b[A-ZÆØÅ]|\bjr)\.$")
+_BRACKETS_RE = re.compile(r"\s*\([^)]*\)\s*")
+_PAREN_AFTER_RE = re.compile(r"^\s*\(([^)]{1,40})\)")
+_ROLE_AFTER_RE = re.compile(r"^\s*[,–-]\s*([^,;()]+)")
+_ORG_AFTER_RE = re.compile(r"^\s*(?:,\s*|(?:fra|frå)\s+)([A-ZÆØÅ][^,;()]{1,50})")
 
 
 @cache
@@ -48,6 +55,27 @@ def role_re() -> re.Pattern[str]:
     alt = "|".join(re.escape(p).replace(r"\ ", r"\s*") for p in phrases)
     tail = "|".join(re.escape(p) for p in suffixes)
     return re.compile(rf"(?<![\w.])(?:{alt}|[\wæøå]+-?(?:{tail}))(?![\wæøå])", re.IGNORECASE)
+
+
+@cache
+def _role_breaks() -> str:
+    """Characters no role holds (``roles.jsonl``; :func:`role_re` adds only whitespace and "-" to
+    the words): no match of it spans one of them."""
+    held = {c for r in roles() for c in r["pattern"]}
+    return "".join(c for c in ",;:()/" if c not in held)
+
+
+def role_ending_at(text: str, end: int) -> re.Match[str] | None:
+    """The match of :func:`role_re`, of those ``finditer`` finds in ``text``, that ends at ``end``.
+    Searched from after the last character before ``end`` that no role holds: none spans it, so
+    the matches found from there on are the same (a list line: a few words, not the whole line).
+
+    >>> text = "Kari Dahl (H), leder; Ola Vik, ordfører "
+    >>> role_ending_at(text, len(text.rstrip())).group(), role_ending_at(text, 20).group(), role_ending_at(text, 5)
+    ('ordfører', 'leder', None)
+    """
+    start = max((text.rfind(c, 0, end) for c in _role_breaks()), default=-1) + 1
+    return next((m for m in role_re().finditer(text, start) if m.end() == end), None)
 
 
 def role_before(text: str) -> str:
@@ -64,7 +92,7 @@ def role_before(text: str) -> str:
 
 
 def role_after(text: str) -> str:
-    m = re.match(r"^\s*[,–-]\s*([^,;()]+)", text)
+    m = _ROLE_AFTER_RE.match(text)
     if m and role_re().match(m.group(1).strip()):
         return m.group(1).strip()
     return ""
@@ -78,7 +106,7 @@ def _leading_role(tail: str) -> str:
 
 def org_after(text: str) -> str:
     """", Fauske, leder av ..." or " fra Vestvågøy" -> the organisation right after a name."""
-    m = re.match(r"^\s*(?:,\s*|(?:fra|frå)\s+)([A-ZÆØÅ][^,;()]{1,50})", text)
+    m = _ORG_AFTER_RE.match(text)
     if m and not role_re().match(m.group(1)) and len(m.group(1).split()) <= 5:
         return re.split(r"\s+(?:og|deltok|møtte|hadde)\b", m.group(1))[0].strip()
     return ""
@@ -237,8 +265,8 @@ class Found:
 
     def add(self, name: str, role: str, org: str, attendance: str, block: Block, party: str = "") -> None:
         """Record a person; a list entry beats a mention, and known details are never lost."""
-        name = re.sub(r"\s+", " ", name).strip(" ,")
-        if name.endswith(".") and not re.search(r"(?:\b[A-ZÆØÅ]|\bjr)\.$", name):
+        name = _SPACES_RE.sub(" ", name).strip(" ,")
+        if name.endswith(".") and not _INITIAL_STOP_RE.search(name):
             name = name.rstrip(".")  # the full stop of a sentence, not of an initial ("Tom E.")
         if len(name.split()) < 2:
             return
@@ -287,7 +315,7 @@ class Found:
             attendance = "remote"
         if ABSENT_RE.search(context):
             attendance = "absent"
-        self.add(name, role, re.sub(r"\s*\([^)]*\)\s*", " ", org).strip(), attendance, block, party)
+        self.add(name, role, _BRACKETS_RE.sub(" ", org).strip(), attendance, block, party)
 
 
 def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, default_org: str = "") -> None:
@@ -307,7 +335,7 @@ def entries(doc: Doc, b: Block, attendance: str, label_role: str, found: Found, 
         end = spans[k + 1][0] if k + 1 < len(spans) else len(text)
         before = text[spans[k - 1][1] if k else 0:start]
         after = text[stop:end]
-        paren = re.match(r"^\s*\(([^)]{1,40})\)", after)
+        paren = _PAREN_AFTER_RE.match(after)
         inside = paren.group(1) if paren and not REMOTE_RE.search(paren.group(1)) else ""
         party = inside if is_party(inside) else ""
         given_org = default_org or ("" if party or not inside or ABSENT_RE.search(f"({inside})") or role_re().match(inside)

@@ -19,6 +19,7 @@ from functools import cache
 from itertools import accumulate
 
 from rapidfuzz import fuzz, process
+from spacy.tokens import Doc, Span
 
 from extractors.context import DocContext
 from extractors.lexicons import gazetteer, regions
@@ -37,6 +38,7 @@ COUNCIL_NAME_WORDS = 6
 #: A short line that looks like a council's name, for the fuzzy fallback ("Gardermoreregionen IPR").
 _COUNCIL_LIKE = re.compile(r"regionen\b|\bipr\b|regionråd|\brådet\b", re.IGNORECASE)
 FUZZY_CUTOFF = 90
+_ASIDE_OR_END = re.compile(r"\s*\(.*?\)\s*|[:,]\s*$")
 
 
 @cache
@@ -62,7 +64,9 @@ def fuzzy_council(text: str) -> tuple[str, str] | None:
     >>> fuzzy_council("Gardermoreregionen IPR")
     ('gardermoregionen-ipr', 'Gardermoreregionen IPR')
     """
-    text = re.sub(r"\s*\(.*?\)\s*|[:,]\s*$", "", text).strip()
+    if "(" in text or ":" in text or "," in text:  # what the pattern removes: most lines have none
+        text = _ASIDE_OR_END.sub("", text)
+    text = text.strip()
     if not _COUNCIL_LIKE.search(text) or len(text) > 60:
         return None
     best = process.extractOne(text.casefold(), _council_names().keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
@@ -83,17 +87,10 @@ def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
         if doc is None:
             continue
         ents = [e for e in doc.ents if e.label_ == "REGION"]
-        persons = sorted((p.start, p.end) for p in doc.spans.get("persons", []))
-        reach = list(accumulate((e for _, e in persons), max))  # the furthest end of the persons so far
-        for ent in ents:
-            if _part_of_council_name(ent.ent_id_, tail(text_of(doc), ent.start_char, COUNCIL_NAME_WORDS)):
-                continue
-            k = bisect_right(persons, (ent.start, len(doc) + 1))  # the persons that start at or before it
-            if k and reach[k - 1] >= ent.end:
-                continue  # "Hole" in "Marit Hole Pettersen"
-            out.append((i, ent.ent_id_, ent.text, form_of(ent.ent_id_, ent.text)))
         b = ctx.blocks[i]
-        if not ents and b.kind in ("heading", "row"):
+        if ents:  # most lines have none: their persons need not be read
+            out.extend(_hits(i, doc, ents))
+        elif b.kind in ("heading", "row"):
             for cell in b.cells or (b.text,):
                 found = fuzzy_council(cell)
                 if found:
@@ -101,8 +98,28 @@ def _mentions(ctx: DocContext) -> list[tuple[int, str, str, str]]:
     return out
 
 
-def _part_of_council_name(region_id: str, before: str) -> bool:
-    return region_id.startswith("municipality-") and bool(_IN_COUNCIL_NAME.search(before))
+def _hits(i: int, doc: Doc, ents: list[Span]) -> list[tuple[int, str, str, str]]:
+    """The gazetteer hits of block ``i`` that are no part of a council's or a person's name."""
+    out = []
+    line = text_of(doc)
+    persons = sorted((p.start, p.end) for p in doc.spans.get("persons", []))
+    reach = list(accumulate((e for _, e in persons), max))  # the furthest end of the persons so far
+    for ent in ents:
+        rid, start = ent.ent_id_, ent.start_char
+        if rid.startswith("municipality-") and _may_name_council(line, start) and _IN_COUNCIL_NAME.search(
+                tail(line, start, COUNCIL_NAME_WORDS)):
+            continue  # "råd for Asker og Bærum": part of a council's name (only a municipality's name can be)
+        k = bisect_right(persons, (ent.start, len(doc) + 1))  # the persons that start at or before it
+        if k and reach[k - 1] >= ent.end:
+            continue  # "Hole" in "Marit Hole Pettersen"
+        text = line[start:ent.end_char]  # = ent.text, which spaCy rebuilds token by token
+        out.append((i, rid, text, form_of(rid, text)))
+    return out
+
+
+def _may_name_council(line: str, end: int) -> bool:
+    """Every council word of ``_IN_COUNCIL_NAME`` holds "åd" but "IPR": without them before ``end``, no match."""
+    return line.find("åd", 0, end) >= 0 or line.find("IPR", 0, end) >= 0
 
 
 def accepted(ctx: DocContext) -> list[tuple[int, str, str]]:
@@ -141,6 +158,8 @@ _AFTER_ROLE = re.compile(r"\b(?:ordfører|ordførar|varaordfører|varaordførar|
 #: meeting's documents; an agreement or a presentation lists them to describe the region.
 LIST_MIN = 3
 DESCRIBING = ("agreement", "presentation")
+#: What stands between two names of a list: a comma, "og", or both.
+_LIST_GAP = re.compile(r"\s*(?:,|og|,\s*og)\s*")
 
 
 def _names_an_actor(ctx: DocContext, i: int, mention: str) -> bool:
@@ -167,11 +186,11 @@ def _in_list(ctx: DocContext, i: int, at: int, mention: str) -> bool:
         return False
     run = 1
     for a, b in zip(ents[k:], ents[k + 1:], strict=False):  # forwards
-        if not re.fullmatch(r"\s*(?:,|og|,\s*og)\s*", text[a.end_char:b.start_char]):
+        if not _LIST_GAP.fullmatch(text[a.end_char:b.start_char]):
             break
         run += 1
     for a, b in zip(reversed(ents[:k]), reversed(ents[:k + 1]), strict=False):  # backwards
-        if not re.fullmatch(r"\s*(?:,|og|,\s*og)\s*", text[a.end_char:b.start_char]):
+        if not _LIST_GAP.fullmatch(text[a.end_char:b.start_char]):
             break
         run += 1
     return run >= LIST_MIN
