@@ -8,7 +8,6 @@ pdfplumber (see ``readers._pdf_tables``).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,7 +52,7 @@ def _snap(values: Sequence[float]) -> list[float]:
 
 def _cell_text(textpage: Any, left: float, bottom: float, right: float, top: float) -> str:
     text = textpage.get_text_bounded(left=left + 0.5, bottom=bottom + 0.5, right=right - 0.5, top=top - 0.5)
-    return re.sub(r"\s+", " ", text.replace("\ufffe", "")).strip()
+    return " ".join(text.replace("\ufffe", "").split())  # as re.sub(r"\s+", " ", ...).strip()
 
 
 def page_tables(page: Any, textpage: Any, number: int) -> list[Table]:
