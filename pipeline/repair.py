@@ -132,13 +132,14 @@ class _Doc(DocModel):
             return None
         if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
             low = text.lower()
+            words = self._in_question(low)
+            if not words and self._verdict(low, False) is None:  # no neighbour has a say: the same everywhere
+                self._quiet.add(text)
+                return None
             if self.some_nynorsk and low in self.lexicon.nn_markers and self._nynorsk_near(k):
                 return None  # Bokmål text quoting Nynorsk: «Det vart vedteke at ein ikkje ...»
-            words = self._in_question(low)
             verdict = self._in_its_context(k, low, words) if words else self._verdict(low, False)
             if verdict is None:
-                if not words:  # no neighbour has a say: the same everywhere
-                    self._quiet.add(text)
                 return None
             change, margin, _ = verdict
             if text.isupper() and len(text) <= 3 and self.base.zipf(change.text) < ACRONYM_ZIPF:
