@@ -172,14 +172,15 @@ def remove_page_furniture(lines: list[Line]) -> list[Line]:
 
 
 def _remove_furniture_once(lines: list[Line]) -> list[Line]:
+    stripped = [line.text.strip() for line in lines]
     on_page: dict[int, list[int]] = {}  # page -> its lines with text (a blank page has no header)
     for i, line in enumerate(lines):
-        if line.text.strip():
+        if stripped[i]:
             on_page.setdefault(line.page, []).append(i)
     drop: set[int] = set()
     if len(on_page) >= 2:
         drop |= _furniture_across_pages(lines, on_page)
-    drop |= _furniture_within_text(lines)
+    drop |= _furniture_within_text(lines, stripped)
     return [line for i, line in enumerate(lines) if i not in drop] if drop else lines
 
 
@@ -206,9 +207,11 @@ def _furniture_across_pages(lines: list[Line], on_page: dict[int, list[int]]) ->
     return drop
 
 
-def _furniture_within_text(lines: list[Line]) -> set[int]:
+def _furniture_within_text(lines: list[Line], stripped: list[str]) -> set[int]:
+    """``stripped``: the lines' text stripped."""
     drop = {i for i, line in enumerate(lines) if _EXPLICIT_PAGE_RE.match(line.text)}
-    numbers = {i: n for i, line in enumerate(lines) if (n := _lone_number(line.text)) is not None
+    # a lone number has at most three characters once stripped: the length alone rules out most lines
+    numbers = {i: n for i, text in enumerate(stripped) if len(text) <= 3 and (n := _lone_number(text)) is not None
                and _stands_alone(lines, i)}
     lone, values = list(numbers), list(numbers.values())
     for k, i in enumerate(lone):
@@ -264,7 +267,7 @@ def join_hyphenated_lines(lines: list[Line]) -> list[Line]:
                 out[-1] = Line(prev.page, prev.number, prev.text[:-1] + m.group(1) + m.group(2))
                 continue
         out.append(line)
-    return out
+    return out if len(out) < len(lines) else lines  # each join drops a line; none: the lines as they came
 
 
 def _ends_in_conjunction(text: str) -> bool:
@@ -298,7 +301,7 @@ def reflow_broken_lines(lines: list[Line]) -> list[Line]:
         blanks = []
         out.append(line)
     out.extend(blanks)
-    return out
+    return out if len(out) < len(lines) else lines  # each join drops a line; none: the lines as they came
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -445,7 +448,8 @@ def normalise_pages(pages: Iterable[Page], config: NormaliseConfig = NormaliseCo
         before = len(lines)
         for fixer in LINE_FIXERS:
             if getattr(config, fixer.__name__):
-                lines = _trim_blank_runs(fixer(lines))
+                fixed = fixer(lines)
+                lines = lines if fixed is lines else _trim_blank_runs(fixed)  # the same list: trimmed already
         if len(lines) == before:
             return lines
 
