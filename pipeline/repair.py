@@ -306,6 +306,8 @@ class _Doc(DocModel):
 
         if infinitive(word):  # as read: its repair need not be looked for
             return True
+        if not any(infinitive(c.text) for c in self.base.analyse(word)[1] + self._own(word)):
+            return False  # the repair is one of these candidates: no need to weigh them
         change = self.analyse(word, False)[1]
         return change is not None and infinitive(change.text)
 
