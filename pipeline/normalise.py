@@ -207,8 +207,7 @@ def _furniture_across_pages(lines: list[Line], on_page: dict[int, list[int]]) ->
     return drop
 
 
-def _furniture_within_text(lines: list[Line], stripped: list[str]) -> set[int]:
-    """``stripped``: the lines' text stripped."""
+def _furniture_within_text(lines: list[Line], stripped: list[str]) -> set[int]:  # stripped: each line's text stripped
     drop = {i for i, line in enumerate(lines) if _EXPLICIT_PAGE_RE.match(line.text)}
     # a lone number has at most three characters once stripped: the length alone rules out most lines
     numbers = {i: n for i, text in enumerate(stripped) if len(text) <= 3 and (n := _lone_number(text)) is not None
@@ -405,9 +404,8 @@ LINE_FIXERS: tuple[Callable[[list[Line]], list[Line]], ...] = (
     split_long_lines,
 )
 assert {f.__name__ for f in CHAR_FIXERS + LINE_FIXERS} == {f.name for f in fields(NormaliseConfig)}
-#: Fixers that change only text holding one of the characters of _THEIR_CHARS_RE (line ends, ligatures,
-#: soft hyphens, odd spaces, private bullets, controls): a page without any (most pages) passes them
-#: unchanged, so one scan for the characters stands in for their six.
+#: Fixers that change only text holding one of the characters of _THEIR_CHARS_RE: a page without any
+#: (most pages) passes them unchanged, so one scan for the characters stands in for their six.
 _ON_THEIR_CHARS = frozenset({normalise_newlines, fix_ligatures, remove_soft_hyphens, fix_spaces, fix_private_bullets,
                              remove_control_chars})
 _THEIR_CHARS_RE = re.compile(f"[\r\u2028\u2029{''.join(LIGATURES)}\u00ad{_ODD_SPACES}{_ZERO_WIDTHS}{PRIVATE_BULLETS}"
