@@ -208,7 +208,8 @@ def _furniture_across_pages(lines: list[Line], on_page: dict[int, list[int]]) ->
 
 
 def _furniture_within_text(lines: list[Line], stripped: list[str]) -> set[int]:  # stripped: each line's text stripped
-    drop = {i for i, line in enumerate(lines) if _EXPLICIT_PAGE_RE.match(line.text)}
+    # the marker's first letter (in any case: ſ is an s) before the pattern; on stripped text it matches alike
+    drop = {i for i, text in enumerate(stripped) if text[:1] in "sSpPſ" and _EXPLICIT_PAGE_RE.match(text)}
     # a lone number has at most three characters once stripped: the length alone rules out most lines
     numbers = {i: n for i, text in enumerate(stripped) if len(text) <= 3 and (n := _lone_number(text)) is not None
                and _stands_alone(lines, i)}
@@ -457,13 +458,10 @@ def _trim_blank_runs(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     blank = True  # the last line kept is blank, or none is kept
     for line in lines:
-        if line.text.strip():
-            blank = False
-        elif blank:
-            continue
-        else:
-            blank = True
-        out.append(line)
+        text = line.text.strip()
+        if text or not blank:
+            out.append(line)
+            blank = not text
     if out and blank:
         out.pop()
     return out
