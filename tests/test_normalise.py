@@ -73,3 +73,10 @@ def test_plain_pages_skip_only_fixers_that_would_change_nothing() -> None:
     for fixer in normalise.CHAR_FIXERS:
         if fixer in normalise._ON_THEIR_CHARS:
             assert fixer("Møtet ble holdt.  \nSak 1/25 a\u030a\t") == "Møtet ble holdt.  \nSak 1/25 a\u030a\t"
+
+
+@pytest.mark.parametrize("marker", ["Side 2 av 3", "ſide 2 av 3", "PAGE 3 of 4", "  sida 1  ", "Page\u00a02"])
+def test_explicit_page_markers_in_any_case_go(marker: str) -> None:
+    """The marker's first letter is looked at before the pattern: every case the pattern takes (ſ is an s)."""
+    lines = normalise._to_lines(f"Tekst\n{marker}\nMer tekst")
+    assert normalise._text(normalise.remove_page_furniture(lines)) == "Tekst\nMer tekst"
