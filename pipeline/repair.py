@@ -165,10 +165,13 @@ class _Doc(DocModel):
         got = self._contextual.get(low)
         if got is None:
             keep, changes = self.base.analyse(low)
+            if keep is None or not changes:  # most words: not a word, or no other to be
+                got = self._contextual[low] = ()
+                return got
             ruled = ocr_context.ruled_words()
             words = tuple(dict.fromkeys(c.text for c in changes))
-            got = self._contextual[low] = words if keep is not None and (
-                any(w in ruled for w in words) or any(self._infinitive(w) for w in words)) else ()
+            got = self._contextual[low] = words if any(w in ruled for w in words) or any(
+                self._infinitive(w) for w in words) else ()
         return got
 
     def _in_its_context(self, k: int, low: str, words: tuple[str, ...]) -> tuple[Reading, float, Reading | None] | None:
