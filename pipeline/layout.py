@@ -8,14 +8,13 @@ segmenter reads as a table row. Nothing else in the text changes.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from pipeline.models import Page, Table
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return " ".join(text.split()).casefold()  # as re.sub(r"\s+", " ", text).strip(): split() and \s take the same spaces
 
 
 def with_table_rows(pages: Sequence[Page], tables: Sequence[Table]) -> tuple[Page, ...]:
@@ -31,7 +30,7 @@ def with_table_rows(pages: Sequence[Page], tables: Sequence[Table]) -> tuple[Pag
     rows_by_page: dict[int, dict[str, str]] = {}
     for table in tables:
         for row in table.rows:
-            cells = [re.sub(r"\s+", " ", c).strip() for c in row]
+            cells = [" ".join(c.split()) for c in row]
             filled = [c for c in cells if c]
             if len(filled) >= 2:
                 rows_by_page.setdefault(table.page, {})[_key(" ".join(filled))] = "\t".join(filled)

@@ -15,6 +15,7 @@ The names of both modules are importable from here, where the repair and the scr
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,12 +68,12 @@ def detect_nynorsk(words: list[str], lexicon: Lexicon) -> bool:
     """
     misread = misread_markers(lexicon) if lexicon.zipf else frozenset()
     nn = nb = 0
-    for w in words:
+    for w, times in Counter(words).items():  # each distinct word once (a text repeats its words)
         lw = w.lower()
         if lw in lexicon.nn_markers and lw not in misread:
-            nn += 1
+            nn += times
         elif lw in lexicon.nb_markers:
-            nb += 1
+            nb += times
     return nn >= 2 and nn > nb
 
 

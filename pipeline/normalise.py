@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from pipeline.models import Change, Line, Page
 
@@ -27,13 +28,16 @@ LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", 
 _LIGATURE_RE = re.compile("|".join(LIGATURES))
 # Space-like characters that are not a plain space: NBSP, narrow NBSP, figure space, the U+2000 block,
 # ideographic space, and the zero-width ones (removed rather than turned into a space).
-_ODD_SPACE_RE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ZERO_WIDTHS = "\u200b\u200c\u200d\u2060\ufeff"
+_ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTHS}]")
 # Private-use glyphs that Word/LibreOffice PDFs use for list bullets (Symbol and Wingdings fonts).
 PRIVATE_BULLETS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0\uf02d\uf0be"
 _PRIVATE_BULLET_RE = re.compile(f"[{PRIVATE_BULLETS}]")
 # Control characters except tab and newline (and form feed, which separates pages in text files).
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROLS = "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+_CONTROL_RE = re.compile(f"[{_CONTROLS}]")
 
 
 def normalise_newlines(text: str) -> str:
@@ -106,7 +110,7 @@ def strip_trailing_spaces(text: str) -> str:
     >>> strip_trailing_spaces("Vedtak:  \\nGodkjent. ")
     'Vedtak:\\nGodkjent.'
     """
-    return re.sub(r"[ \t]+(?=\n|$)", "", text)
+    return "\n".join(line.rstrip(" \t") for line in text.split("\n"))  # as re.sub(r"[ \t]+(?=\n|$)", "", text)
 
 
 # --------------------------------------------------------------------------- lines
@@ -168,22 +172,23 @@ def remove_page_furniture(lines: list[Line]) -> list[Line]:
 
 
 def _remove_furniture_once(lines: list[Line]) -> list[Line]:
+    stripped = [line.text.strip() for line in lines]
     on_page: dict[int, list[int]] = {}  # page -> its lines with text (a blank page has no header)
     for i, line in enumerate(lines):
-        if line.text.strip():
+        if stripped[i]:
             on_page.setdefault(line.page, []).append(i)
     drop: set[int] = set()
     if len(on_page) >= 2:
         drop |= _furniture_across_pages(lines, on_page)
-    drop |= _furniture_within_text(lines)
+    drop |= _furniture_within_text(lines, stripped)
     return [line for i, line in enumerate(lines) if i not in drop] if drop else lines
 
 
 _DIGITS_RE = re.compile(r"\d+")
-_LONE_NUMBER_RE = re.compile(r"\s*(\d{1,3})\s*")
 _HYPHEN_END_RE = re.compile(r"[a-zæøå]-$")
 
 
+@lru_cache(maxsize=8192)  # a page's lines are shaped again on each pass of the line fixers
 def _shape(text: str) -> str:
     return _DIGITS_RE.sub("#", text.strip().casefold())
 
@@ -202,9 +207,11 @@ def _furniture_across_pages(lines: list[Line], on_page: dict[int, list[int]]) ->
     return drop
 
 
-def _furniture_within_text(lines: list[Line]) -> set[int]:
-    drop = {i for i, line in enumerate(lines) if _EXPLICIT_PAGE_RE.match(line.text)}
-    numbers = {i: n for i, line in enumerate(lines) if (n := _lone_number(line.text)) is not None
+def _furniture_within_text(lines: list[Line], stripped: list[str]) -> set[int]:  # stripped: each line's text stripped
+    # the marker's first letter (in any case: ſ is an s) before the pattern; on stripped text it matches alike
+    drop = {i for i, text in enumerate(stripped) if text[:1] in "sSpPſ" and _EXPLICIT_PAGE_RE.match(text)}
+    # a lone number has at most three characters once stripped: the length alone rules out most lines
+    numbers = {i: n for i, text in enumerate(stripped) if len(text) <= 3 and (n := _lone_number(text)) is not None
                and _stands_alone(lines, i)}
     lone, values = list(numbers), list(numbers.values())
     for k, i in enumerate(lone):
@@ -228,8 +235,8 @@ def _lone_number(text: str) -> int | None:
     >>> _lone_number(" 12 "), _lone_number("0\x1f"), _lone_number("12a")
     (12, 0, None)
     """
-    m = _LONE_NUMBER_RE.fullmatch(text)
-    return int(m.group(1)) if m else None
+    digits = text.strip()  # as a full match of \s*(\d{1,3})\s*: strip() and \s, isdecimal() and \d take the same characters
+    return int(digits) if 0 < len(digits) <= 3 and digits.isdecimal() else None
 
 
 def _stands_alone(lines: list[Line], i: int) -> bool:
@@ -260,7 +267,7 @@ def join_hyphenated_lines(lines: list[Line]) -> list[Line]:
                 out[-1] = Line(prev.page, prev.number, prev.text[:-1] + m.group(1) + m.group(2))
                 continue
         out.append(line)
-    return out
+    return out if len(out) < len(lines) else lines  # each join drops a line; none: the lines as they came
 
 
 def _ends_in_conjunction(text: str) -> bool:
@@ -294,16 +301,17 @@ def reflow_broken_lines(lines: list[Line]) -> list[Line]:
         blanks = []
         out.append(line)
     out.extend(blanks)
-    return out
+    return out if len(out) < len(lines) else lines  # each join drops a line; none: the lines as they came
 
 
 def _continues(prev: str, nxt: str) -> bool:
     prev = prev.rstrip()
+    # the last condition first: the cheapest, and false for most lines (all conditions must hold)
+    if not (nxt[0].islower() or prev.rsplit(" ", 1)[-1] in _OPEN_ENDINGS):
+        return False
     if not prev or prev[-1] in _TERMINAL or prev.endswith("**") or "\t" in prev or "\t" in nxt:
         return False
-    if is_list_item(nxt) or len(prev) < 25 and not is_list_item(prev):
-        return False
-    return nxt[0].islower() or prev.rsplit(" ", 1)[-1] in _OPEN_ENDINGS
+    return not (is_list_item(nxt) or len(prev) < 25 and not is_list_item(prev))
 
 
 #: The longest line passed on: text exported without line breaks (a whole document on one line)
@@ -397,6 +405,12 @@ LINE_FIXERS: tuple[Callable[[list[Line]], list[Line]], ...] = (
     split_long_lines,
 )
 assert {f.__name__ for f in CHAR_FIXERS + LINE_FIXERS} == {f.name for f in fields(NormaliseConfig)}
+#: Fixers that change only text holding one of the characters of _THEIR_CHARS_RE: a page without any
+#: (most pages) passes them unchanged, so one scan for the characters stands in for their six.
+_ON_THEIR_CHARS = frozenset({normalise_newlines, fix_ligatures, remove_soft_hyphens, fix_spaces, fix_private_bullets,
+                             remove_control_chars})
+_THEIR_CHARS_RE = re.compile(f"[\r\u2028\u2029{''.join(LIGATURES)}\u00ad{_ODD_SPACES}{_ZERO_WIDTHS}{PRIVATE_BULLETS}"
+                             f"{_CONTROLS}]")
 
 
 def normalise_text(text: str, config: NormaliseConfig = NormaliseConfig()) -> str:
@@ -408,8 +422,9 @@ def normalise_text(text: str, config: NormaliseConfig = NormaliseConfig()) -> st
     >>> normalise_text("A\\x1f\\u0300") == "\\u00c0"  # NFC after the control character is gone
     True
     """
+    plain = not _THEIR_CHARS_RE.search(text)
     for fixer in CHAR_FIXERS:
-        if getattr(config, fixer.__name__):
+        if getattr(config, fixer.__name__) and not (plain and fixer in _ON_THEIR_CHARS):
             text = fixer(text)
     return text
 
@@ -432,7 +447,8 @@ def normalise_pages(pages: Iterable[Page], config: NormaliseConfig = NormaliseCo
         before = len(lines)
         for fixer in LINE_FIXERS:
             if getattr(config, fixer.__name__):
-                lines = _trim_blank_runs(fixer(lines))
+                fixed = fixer(lines)
+                lines = lines if fixed is lines else _trim_blank_runs(fixed)  # the same list: trimmed already
         if len(lines) == before:
             return lines
 
@@ -440,11 +456,13 @@ def normalise_pages(pages: Iterable[Page], config: NormaliseConfig = NormaliseCo
 def _trim_blank_runs(lines: list[Line]) -> list[Line]:
     """At most one blank line in a row, none at the start or end."""
     out: list[Line] = []
+    blank = True  # the last line kept is blank, or none is kept
     for line in lines:
-        if not line.text.strip() and (not out or not out[-1].text.strip()):
-            continue
-        out.append(line)
-    while out and not out[-1].text.strip():
+        text = line.text.strip()
+        if text or not blank:
+            out.append(line)
+            blank = not text
+    if out and blank:
         out.pop()
     return out
 

@@ -9,6 +9,8 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from pipeline.lexicon import Lexicon, Model, base_model, confusions, detect_nynorsk, load_lexicon
@@ -243,10 +245,10 @@ def channel_gain(used: Counter[str]) -> dict[str, float]:
 def damaged_pages(lines: list[Line], toks: list[Token], model: Model) -> set[int]:
     """The pages to repair: damaged on their own, or with any evidence in a damaged document."""
     by_page: dict[int, list[str]] = {}
-    for t in toks:
-        by_page.setdefault(lines[t.line_index].page, []).append(t.text)
+    for index, on_line in groupby(toks, key=itemgetter(0)):  # a line at a time: its tokens stand together
+        by_page.setdefault(lines[index].page, []).extend(map(itemgetter(3), on_line))  # (line_index, ..., text)
     scores = {p: score(words, model) for p, words in by_page.items()}
-    doc_score, doc_found = score([w for ws in by_page.values() for w in ws], model)
+    doc_score, doc_found = score(list(chain.from_iterable(by_page.values())), model)
     doc_damaged = doc_found >= MIN_EVIDENCE and doc_score >= MIXED_DAMAGED
     return {p for p, (score, found) in scores.items()
             if found >= 1 and doc_damaged or found >= MIN_EVIDENCE and score >= MIXED_DAMAGED}

@@ -8,8 +8,8 @@ pdfplumber (see ``readers._pdf_tables``).
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from ctypes import c_float
 from typing import Any
 
 from pipeline.models import Table
@@ -19,14 +19,51 @@ SNAP = 1.5  # points: edges closer than this are the same edge
 MIN_ROW_HEIGHT = 5.0
 
 
+def page_objects(page: Any, kind: int, max_depth: int) -> Iterator[Any]:
+    """The raw handles of a page's objects of one ``kind`` (``FPDF_PAGEOBJ_*``), in the order and to
+    the depth of Form XObjects of pypdfium2's ``page.get_objects(filter=[kind], max_depth=...)``,
+    with its errors, without making a Python object of each (a page has hundreds of text objects)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    def walk(parent: Any, count: Any, get: Any, level: int) -> Iterator[Any]:
+        n = count(parent)
+        if n < 0:
+            raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            found = pdfium_c.FPDFPageObj_GetType(obj)
+            if found == kind:
+                yield obj
+            elif found == pdfium_c.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                yield from walk(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, level + 1)
+            elif found == pdfium_c.FPDF_PAGEOBJ_UNKNOWN:
+                raise pdfium.PdfiumError("Failed to determine pageobject type, did you pass in a valid FPDF_PAGEOBJECT handle?")
+
+    return walk(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, 0)
+
+
+def _bounds(obj: Any) -> tuple[float, float, float, float]:
+    """Left, bottom, right, top of a raw page object (pypdfium2's ``PdfObject.get_bounds``)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    left, bottom, right, top = c_float(), c_float(), c_float(), c_float()
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        raise pdfium.PdfiumError("Failed to locate pageobject.")
+    return left.value, bottom.value, right.value, top.value
+
+
 def _edges(page: Any) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Horizontal edges (y, x0, x1) and vertical edges (x, y0, y1) drawn on the page: lines, and
     the four sides of every box."""
     import pypdfium2.raw as pdfium_c
 
     horizontal, vertical = [], []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
+    for obj in page_objects(page, pdfium_c.FPDF_PAGEOBJ_PATH, max_depth=2):
+        left, bottom, right, top = _bounds(obj)
         width, height = right - left, top - bottom
         if height <= THIN and width > THIN:
             horizontal.append(((top + bottom) / 2, left, right))
@@ -53,7 +90,7 @@ def _snap(values: Sequence[float]) -> list[float]:
 
 def _cell_text(textpage: Any, left: float, bottom: float, right: float, top: float) -> str:
     text = textpage.get_text_bounded(left=left + 0.5, bottom=bottom + 0.5, right=right - 0.5, top=top - 0.5)
-    return re.sub(r"\s+", " ", text.replace("\ufffe", "")).strip()
+    return " ".join(text.replace("\ufffe", "").split())  # as re.sub(r"\s+", " ", ...).strip()
 
 
 def page_tables(page: Any, textpage: Any, number: int) -> list[Table]:

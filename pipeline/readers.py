@@ -19,7 +19,7 @@ from typing import Any
 from pipeline.docx_reader import read_docx
 from pipeline.errors import UnreadableDocument, UnsupportedFormat
 from pipeline.models import Page, RawDocument, Table
-from pipeline.pdftables import page_tables
+from pipeline.pdftables import page_objects, page_tables
 from pipeline.reader_base import (
     MAX_FILE_BYTES,
     MAX_TEXT_CHARS,
@@ -164,7 +164,7 @@ def _page_has_rules(page: Any) -> bool:
     """True when the page draws enough lines or boxes to hold a ruled table."""
     import pypdfium2.raw as pdfium_c
 
-    objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)
+    objects = page_objects(page, pdfium_c.FPDF_PAGEOBJ_PATH, max_depth=2)
     return sum(1 for _, _ in zip(range(MIN_RULE_OBJECTS), objects)) >= MIN_RULE_OBJECTS
 
 
@@ -172,7 +172,7 @@ def _page_has_image(page: Any) -> bool:
     """True when the page shows an image (a page with no text and no image is simply blank)."""
     import pypdfium2.raw as pdfium_c
 
-    return next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3), None) is not None
+    return next(page_objects(page, pdfium_c.FPDF_PAGEOBJ_IMAGE, max_depth=3), None) is not None
 
 
 def _pdfium_error(exc: Exception) -> UnreadableDocument:

@@ -132,13 +132,14 @@ class _Doc(DocModel):
             return None
         if len(text) > 1 and (text[0].islower() or text.isupper() and text.isalpha()):  # a word, or one in capitals
             low = text.lower()
+            words = self._in_question(low)
+            if not words and self._verdict(low, False) is None:  # no neighbour has a say: the same everywhere
+                self._quiet.add(text)
+                return None
             if self.some_nynorsk and low in self.lexicon.nn_markers and self._nynorsk_near(k):
                 return None  # Bokmål text quoting Nynorsk: «Det vart vedteke at ein ikkje ...»
-            words = self._in_question(low)
             verdict = self._in_its_context(k, low, words) if words else self._verdict(low, False)
             if verdict is None:
-                if not words:  # no neighbour has a say: the same everywhere
-                    self._quiet.add(text)
                 return None
             change, margin, _ = verdict
             if text.isupper() and len(text) <= 3 and self.base.zipf(change.text) < ACRONYM_ZIPF:
@@ -164,10 +165,13 @@ class _Doc(DocModel):
         got = self._contextual.get(low)
         if got is None:
             keep, changes = self.base.analyse(low)
+            if keep is None or not changes:  # most words: not a word, or no other to be
+                got = self._contextual[low] = ()
+                return got
             ruled = ocr_context.ruled_words()
             words = tuple(dict.fromkeys(c.text for c in changes))
-            got = self._contextual[low] = words if keep is not None and (
-                any(w in ruled for w in words) or any(self._infinitive(w) for w in words)) else ()
+            got = self._contextual[low] = words if any(w in ruled for w in words) or any(
+                self._infinitive(w) for w in words) else ()
         return got
 
     def _in_its_context(self, k: int, low: str, words: tuple[str, ...]) -> tuple[Reading, float, Reading | None] | None:
@@ -305,6 +309,8 @@ class _Doc(DocModel):
 
         if infinitive(word):  # as read: its repair need not be looked for
             return True
+        if not any(infinitive(c.text) for c in self.base.analyse(word)[1] + self._own(word)):
+            return False  # the repair is one of these candidates: no need to weigh them
         change = self.analyse(word, False)[1]
         return change is not None and infinitive(change.text)
 

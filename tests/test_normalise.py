@@ -55,3 +55,28 @@ def test_explain_names_the_rule_and_place() -> None:
     rules = {(c.rule, c.line) for c in changes}
     assert ("fix_spaces", 1) in rules
     assert any(c.rule == "join_hyphenated_lines" and "kommunestyret" in c.after for c in changes)
+
+
+def _each_fixer(text: str) -> str:
+    for fixer in normalise.CHAR_FIXERS:
+        text = fixer(text)
+    return text
+
+
+def test_plain_pages_skip_only_fixers_that_would_change_nothing() -> None:
+    """normalise_text skips six fixers on a page without the characters they act on: each such
+    character, alone or in words, gives what the fixers one by one give."""
+    chars = "\r\u2028\u2029\u00ad\u00a0\u2003\u202f\u200b\ufeff\uf0b7\x00\x0b\x1f\x85\ufffe" + "".join(normalise.LIGATURES)
+    for ch in chars:
+        for text in (ch, f"Vedtak{ch} fattet \n{ch}ﬁnans  \n", f"a\u030a og {ch}\n"):
+            assert normalise.normalise_text(text) == _each_fixer(text), repr(ch)
+    for fixer in normalise.CHAR_FIXERS:
+        if fixer in normalise._ON_THEIR_CHARS:
+            assert fixer("Møtet ble holdt.  \nSak 1/25 a\u030a\t") == "Møtet ble holdt.  \nSak 1/25 a\u030a\t"
+
+
+@pytest.mark.parametrize("marker", ["Side 2 av 3", "ſide 2 av 3", "PAGE 3 of 4", "  sida 1  ", "Page\u00a02"])
+def test_explicit_page_markers_in_any_case_go(marker: str) -> None:
+    """The marker's first letter is looked at before the pattern: every case the pattern takes (ſ is an s)."""
+    lines = normalise._to_lines(f"Tekst\n{marker}\nMer tekst")
+    assert normalise._text(normalise.remove_page_furniture(lines)) == "Tekst\nMer tekst"
