@@ -37,9 +37,14 @@ def _paragraph_text(p: Any) -> str:
     return "".join(run.text for run in p.xpath(_RUNS_XPATH))
 
 
-def _paragraph_line(paragraph: Paragraph) -> str:
-    """A paragraph's text; list paragraphs (by style or numbering) get a "• " prefix."""
-    text, style = _paragraph_text(paragraph._p), paragraph.style
+def _paragraph_line(paragraph: Paragraph, styles: dict[str | None, Any]) -> str:
+    """A paragraph's text; list paragraphs (by style or numbering) get a "• " prefix. ``styles``:
+    the document's paragraph styles by id as found so far (python-docx looks a paragraph's style up
+    among all the document's styles each time, the default one by reading them all)."""
+    style_id = paragraph._p.style  # a paragraph's style depends on its style id alone: looked up once per id
+    if style_id not in styles:
+        styles[style_id] = paragraph.style
+    text, style = _paragraph_text(paragraph._p), styles[style_id]
     name = (style.name or "").lower() if style is not None else ""
     if name.startswith(("heading", "overskrift", "title", "tittel")):
         return text
@@ -84,15 +89,16 @@ def _docx_rows(table: DocxTable) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) -> None:
-    """Paragraphs and tables in reading order; content controls (w:sdt) and custom XML are looked into."""
+def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table], styles: dict[str | None, Any]) -> None:
+    """Paragraphs and tables in reading order; content controls (w:sdt) and custom XML are looked into.
+    ``styles``: the paragraph styles found so far (:func:`_paragraph_line`)."""
     from docx.oxml.ns import qn
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(_paragraph_line(Paragraph(child, doc)))
+            lines.append(_paragraph_line(Paragraph(child, doc), styles))
         elif child.tag == qn("w:tbl"):
             rows = _docx_rows(DocxTable(child, doc))
             lines.extend("\t".join(row) for row in rows)
@@ -101,9 +107,9 @@ def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) ->
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                _walk_body(content, doc, lines, tables)
+                _walk_body(content, doc, lines, tables, styles)
         elif child.tag == qn("w:customXml"):  # a block of custom XML around paragraphs and tables
-            _walk_body(child, doc, lines, tables)
+            _walk_body(child, doc, lines, tables, styles)
 
 
 def _require_sane_unpacked_size(path: Path) -> None:
@@ -155,7 +161,7 @@ def read_docx(path: Path) -> RawDocument:
                 doc = docx.Document(str(path))
         lines: list[str] = []
         tables: list[Table] = []
-        _walk_body(doc.element.body, doc, lines, tables)
+        _walk_body(doc.element.body, doc, lines, tables, {})
     except OSError:
         raise
     except KeyError as exc:

@@ -296,6 +296,18 @@ def test_docx_reading_order_list_and_table(tmp_path: Path) -> None:
     assert (doc.format, doc.text_source) == ("docx", "text")
 
 
+def test_docx_each_paragraph_read_by_its_own_style(tmp_path: Path) -> None:
+    """The reader looks each style up once per document: paragraphs of the same style, of
+    another and of none, interleaved, each keep what their own style makes of them."""
+    document = docx.Document()
+    for text, style in [("Sak 1", "Heading 1"), ("Innkalling", "List Bullet"), ("Åpning", None),
+                        ("Saksliste", "List Bullet"), ("Sak 2", "Heading 1"), ("Vedtak", None), ("Referat", "List Number")]:
+        document.add_paragraph(text, style=style)
+    document.save(str(tmp_path / "stiler.docx"))
+    doc = read_document(tmp_path / "stiler.docx")
+    assert doc.pages[0].text.split("\n") == ["Sak 1", "• Innkalling", "Åpning", "• Saksliste", "Sak 2", "Vedtak", "• Referat"]
+
+
 def test_docx_merged_cells_and_multi_paragraph_cells(tmp_path: Path) -> None:
     document = docx.Document()
     table = document.add_table(rows=3, cols=3)
