@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import zipfile
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +33,18 @@ def _numbered(ppr: Any) -> bool:
 _RUNS_XPATH = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
 
 
+@cache
+def _runs() -> Any:
+    """_RUNS_XPATH compiled once (``element.xpath`` compiles it at each call), with python-docx's namespaces."""
+    from docx.oxml.ns import nsmap
+    from lxml import etree
+
+    return etree.XPath(_RUNS_XPATH, namespaces=nsmap)
+
+
 def _paragraph_text(p: Any) -> str:
     """The text of a ``w:p`` element: its runs' text (tabs and breaks as python-docx gives them)."""
-    return "".join(run.text for run in p.xpath(_RUNS_XPATH))
+    return "".join(run.text for run in _runs()(p))
 
 
 def _paragraph_line(paragraph: Paragraph, styles: dict[str | None, Any]) -> str:
