@@ -53,7 +53,7 @@ def _paragraph_line(paragraph: Paragraph, styles: dict[str | None, Any]) -> str:
     among all the document's styles each time, the default one by reading them all)."""
     style_id = paragraph._p.style  # a paragraph's style depends on its style id alone: looked up once per id
     if style_id not in styles:
-        styles[style_id] = paragraph.style
+        styles[style_id] = paragraph.style if style_id is not None else _default_paragraph_style(paragraph)
     text, style = _paragraph_text(paragraph._p), styles[style_id]
     name = (style.name or "").lower() if style is not None else ""
     if name.startswith(("heading", "overskrift", "title", "tittel")):
@@ -62,6 +62,31 @@ def _paragraph_line(paragraph: Paragraph, styles: dict[str | None, Any]) -> str:
     if not is_list and style is not None:
         is_list = _numbered(style.element.pPr)
     return f"• {text}" if is_list and text.strip() else text
+
+
+#: The values of w:default python-docx reads (ST_OnOff): "on" ones, and all (any other makes it raise).
+_ON = ("1", "true", "on")
+_ON_OFF = (*_ON, "0", "false", "off")
+
+
+def _default_paragraph_style(paragraph: Paragraph) -> Any:
+    """python-docx's default paragraph style (``paragraph.style`` of a paragraph without a style: the
+    last w:style of type paragraph marked default), found by the attributes' text rather than by
+    python-docx's parsing of every style's type; a value it refuses is left to it (its error)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.styles.style import StyleFactory
+
+    kinds = {member.xml_value for member in WD_STYLE_TYPE}
+    found = None
+    part: Any = paragraph.part  # the document part, which has the styles
+    for style in part.styles.element.iterchildren(qn("w:style")):
+        kind, default = style.get(qn("w:type")), style.get(qn("w:default"))
+        if kind is not None and kind not in kinds or kind == "paragraph" and default is not None and default not in _ON_OFF:
+            return paragraph.style
+        if kind == "paragraph" and default in _ON:
+            found = style
+    return StyleFactory(found) if found is not None else None
 
 
 def _block_text(element: Any) -> str:
