@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import zipfile
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,14 +33,28 @@ def _numbered(ppr: Any) -> bool:
 _RUNS_XPATH = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
 
 
+@cache
+def _runs() -> Any:
+    """_RUNS_XPATH compiled once (``element.xpath`` compiles it at each call), with python-docx's namespaces."""
+    from docx.oxml.ns import nsmap
+    from lxml import etree
+
+    return etree.XPath(_RUNS_XPATH, namespaces=nsmap)
+
+
 def _paragraph_text(p: Any) -> str:
     """The text of a ``w:p`` element: its runs' text (tabs and breaks as python-docx gives them)."""
-    return "".join(run.text for run in p.xpath(_RUNS_XPATH))
+    return "".join(run.text for run in _runs()(p))
 
 
-def _paragraph_line(paragraph: Paragraph) -> str:
-    """A paragraph's text; list paragraphs (by style or numbering) get a "• " prefix."""
-    text, style = _paragraph_text(paragraph._p), paragraph.style
+def _paragraph_line(paragraph: Paragraph, styles: dict[str | None, Any]) -> str:
+    """A paragraph's text; list paragraphs (by style or numbering) get a "• " prefix. ``styles``:
+    the document's paragraph styles by id as found so far (python-docx looks a paragraph's style up
+    among all the document's styles each time, the default one by reading them all)."""
+    style_id = paragraph._p.style  # a paragraph's style depends on its style id alone: looked up once per id
+    if style_id not in styles:
+        styles[style_id] = paragraph.style if style_id is not None else _default_paragraph_style(paragraph)
+    text, style = _paragraph_text(paragraph._p), styles[style_id]
     name = (style.name or "").lower() if style is not None else ""
     if name.startswith(("heading", "overskrift", "title", "tittel")):
         return text
@@ -47,6 +62,31 @@ def _paragraph_line(paragraph: Paragraph) -> str:
     if not is_list and style is not None:
         is_list = _numbered(style.element.pPr)
     return f"• {text}" if is_list and text.strip() else text
+
+
+#: The values of w:default python-docx reads (ST_OnOff): "on" ones, and all (any other makes it raise).
+_ON = ("1", "true", "on")
+_ON_OFF = (*_ON, "0", "false", "off")
+
+
+def _default_paragraph_style(paragraph: Paragraph) -> Any:
+    """python-docx's default paragraph style (``paragraph.style`` of a paragraph without a style: the
+    last w:style of type paragraph marked default), found by the attributes' text rather than by
+    python-docx's parsing of every style's type; a value it refuses is left to it (its error)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.styles.style import StyleFactory
+
+    kinds = {member.xml_value for member in WD_STYLE_TYPE}
+    found = None
+    part: Any = paragraph.part  # the document part, which has the styles
+    for style in part.styles.element.iterchildren(qn("w:style")):
+        kind, default = style.get(qn("w:type")), style.get(qn("w:default"))
+        if kind is not None and kind not in kinds or kind == "paragraph" and default is not None and default not in _ON_OFF:
+            return paragraph.style
+        if kind == "paragraph" and default in _ON:
+            found = style
+    return StyleFactory(found) if found is not None else None
 
 
 def _block_text(element: Any) -> str:
@@ -84,15 +124,16 @@ def _docx_rows(table: DocxTable) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) -> None:
-    """Paragraphs and tables in reading order; content controls (w:sdt) and custom XML are looked into."""
+def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table], styles: dict[str | None, Any]) -> None:
+    """Paragraphs and tables in reading order; content controls (w:sdt) and custom XML are looked into.
+    ``styles``: the paragraph styles found so far (:func:`_paragraph_line`)."""
     from docx.oxml.ns import qn
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(_paragraph_line(Paragraph(child, doc)))
+            lines.append(_paragraph_line(Paragraph(child, doc), styles))
         elif child.tag == qn("w:tbl"):
             rows = _docx_rows(DocxTable(child, doc))
             lines.extend("\t".join(row) for row in rows)
@@ -101,9 +142,9 @@ def _walk_body(element: Any, doc: Any, lines: list[str], tables: list[Table]) ->
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                _walk_body(content, doc, lines, tables)
+                _walk_body(content, doc, lines, tables, styles)
         elif child.tag == qn("w:customXml"):  # a block of custom XML around paragraphs and tables
-            _walk_body(child, doc, lines, tables)
+            _walk_body(child, doc, lines, tables, styles)
 
 
 def _require_sane_unpacked_size(path: Path) -> None:
@@ -155,7 +196,7 @@ def read_docx(path: Path) -> RawDocument:
                 doc = docx.Document(str(path))
         lines: list[str] = []
         tables: list[Table] = []
-        _walk_body(doc.element.body, doc, lines, tables)
+        _walk_body(doc.element.body, doc, lines, tables, {})
     except OSError:
         raise
     except KeyError as exc:

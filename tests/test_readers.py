@@ -296,6 +296,42 @@ def test_docx_reading_order_list_and_table(tmp_path: Path) -> None:
     assert (doc.format, doc.text_source) == ("docx", "text")
 
 
+def test_docx_each_paragraph_read_by_its_own_style(tmp_path: Path) -> None:
+    """The reader looks each style up once per document: paragraphs of the same style, of
+    another and of none, interleaved, each keep what their own style makes of them."""
+    document = docx.Document()
+    for text, style in [("Sak 1", "Heading 1"), ("Innkalling", "List Bullet"), ("Åpning", None),
+                        ("Saksliste", "List Bullet"), ("Sak 2", "Heading 1"), ("Vedtak", None), ("Referat", "List Number")]:
+        document.add_paragraph(text, style=style)
+    document.save(str(tmp_path / "stiler.docx"))
+    doc = read_document(tmp_path / "stiler.docx")
+    assert doc.pages[0].text.split("\n") == ["Sak 1", "• Innkalling", "Åpning", "• Saksliste", "Sak 2", "Vedtak", "• Referat"]
+
+
+@pytest.mark.parametrize(("default", "expected"), [("1", "Innkalling"), ("on", "• Innkalling"), ("true", "• Innkalling")])
+def test_docx_default_paragraph_style_is_the_last_marked_default(tmp_path: Path, default: str, expected: str) -> None:
+    """A paragraph without a style has the document's default paragraph style, as python-docx finds
+    it: the last paragraph style marked default ("1", "true" or "on"), here a list style after Normal."""
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.styles["List Bullet"].element.set(qn("w:default"), "0" if default == "1" else default)
+    document.add_paragraph("Innkalling")
+    document.save(str(tmp_path / "standard.docx"))
+    assert read_document(tmp_path / "standard.docx").pages[0].text == expected
+
+
+def test_docx_default_style_python_docx_refuses_is_a_damaged_file(tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.styles["List Bullet"].element.set(qn("w:default"), "yes")
+    document.add_paragraph("Innkalling")
+    document.save(str(tmp_path / "feil.docx"))
+    with pytest.raises(UnreadableDocument, match="damaged Word file"):
+        read_document(tmp_path / "feil.docx")
+
+
 def test_docx_merged_cells_and_multi_paragraph_cells(tmp_path: Path) -> None:
     document = docx.Document()
     table = document.add_table(rows=3, cols=3)
