@@ -27,7 +27,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from pipeline.cases import (
@@ -249,42 +249,49 @@ def _is_owner(owner: str) -> bool:
 
 def classify(line: Line, dashed: str = "") -> Block:
     """The line as a block; ``dashed`` is the year of a document whose items are numbered "3-24"."""
-    raw = line.text
+    b = _classify_text(line.text, dashed)
+    return Block(b.kind, b.text, line.page, line.number, b.level, b.number, b.label, b.owner, b.rest, b.cells, b.raw)
+
+
+@lru_cache(maxsize=4096)
+def _classify_text(raw: str, dashed: str) -> Block:
+    """:func:`classify` of a line's text, at page and line 0. Cached: a block depends on its text
+    and ``dashed`` alone, and running headers, labels and template lines repeat across documents."""
     if not raw.strip():
-        return Block("blank", "", line.page, line.number, raw=raw)
+        return Block("blank", "", 0, 0, raw=raw)
     dash = match_dash_item(raw, dashed)
     if dash:
-        return Block("item", dash[1], line.page, line.number, number=dash[0], raw=raw)
+        return Block("item", dash[1], 0, 0, number=dash[0], raw=raw)
     item = _match_item(raw.replace("\t", " ")) if "\t" in raw.strip() else None
     if item and re.match(r"^\s*(?:(?:sak|ps|rs|ds|os|saksnr)\b|\d{1,4}/\d{2,4}\b)", raw, re.IGNORECASE):
-        return Block("item", item[1], line.page, line.number, number=item[0], raw=raw)
+        return Block("item", item[1], 0, 0, number=item[0], raw=raw)
     if "\t" in raw.strip():
         cells = tuple(clean(c) for c in raw.strip().split("\t"))
         filled = [c for c in cells if c]
         pair = match_label(filled[0] if filled[0].endswith(":") else filled[0] + ":") if len(filled) == 2 else None
         if pair and pair[0].category in ("meta", "attendance") and not pair[2]:
-            return Block("label", clean(raw), line.page, line.number, label=pair[0], owner=pair[1], rest=filled[1],
+            return Block("label", clean(raw), 0, 0, label=pair[0], owner=pair[1], rest=filled[1],
                          cells=cells, raw=raw)
-        return Block("row", clean(raw), line.page, line.number, cells=cells, raw=raw)
+        return Block("row", clean(raw), 0, 0, cells=cells, raw=raw)
     found = match_label(raw)
     if found:
         label, owner, rest = found
-        return Block("label", clean(raw), line.page, line.number, label=label, owner=owner, rest=rest, raw=raw)
+        return Block("label", clean(raw), 0, 0, label=label, owner=owner, rest=rest, raw=raw)
     item = _match_item(raw)
     if item:
         number, title = item
-        return Block("item", title, line.page, line.number, number=number, raw=raw)
+        return Block("item", title, 0, 0, number=number, raw=raw)
     bullet = _BULLET_RE.match(raw)
     if bullet:
         level = min(3, (len(bullet.group("indent").expandtabs(4)) + 1) // 2) + int(bullet.group("mark") in "o◦")
-        return Block("bullet", clean(raw[bullet.end():]), line.page, line.number, level=level, raw=raw)
+        return Block("bullet", clean(raw[bullet.end():]), 0, 0, level=level, raw=raw)
     numbered = _NUMBERED_RE.match(raw)
     if numbered:
-        return Block("numbered", clean(raw), line.page, line.number, number=numbered.group("num"), raw=raw)
+        return Block("numbered", clean(raw), 0, 0, number=numbered.group("num"), raw=raw)
     text = clean(raw)
     if _is_heading(raw, text):
-        return Block("heading", text.rstrip(":").strip(), line.page, line.number, raw=raw)
-    return Block("para", text, line.page, line.number, raw=raw)
+        return Block("heading", text.rstrip(":").strip(), 0, 0, raw=raw)
+    return Block("para", text, 0, 0, raw=raw)
 
 
 def _match_item(raw: str) -> tuple[str, str] | None:
@@ -369,19 +376,26 @@ def split_run_in(line: Line, series: Series = NO_SERIES) -> list[Line]:
     >>> [x.text for x in split_run_in(line, case_series([line.text]))]
     ['Saksliste', '12/25 Godkjenning av møtebok', '13/25 Budsjett 2026', '14/25 Eventuelt']
     """
-    text = line.text
-    if len(text) < 40 or "\t" in text:
+    if len(line.text) < 40 or "\t" in line.text:
         return [line]
+    pieces = _run_in_pieces(line.text, series)
+    return [Line(line.page, line.number, piece) for piece in pieces] if pieces else [line]
+
+
+@lru_cache(maxsize=4096)
+def _run_in_pieces(text: str, series: Series) -> tuple[str, ...]:
+    """The pieces of :func:`split_run_in`, none when the line stays whole. Cached: they depend on
+    the text and the series alone, and lines repeat across documents."""
     found = sorted({m.start() for m in _run_in_re().finditer(text) if m.start() > 0} | set(case_cuts(text, series)))
     if not found:
-        return [line]
+        return ()
     cuts: list[int] = []
     for cut in found:  # "RÅDMANNEN TILRÅR": the owner and its label stay together
         if cuts and re.fullmatch(r"[A-ZÆØÅ]{3,}\s+", text[cuts[-1]:cut]):
             continue
         cuts.append(cut)
     parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
-    return [Line(line.page, line.number, piece) for part in parts for piece in _split_item_record(part) if piece]
+    return tuple(piece for part in parts for piece in _split_item_record(part) if piece)
 
 
 def _split_item_record(part: str) -> list[str]:

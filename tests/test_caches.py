@@ -1,0 +1,56 @@
+"""What is computed once per text and reused (the speed of the bench): the result is the same as
+computing it anew, also for a text seen in an earlier document, and each cache stays bounded.
+
+* the spaCy docs of block texts (extractors.context.parse)
+* the block a line's text is (pipeline.sections.classify) and its run-in pieces (split_run_in)
+"""
+from __future__ import annotations
+
+from extractors import context
+from extractors.nlp import nlp
+from pipeline import sections
+from pipeline.cases import case_series
+from pipeline.models import Line
+
+
+def _reading(doc: object) -> tuple[object, ...]:
+    return ([t.text for t in doc], [(e.start, e.end, e.ent_id_) for e in doc.ents],  # type: ignore[attr-defined]
+            [(s.start, s.end) for s in doc.spans.get("persons", [])])  # type: ignore[attr-defined]
+
+
+def test_a_repeated_text_reads_as_a_fresh_parse() -> None:
+    texts = ["Til stede: Kari Nordmann, Asker kommune", "Vedtak:", "Til stede: Kari Nordmann, Asker kommune"]
+    first = context.parse(texts)
+    again = context.parse(["Vedtak:", texts[0]])  # both seen before
+    assert [_reading(d) for d in first] == [_reading(nlp()(t)) for t in texts]
+    assert [_reading(d) for d in again] == [_reading(nlp()(t)) for t in ("Vedtak:", texts[0])]
+    assert _reading(first[0])[2] == [(3, 5)]  # "Kari Nordmann" after "Til stede:": the name was found
+
+
+def test_the_cache_keeps_the_newest_texts_only() -> None:
+    texts = [f"Sak {n}/25 Budsjett for regionen" for n in range(context.PARSED_MAX + 50)]
+    docs = context.parse(texts)
+    assert [d.user_data["text"] for d in docs] == texts  # a document longer than the cache still gets every doc
+    assert len(context._PARSED) == context.PARSED_MAX
+    assert texts[-1] in context._PARSED and texts[0] not in context._PARSED
+
+
+def test_a_repeated_line_is_the_same_block_at_its_own_place() -> None:
+    sections._classify_text.cache_clear()
+    first = sections.classify(Line(1, 4, "Vedtak: Saken tas til orientering."))
+    again = sections.classify(Line(3, 17, "Vedtak: Saken tas til orientering."))
+    assert (first.kind, first.page, first.line, first.rest) == ("label", 1, 4, "Saken tas til orientering.")
+    assert (again.page, again.line) == (3, 17)
+    assert again == sections.Block(**{**first.__dict__, "page": 3, "line": 17})
+    assert sections._classify_text.cache_info().hits == 1
+
+
+def test_a_repeated_run_in_line_splits_the_same_at_its_own_place() -> None:
+    text = "Saksliste 12/25 Godkjenning av møtebok 13/25 Budsjett 2026 14/25 Eventuelt"
+    series = case_series([text])
+    first = sections.split_run_in(Line(1, 2, text), series)
+    again = sections.split_run_in(Line(2, 9, text), series)
+    assert [x.text for x in again] == [x.text for x in first] == ["Saksliste", "12/25 Godkjenning av møtebok",
+                                                                  "13/25 Budsjett 2026", "14/25 Eventuelt"]
+    assert {(x.page, x.number) for x in again} == {(2, 9)}
+    assert sections.split_run_in(Line(2, 9, text)) == [Line(2, 9, text)]  # no series: no case numbers to cut at
