@@ -110,8 +110,7 @@ def _label_words() -> frozenset[str]:
 
 def may_hold_names(text: str) -> bool:
     """A capitalised word of ``text`` is (part of) a known first name: without one, no names."""
-    parts = _first_name_parts()
-    return any(word in parts for word in _CAPITALISED_RE.findall(text))
+    return not _first_name_parts().isdisjoint(_CAPITALISED_RE.findall(text))
 
 
 def person_spans(doc: Doc) -> list[Span]:
@@ -281,10 +280,12 @@ def _organisations() -> re.Pattern[str]:
 
 
 @cache
-def _organisation_words() -> tuple[str, ...]:
-    """The first word of each company word or prefix, casefolded: a text without any has no match."""
+def _organisation_words() -> re.Pattern[str]:
+    """The first word of each company word or prefix, casefolded, anywhere in a casefolded text (as
+    ``word in text``): a text without any has no match."""
     rows = read_jsonl("extractors.resources", "organisations.jsonl")
-    return tuple(sorted({(r.get("after") or r["before"]).split()[0].casefold() for r in rows}))
+    return re.compile("|".join(re.escape(w) for w in sorted({(r.get("after") or r["before"]).split()[0].casefold()
+                                                             for r in rows})))
 
 
 def organisation_spans(text: str) -> list[tuple[int, int]]:
@@ -295,7 +296,7 @@ def organisation_spans(text: str) -> list[tuple[int, int]]:
     ['Destinasjon Varanger', 'Varanger Kraft', 'Ringerike Utvikling AS']
     """
     folded = text.casefold()
-    if not any(word in folded for word in _organisation_words()):
+    if not _organisation_words().search(folded):
         return []
     return [m.span() for m in _organisations().finditer(text)]
 
