@@ -103,11 +103,23 @@ def parse(texts: list[str]) -> list[Doc]:
     """The spaCy doc of each text, parsing each new text once."""
     known = {text: _PARSED.pop(text) for text in dict.fromkeys(texts) if text in _PARSED}
     new = [text for text in dict.fromkeys(texts) if text not in known]
-    known.update(zip(new, nlp().pipe(new, batch_size=256)))
+    known.update(zip(new, _parse_new(new)))
     _PARSED.update(known)  # the texts of this document are now the newest
     for text in list(itertools.islice(_PARSED, max(0, len(_PARSED) - PARSED_MAX))):
         del _PARSED[text]
     return [known[text] for text in texts]
+
+
+def _parse_new(texts: list[str]) -> Iterator[Doc]:
+    """What ``nlp().pipe(texts)`` gives: the doc of each text through each component in turn,
+    without ``pipe``'s batches and error handlers (a tenth of the cost on lines this short)."""
+    pipeline = nlp()
+    components = [component for _, component in pipeline.pipeline]
+    for text in texts:
+        doc = pipeline.make_doc(text)
+        for component in components:
+            doc = component(doc)
+        yield doc
 
 
 def build_context(doc_id: str, lines: list[Line], raw: RawDocument | None = None) -> DocContext:
