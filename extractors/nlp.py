@@ -314,6 +314,12 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     >>> theme_hits("Kari Nordmann (Miljøpartiet De Grønne)")
     []
     """
+    return list(_theme_hits(text))
+
+
+@lru_cache(maxsize=4096)
+def _theme_hits(text: str) -> tuple[tuple[str, str, int], ...]:
+    """:func:`theme_hits`, cached: the hits depend on the text alone, and lines repeat across documents."""
     hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text) for theme in _themes_of(m.group())]
     folded = text.casefold()
     for theme, anchor, pattern in theme_lexicon().phrases:
@@ -322,7 +328,7 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     parties = party_spans(text) if hits else []
     if parties:
         hits = [h for h in hits if not _inside(h[2], parties)]
-    return sorted(set(hits), key=lambda h: (h[2], h[0]))
+    return tuple(sorted(set(hits), key=lambda h: (h[2], h[0])))
 
 
 # --------------------------------------------------------------------------- the pipeline

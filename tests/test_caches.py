@@ -3,11 +3,12 @@ computing it anew, also for a text seen in an earlier document, and each cache s
 
 * the spaCy docs of block texts (extractors.context.parse)
 * the block a line's text is (pipeline.sections.classify) and its run-in pieces (split_run_in)
+* the theme keywords of a text (extractors.nlp.theme_hits)
 """
 from __future__ import annotations
 
 from extractors import context
-from extractors.nlp import nlp
+from extractors.nlp import nlp, theme_hits
 from pipeline import sections
 from pipeline.cases import case_series
 from pipeline.models import Line
@@ -54,3 +55,11 @@ def test_a_repeated_run_in_line_splits_the_same_at_its_own_place() -> None:
                                                                   "13/25 Budsjett 2026", "14/25 Eventuelt"]
     assert {(x.page, x.number) for x in again} == {(2, 9)}
     assert sections.split_run_in(Line(2, 9, text)) == [Line(2, 9, text)]  # no series: no case numbers to cut at
+
+
+def test_theme_hits_of_a_repeated_text_are_a_list_of_its_own() -> None:
+    text = "Kommuneøkonomi og kraft til Rv4"
+    first = theme_hits(text)
+    first.clear()  # a caller may change what it got: the next caller still gets every hit
+    assert [(t, w) for t, w, _ in theme_hits(text)] == [("kommuneokonomi", "Kommuneøkonomi"), ("energi", "kraft"),
+                                                         ("samferdsel", "Rv4")]
