@@ -453,6 +453,7 @@ def join_number_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
+@lru_cache(maxsize=4096)  # a match depends on the text alone; lines repeat across documents
 def _number_end(text: str) -> re.Match[str] | None:
     """The case number (or prefix) that ends the line: searched for among its last words only (a
     case number with its prefix is at most seven words, "Sak nr. : 12 / 24 :"), not at every
