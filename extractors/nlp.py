@@ -383,8 +383,8 @@ class Gazetteer:
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 ents.append(Span(doc, start, end, label="REGION", span_id=key))
-        if ents:
-            doc.ents = sorted(ents, key=lambda e: e.start)
+        if ents:  # what ``doc.ents = ...`` does, without making each span again
+            doc.set_ents(sorted(ents, key=lambda e: e.start), default="outside")
         doc.user_data["region_starts"] = {e.start for e in ents if len(e) >= 2}
         return doc
 
