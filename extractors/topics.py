@@ -84,16 +84,25 @@ def _block_hits(ctx: DocContext) -> list[list[tuple[str, str, int]]]:
 
 
 def _names(doc: Doc, text: str, named: set[str]) -> list[tuple[int, int]]:
-    spans = [(e.start_char, e.end_char) for e in doc.ents]
-    spans += [(s.start_char, s.end_char) for s in doc.spans.get("persons", [])]
-    spans += [m.span() for m in _PLACE.finditer(text)]
-    spans += [m.span() for m in _ADDRESS.finditer(text)]
+    spans = list(_own_names(doc))
     for name in named:
         at = text.find(name)
         while at >= 0:
             spans.append((at, at + len(name)))
             at = text.find(name, at + 1)
     return spans
+
+
+def _own_names(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """The names in a doc whatever the document: regions, persons, a meeting place, an address.
+    Kept in the doc: they depend on it alone, and a repeated line shares its doc (extractors.context)."""
+    found = doc.user_data.get("names")
+    if not isinstance(found, tuple):
+        text = text_of(doc)
+        found = doc.user_data["names"] = (
+            *((e.start_char, e.end_char) for e in doc.ents), *((s.start_char, s.end_char) for s in doc.spans.get("persons", [])),
+            *(m.span() for m in _PLACE.finditer(text)), *(m.span() for m in _ADDRESS.finditer(text)))
+    return found
 
 
 def _themes_in(hits: list[list[tuple[str, str, int]]], start: int, end: int,
