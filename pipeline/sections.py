@@ -365,6 +365,20 @@ def _run_in_re() -> re.Pattern[str]:
                       rf"|(?:[A-ZÆØÅ]{{3,}}S?\s+)?(?:{caps})\s+[A-ZÆØÅ][a-zæøå])")  # "RÅDMANNEN TILRÅR Møteboka ..."
 
 
+@cache
+def _caps_words() -> tuple[str, ...]:
+    """The first words of the decision labels :func:`_run_in_re` finds in capitals without a colon
+    ("RÅDMANNEN TILRÅR"), leaving out those that hold another ("VEDTAKET" holds "VEDTAK")."""
+    words = {p.upper().split()[0] for p, e in labels().items() if e.category == "decision" and len(p) > 3}
+    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
+
+
+def _may_run_in(text: str) -> bool:
+    """Every label :func:`_run_in_re` finds has a colon after it or is a decision label in capitals:
+    a line with neither has none, and the pattern need not look at each of its spaces."""
+    return ":" in text or any(word in text for word in _caps_words())
+
+
 def split_run_in(line: Line, series: Series = NO_SERIES) -> list[Line]:
     """Split a line where a label or an agenda item starts in the middle of it, as in text extracted
     without line structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
@@ -386,7 +400,8 @@ def split_run_in(line: Line, series: Series = NO_SERIES) -> list[Line]:
 def _run_in_pieces(text: str, series: Series) -> tuple[str, ...]:
     """The pieces of :func:`split_run_in`, none when the line stays whole. Cached: they depend on
     the text and the series alone, and lines repeat across documents."""
-    found = sorted({m.start() for m in _run_in_re().finditer(text) if m.start() > 0} | set(case_cuts(text, series)))
+    starts = {m.start() for m in _run_in_re().finditer(text) if m.start() > 0} if _may_run_in(text) else set()
+    found = sorted(starts | set(case_cuts(text, series)))
     if not found:
         return ()
     cuts: list[int] = []

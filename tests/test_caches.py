@@ -63,3 +63,14 @@ def test_theme_hits_of_a_repeated_text_are_a_list_of_its_own() -> None:
     first.clear()  # a caller may change what it got: the next caller still gets every hit
     assert [(t, w) for t, w, _ in theme_hits(text)] == [("kommuneokonomi", "Kommuneøkonomi"), ("energi", "kraft"),
                                                          ("samferdsel", "Rv4")]
+
+
+def test_a_label_in_capitals_without_a_colon_still_splits_a_line() -> None:
+    """The pattern of run-in labels only looks at lines with a colon or a decision label in capitals."""
+    forms = sorted({p.upper() for p, e in sections.labels().items() if e.category == "decision" and len(p) > 3})
+    for form in forms:
+        text = f"Saken ble drøftet i møtet i dag. {form} Møteboka godkjennes."
+        assert ":" not in text and sections._may_run_in(text)
+        assert any(m.start() > 0 for m in sections._run_in_re().finditer(text)), form
+        assert len(sections.split_run_in(Line(1, 1, text))) >= 2, form
+    assert not sections._may_run_in("Saken ble drøftet, og vedtaket ble som innstillingen i saken.")
