@@ -89,6 +89,8 @@ def nlp_text(block: Block) -> str:
     """The text given to spaCy: a row's cells on one line; "Midt- Buskerud" (a PDF line-break
     remnant) and "Sør - Trøndelag" (a transcript's spaced hyphen) as "Midt-Buskerud", "Sør-Trøndelag"."""
     text = " \t ".join(block.cells) if block.kind == "row" else block.text
+    if "- " not in text:  # both patterns need a hyphen before a space
+        return text
     return _SPACED_HYPHEN_RE.sub(r"\1-", _SPLIT_HYPHEN_RE.sub("-", text))
 
 
