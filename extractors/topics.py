@@ -99,9 +99,13 @@ def _own_names(doc: Doc) -> tuple[tuple[int, int], ...]:
     found = doc.user_data.get("names")
     if not isinstance(found, tuple):
         text = text_of(doc)
+        # a meeting place follows its label's colon; an address has "://", "www." or "@" (the patterns
+        # cost more than a line's tokens when they run on every line)
+        places = _PLACE.finditer(text) if ":" in text else ()
+        addresses = _ADDRESS.finditer(text) if "@" in text or "://" in text or "www." in text else ()
         found = doc.user_data["names"] = (
             *((e.start_char, e.end_char) for e in doc.ents), *((s.start_char, s.end_char) for s in doc.spans.get("persons", [])),
-            *(m.span() for m in _PLACE.finditer(text)), *(m.span() for m in _ADDRESS.finditer(text)))
+            *(m.span() for m in places), *(m.span() for m in addresses))
     return found
 
 

@@ -3,7 +3,8 @@ computing it anew, also for a text seen in an earlier document, and each cache s
 
 * the spaCy docs of block texts (extractors.context.parse)
 * the block a line's text is (pipeline.sections.classify) and its run-in pieces (split_run_in)
-* the theme keywords of a text (extractors.nlp.theme_hits)
+* the theme keywords of a text (extractors.nlp.theme_hits), and the names in a line that give no
+  theme (extractors.topics: its patterns only run on lines that can hold such a name)
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from extractors.nlp import nlp, theme_hits
 from pipeline import sections
 from pipeline.cases import case_series
 from pipeline.models import Line
+from tests.helpers import analyse_text
 
 
 def _reading(doc: object) -> tuple[object, ...]:
@@ -74,3 +76,9 @@ def test_a_label_in_capitals_without_a_colon_still_splits_a_line() -> None:
         assert any(m.start() > 0 for m in sections._run_in_re().finditer(text)), form
         assert len(sections.split_run_in(Line(1, 1, text))) >= 2, form
     assert not sections._may_run_in("Saken ble drøftet, og vedtaket ble som innstillingen i saken.")
+
+
+def test_a_web_address_without_a_scheme_or_at_sign_gives_no_theme() -> None:
+    themes = [{t.theme for t in analyse_text(f"Notat\n\nSe {where} for mer.\n").topics}
+              for where in ("www.kraftverk.example.no", "kraftverk")]
+    assert themes == [set(), {"energi"}]
