@@ -317,7 +317,7 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     return list(_theme_hits(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def _theme_hits(text: str) -> tuple[tuple[str, str, int], ...]:
     """:func:`theme_hits`, cached: the hits depend on the text alone, and lines repeat across documents."""
     hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text) for theme in _themes_of(m.group())]

@@ -253,7 +253,7 @@ def classify(line: Line, dashed: str = "") -> Block:
     return Block(b.kind, b.text, line.page, line.number, b.level, b.number, b.label, b.owner, b.rest, b.cells, b.raw)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def _classify_text(raw: str, dashed: str) -> Block:
     """:func:`classify` of a line's text, at page and line 0. Cached: a block depends on its text
     and ``dashed`` alone, and running headers, labels and template lines repeat across documents."""
@@ -390,27 +390,20 @@ def split_run_in(line: Line, series: Series = NO_SERIES) -> list[Line]:
     >>> [x.text for x in split_run_in(line, case_series([line.text]))]
     ['Saksliste', '12/25 Godkjenning av møtebok', '13/25 Budsjett 2026', '14/25 Eventuelt']
     """
-    if len(line.text) < 40 or "\t" in line.text:
+    text = line.text
+    if len(text) < 40 or "\t" in text:
         return [line]
-    pieces = _run_in_pieces(line.text, series)
-    return [Line(line.page, line.number, piece) for piece in pieces] if pieces else [line]
-
-
-@lru_cache(maxsize=4096)
-def _run_in_pieces(text: str, series: Series) -> tuple[str, ...]:
-    """The pieces of :func:`split_run_in`, none when the line stays whole. Cached: they depend on
-    the text and the series alone, and lines repeat across documents."""
     starts = {m.start() for m in _run_in_re().finditer(text) if m.start() > 0} if _may_run_in(text) else set()
     found = sorted(starts | set(case_cuts(text, series)))
     if not found:
-        return ()
+        return [line]
     cuts: list[int] = []
     for cut in found:  # "RÅDMANNEN TILRÅR": the owner and its label stay together
         if cuts and re.fullmatch(r"[A-ZÆØÅ]{3,}\s+", text[cuts[-1]:cut]):
             continue
         cuts.append(cut)
     parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
-    return tuple(piece for part in parts for piece in _split_item_record(part) if piece)
+    return [Line(line.page, line.number, piece) for part in parts for piece in _split_item_record(part) if piece]
 
 
 def _split_item_record(part: str) -> list[str]:
@@ -468,7 +461,7 @@ def join_number_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
-@lru_cache(maxsize=4096)  # a match depends on the text alone; lines repeat across documents
+@lru_cache(maxsize=2048)  # a match depends on the text alone; lines repeat across documents
 def _number_end(text: str) -> re.Match[str] | None:
     """The case number (or prefix) that ends the line: searched for among its last words only (a
     case number with its prefix is at most seven words, "Sak nr. : 12 / 24 :"), not at every

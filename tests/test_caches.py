@@ -2,7 +2,7 @@
 computing it anew, also for a text seen in an earlier document, and each cache stays bounded.
 
 * the spaCy docs of block texts (extractors.context.parse)
-* the block a line's text is (pipeline.sections.classify) and its run-in pieces (split_run_in)
+* the block a line's text is (pipeline.sections.classify), and a line split where labels run in
 * the theme keywords of a text (extractors.nlp.theme_hits), and the names in a line that give no
   theme (extractors.topics: its patterns only run on lines that can hold such a name)
 """
