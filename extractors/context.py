@@ -9,6 +9,7 @@ The registry checks that each extractor runs after the ones whose fields it read
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -88,12 +89,43 @@ def nlp_text(block: Block) -> str:
     """The text given to spaCy: a row's cells on one line; "Midt- Buskerud" (a PDF line-break
     remnant) and "Sør - Trøndelag" (a transcript's spaced hyphen) as "Midt-Buskerud", "Sør-Trøndelag"."""
     text = " \t ".join(block.cells) if block.kind == "row" else block.text
+    if "- " not in text:  # both patterns need a hyphen before a space
+        return text
     return _SPACED_HYPHEN_RE.sub(r"\1-", _SPLIT_HYPHEN_RE.sub("-", text))
+
+
+#: spaCy docs of the block texts seen last, by text. Exact: a doc depends on its text alone (the
+#: pipeline's components are rules, and no extractor changes a doc), so a line repeated within or
+#: across documents (a running header, a label, "Vedtak:") is parsed once. Bounded, oldest out.
+_PARSED: dict[str, Doc] = {}
+PARSED_MAX = 1024
+
+
+def parse(texts: list[str]) -> list[Doc]:
+    """The spaCy doc of each text, parsing each new text once."""
+    known = {text: _PARSED.pop(text) for text in dict.fromkeys(texts) if text in _PARSED}
+    new = [text for text in dict.fromkeys(texts) if text not in known]
+    known.update(zip(new, _parse_new(new)))
+    _PARSED.update(known)  # the texts of this document are now the newest
+    for text in list(itertools.islice(_PARSED, max(0, len(_PARSED) - PARSED_MAX))):
+        del _PARSED[text]
+    return [known[text] for text in texts]
+
+
+def _parse_new(texts: list[str]) -> Iterator[Doc]:
+    """What ``nlp().pipe(texts)`` gives: the doc of each text through each component in turn,
+    without ``pipe``'s batches and error handlers (a tenth of the cost on lines this short)."""
+    pipeline = nlp()
+    components = [component for _, component in pipeline.pipeline]
+    for text in texts:
+        doc = pipeline.make_doc(text)
+        for component in components:
+            doc = component(doc)
+        yield doc
 
 
 def build_context(doc_id: str, lines: list[Line], raw: RawDocument | None = None) -> DocContext:
     blocks = segment(lines)
-    texts = [nlp_text(b) for b in blocks if b.kind != "blank"]
-    parsed = iter(nlp().pipe(texts, batch_size=256))
+    parsed = iter(parse([nlp_text(b) for b in blocks if b.kind != "blank"]))
     docs = [None if b.kind == "blank" else next(parsed) for b in blocks]
     return DocContext(doc_id=doc_id, blocks=blocks, docs=docs, raw=raw)

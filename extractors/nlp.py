@@ -110,8 +110,7 @@ def _label_words() -> frozenset[str]:
 
 def may_hold_names(text: str) -> bool:
     """A capitalised word of ``text`` is (part of) a known first name: without one, no names."""
-    parts = _first_name_parts()
-    return any(word in parts for word in _CAPITALISED_RE.findall(text))
+    return not _first_name_parts().isdisjoint(_CAPITALISED_RE.findall(text))
 
 
 def person_spans(doc: Doc) -> list[Span]:
@@ -282,9 +281,11 @@ def _organisations() -> re.Pattern[str]:
 
 @cache
 def _organisation_words() -> tuple[str, ...]:
-    """The first word of each company word or prefix, casefolded: a text without any has no match."""
+    """The first word of each company word or prefix, casefolded: a text without any has no match.
+    A word that holds another ("hotell", "hotel") is left out: the shorter one is in the text too."""
     rows = read_jsonl("extractors.resources", "organisations.jsonl")
-    return tuple(sorted({(r.get("after") or r["before"]).split()[0].casefold() for r in rows}))
+    words = {(r.get("after") or r["before"]).split()[0].casefold() for r in rows}
+    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
 
 
 def organisation_spans(text: str) -> list[tuple[int, int]]:
@@ -313,6 +314,12 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     >>> theme_hits("Kari Nordmann (Miljøpartiet De Grønne)")
     []
     """
+    return list(_theme_hits(text))
+
+
+@lru_cache(maxsize=2048)
+def _theme_hits(text: str) -> tuple[tuple[str, str, int], ...]:
+    """:func:`theme_hits`, cached: the hits depend on the text alone, and lines repeat across documents."""
     hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text) for theme in _themes_of(m.group())]
     folded = text.casefold()
     for theme, anchor, pattern in theme_lexicon().phrases:
@@ -321,7 +328,7 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     parties = party_spans(text) if hits else []
     if parties:
         hits = [h for h in hits if not _inside(h[2], parties)]
-    return sorted(set(hits), key=lambda h: (h[2], h[0]))
+    return tuple(sorted(set(hits), key=lambda h: (h[2], h[0])))
 
 
 # --------------------------------------------------------------------------- the pipeline
@@ -376,8 +383,8 @@ class Gazetteer:
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 ents.append(Span(doc, start, end, label="REGION", span_id=key))
-        if ents:
-            doc.ents = sorted(ents, key=lambda e: e.start)
+        if ents:  # what ``doc.ents = ...`` does, without making each span again
+            doc.set_ents(sorted(ents, key=lambda e: e.start), default="outside")
         doc.user_data["region_starts"] = {e.start for e in ents if len(e) >= 2}
         return doc
 

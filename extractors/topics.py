@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -83,16 +84,29 @@ def _block_hits(ctx: DocContext) -> list[list[tuple[str, str, int]]]:
 
 
 def _names(doc: Doc, text: str, named: set[str]) -> list[tuple[int, int]]:
-    spans = [(e.start_char, e.end_char) for e in doc.ents]
-    spans += [(s.start_char, s.end_char) for s in doc.spans.get("persons", [])]
-    spans += [m.span() for m in _PLACE.finditer(text)]
-    spans += [m.span() for m in _ADDRESS.finditer(text)]
+    spans = list(_own_names(doc))
     for name in named:
         at = text.find(name)
         while at >= 0:
             spans.append((at, at + len(name)))
             at = text.find(name, at + 1)
     return spans
+
+
+def _own_names(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """The names in a doc whatever the document: regions, persons, a meeting place, an address.
+    Kept in the doc: they depend on it alone, and a repeated line shares its doc (extractors.context)."""
+    found = doc.user_data.get("names")
+    if not isinstance(found, tuple):
+        text = text_of(doc)
+        # a meeting place follows its label's colon; an address has "://", "www." or "@" (the patterns
+        # cost more than a line's tokens when they run on every line)
+        places = _PLACE.finditer(text) if ":" in text else ()
+        addresses = _ADDRESS.finditer(text) if "@" in text or "://" in text or "www." in text else ()
+        found = doc.user_data["names"] = (
+            *((e.start_char, e.end_char) for e in doc.ents), *((s.start_char, s.end_char) for s in doc.spans.get("persons", [])),
+            *(m.span() for m in places), *(m.span() for m in addresses))
+    return found
 
 
 def _themes_in(hits: list[list[tuple[str, str, int]]], start: int, end: int,
@@ -121,7 +135,7 @@ def _inline_sections(ctx: DocContext) -> list[tuple[str, int, int, int]]:
         if b.label or ctx.docs[i] is None:
             continue
         text = text_of(ctx.docs[i])  # type: ignore[arg-type]
-        for m in re.finditer(rf"(?<![\wæøå]){re.escape(mention)}\s*:", text):
+        for m in _opening(mention).finditer(text) if ":" in text else ():
             openings.append((i, m.start(), rid))
     openings = sorted(set(openings))
     if len(openings) < 2:
@@ -132,6 +146,13 @@ def _inline_sections(ctx: DocContext) -> list[tuple[str, int, int, int]]:
         end = nxt[1] if nxt and nxt[0] == i else len(text_of(ctx.docs[i]))  # type: ignore[arg-type]
         out.append((rid, i, at, end))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _opening(mention: str) -> re.Pattern[str]:
+    """A region's name before a colon, as a word: compiled once per name (re's own cache of 512
+    patterns misses when a document names many regions)."""
+    return re.compile(rf"(?<![\wæøå]){re.escape(mention)}\s*:")
 
 
 def _row(ctx: DocContext, region: str, theme: str, hit: tuple[int, str]) -> TopicRow:

@@ -56,10 +56,16 @@ def clean_title(title: str) -> str:
     >>> clean_title("GODKJENNING AV SAKSLISTE...2"), clean_title("Endringer i budsjett 2020 – innstilling vedtatt")
     ('GODKJENNING AV SAKSLISTE', 'Endringer i budsjett 2020')
     """
-    for kind in ("title_leader", "title_outcome"):
-        for pattern in patterns(kind):
-            title = re.sub(pattern, "", title, flags=re.IGNORECASE)
+    for pattern in _title_cuts():
+        title = pattern.sub("", title)
     return title.strip()
+
+
+@cache
+def _title_cuts() -> tuple[re.Pattern[str], ...]:
+    """The patterns :func:`clean_title` removes, in order, compiled once."""
+    return tuple(re.compile(pattern, re.IGNORECASE) for kind in ("title_leader", "title_outcome")
+                 for pattern in patterns(kind))
 
 
 _TOKEN_RE = re.compile(r"(?<![\w/.,\-])(?P<a>\d{1,4})\s?/\s?(?P<b>\d{2,4})(?![\w/])")

@@ -27,7 +27,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from pipeline.cases import (
@@ -249,42 +249,49 @@ def _is_owner(owner: str) -> bool:
 
 def classify(line: Line, dashed: str = "") -> Block:
     """The line as a block; ``dashed`` is the year of a document whose items are numbered "3-24"."""
-    raw = line.text
+    b = _classify_text(line.text, dashed)
+    return Block(b.kind, b.text, line.page, line.number, b.level, b.number, b.label, b.owner, b.rest, b.cells, b.raw)
+
+
+@lru_cache(maxsize=2048)
+def _classify_text(raw: str, dashed: str) -> Block:
+    """:func:`classify` of a line's text, at page and line 0. Cached: a block depends on its text
+    and ``dashed`` alone, and running headers, labels and template lines repeat across documents."""
     if not raw.strip():
-        return Block("blank", "", line.page, line.number, raw=raw)
+        return Block("blank", "", 0, 0, raw=raw)
     dash = match_dash_item(raw, dashed)
     if dash:
-        return Block("item", dash[1], line.page, line.number, number=dash[0], raw=raw)
+        return Block("item", dash[1], 0, 0, number=dash[0], raw=raw)
     item = _match_item(raw.replace("\t", " ")) if "\t" in raw.strip() else None
     if item and re.match(r"^\s*(?:(?:sak|ps|rs|ds|os|saksnr)\b|\d{1,4}/\d{2,4}\b)", raw, re.IGNORECASE):
-        return Block("item", item[1], line.page, line.number, number=item[0], raw=raw)
+        return Block("item", item[1], 0, 0, number=item[0], raw=raw)
     if "\t" in raw.strip():
         cells = tuple(clean(c) for c in raw.strip().split("\t"))
         filled = [c for c in cells if c]
         pair = match_label(filled[0] if filled[0].endswith(":") else filled[0] + ":") if len(filled) == 2 else None
         if pair and pair[0].category in ("meta", "attendance") and not pair[2]:
-            return Block("label", clean(raw), line.page, line.number, label=pair[0], owner=pair[1], rest=filled[1],
+            return Block("label", clean(raw), 0, 0, label=pair[0], owner=pair[1], rest=filled[1],
                          cells=cells, raw=raw)
-        return Block("row", clean(raw), line.page, line.number, cells=cells, raw=raw)
+        return Block("row", clean(raw), 0, 0, cells=cells, raw=raw)
     found = match_label(raw)
     if found:
         label, owner, rest = found
-        return Block("label", clean(raw), line.page, line.number, label=label, owner=owner, rest=rest, raw=raw)
+        return Block("label", clean(raw), 0, 0, label=label, owner=owner, rest=rest, raw=raw)
     item = _match_item(raw)
     if item:
         number, title = item
-        return Block("item", title, line.page, line.number, number=number, raw=raw)
+        return Block("item", title, 0, 0, number=number, raw=raw)
     bullet = _BULLET_RE.match(raw)
     if bullet:
         level = min(3, (len(bullet.group("indent").expandtabs(4)) + 1) // 2) + int(bullet.group("mark") in "o◦")
-        return Block("bullet", clean(raw[bullet.end():]), line.page, line.number, level=level, raw=raw)
+        return Block("bullet", clean(raw[bullet.end():]), 0, 0, level=level, raw=raw)
     numbered = _NUMBERED_RE.match(raw)
     if numbered:
-        return Block("numbered", clean(raw), line.page, line.number, number=numbered.group("num"), raw=raw)
+        return Block("numbered", clean(raw), 0, 0, number=numbered.group("num"), raw=raw)
     text = clean(raw)
     if _is_heading(raw, text):
-        return Block("heading", text.rstrip(":").strip(), line.page, line.number, raw=raw)
-    return Block("para", text, line.page, line.number, raw=raw)
+        return Block("heading", text.rstrip(":").strip(), 0, 0, raw=raw)
+    return Block("para", text, 0, 0, raw=raw)
 
 
 def _match_item(raw: str) -> tuple[str, str] | None:
@@ -358,6 +365,20 @@ def _run_in_re() -> re.Pattern[str]:
                       rf"|(?:[A-ZÆØÅ]{{3,}}S?\s+)?(?:{caps})\s+[A-ZÆØÅ][a-zæøå])")  # "RÅDMANNEN TILRÅR Møteboka ..."
 
 
+@cache
+def _caps_words() -> tuple[str, ...]:
+    """The first words of the decision labels :func:`_run_in_re` finds in capitals without a colon
+    ("RÅDMANNEN TILRÅR"), leaving out those that hold another ("VEDTAKET" holds "VEDTAK")."""
+    words = {p.upper().split()[0] for p, e in labels().items() if e.category == "decision" and len(p) > 3}
+    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
+
+
+def _may_run_in(text: str) -> bool:
+    """Every label :func:`_run_in_re` finds has a colon after it or is a decision label in capitals:
+    a line with neither has none, and the pattern need not look at each of its spaces."""
+    return ":" in text or any(word in text for word in _caps_words())
+
+
 def split_run_in(line: Line, series: Series = NO_SERIES) -> list[Line]:
     """Split a line where a label or an agenda item starts in the middle of it, as in text extracted
     without line structure ("... godkjend. Vedtak: Som framlegg. Samrøystes."). The words are not changed.
@@ -372,7 +393,8 @@ def split_run_in(line: Line, series: Series = NO_SERIES) -> list[Line]:
     text = line.text
     if len(text) < 40 or "\t" in text:
         return [line]
-    found = sorted({m.start() for m in _run_in_re().finditer(text) if m.start() > 0} | set(case_cuts(text, series)))
+    starts = {m.start() for m in _run_in_re().finditer(text) if m.start() > 0} if _may_run_in(text) else set()
+    found = sorted(starts | set(case_cuts(text, series)))
     if not found:
         return [line]
     cuts: list[int] = []
@@ -439,6 +461,7 @@ def join_number_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
+@lru_cache(maxsize=2048)  # a match depends on the text alone; lines repeat across documents
 def _number_end(text: str) -> re.Match[str] | None:
     """The case number (or prefix) that ends the line: searched for among its last words only (a
     case number with its prefix is at most seven words, "Sak nr. : 12 / 24 :"), not at every
