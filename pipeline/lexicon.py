@@ -29,10 +29,11 @@ from pipeline.lexicon_data import (
     parse_words,
     shape_index,
 )
+from pipeline.lexicon_nn import NynorskForms, nn_forms
 from pipeline.ocr_confusions import CONFUSIONS_FILE, Confusion, align, align_runs, confusions, plain_ids, shape, shape_runs
 
 __all__ = ["BOKMAL_IN_NYNORSK_ZIPF", "CONFUSIONS_FILE", "FLOOR_ZIPF", "GENITIVE_PENALTY", "INFINITIVES_FILE",
-           "LANGUAGES_FILE", "MAX_PARTS", "MIN_PART", "NAME_ZIPF", "NYNORSK_ZIPF", "SHORT_PART_ZIPF", "SPLIT_PENALTY",
+           "LANGUAGES_FILE", "MAX_PARTS", "MIN_PART", "NAME_ZIPF", "NN_FORM_ZIPF", "NYNORSK_ZIPF", "SHORT_PART_ZIPF", "SPLIT_PENALTY",
            "WORDS_FILE", "Confusion", "Lexicon", "Model", "Reading", "align", "base_model", "confusions",
            "detect_nynorsk", "family", "load_lexicon", "misread_markers", "parse_words", "plain_ids", "shape"]
 
@@ -50,6 +51,8 @@ NAME_ZIPF = 3.0
 BOKMAL_IN_NYNORSK_ZIPF = 2.0
 #: Zipf frequency given to common Nynorsk forms in Nynorsk text.
 NYNORSK_ZIPF = 5.0
+#: Zipf frequency of the other Nynorsk full forms (utgjer, høyrde) in Nynorsk text: known, not common.
+NN_FORM_ZIPF = 3.0
 _NORWEGIAN_LETTER = re.compile("[æøå]")
 
 
@@ -125,8 +128,10 @@ class Model:
     """Readings of damaged words from the lexicon alone (no document in view), remembered per word:
     one model per language serves all documents of a run."""
 
-    def __init__(self, lexicon: Lexicon, nynorsk: bool = False) -> None:
+    def __init__(self, lexicon: Lexicon, nynorsk: bool = False, nn_forms: NynorskForms | None = None) -> None:
+        """``nn_forms``: the Nynorsk full forms (:mod:`pipeline.lexicon_nn`), known in Nynorsk text."""
         self.lexicon, self.nynorsk = lexicon, nynorsk
+        self.nn_forms = nn_forms if nynorsk else None
         self._parts: dict[tuple[str, bool, bool], tuple[_PartReadings, ...]] = {}
         self._analyses: dict[tuple[str, bool], tuple[Reading | None, tuple[Reading, ...]]] = {}
         self._wholes: dict[str, tuple[Reading | None, Reading | None]] = {}
@@ -142,19 +147,27 @@ class Model:
             for memo in (self._parts, self._analyses, self._wholes, self._candidates, self.evidence):
                 memo.clear()
 
-    def zipf(self, word: str, capital: bool = False) -> float:
+    def zipf(self, word: str, capital: bool = False, part: bool = False) -> float:
+        """``part``: the word is read as a compound's part, where Nynorsk full forms do not count
+        (ord-forar would hide the damage of ordforar)."""
         z = self.lexicon.frequency(word)
         if self.nynorsk and word in self.lexicon.nynorsk:
             z = max(z, NYNORSK_ZIPF)
         elif self.nynorsk and word in self.lexicon.bokmal_only:
             z = min(z, BOKMAL_IN_NYNORSK_ZIPF)
+        elif not z and not part and self.nn_forms is not None and word in self.nn_forms:
+            z = NN_FORM_ZIPF
         if not z and capital and word in self.lexicon.name_keys:
             z = NAME_ZIPF
         return z
 
-    def logp(self, word: str, capital: bool = False) -> float | None:
-        z = self.zipf(word, capital)
+    def logp(self, word: str, capital: bool = False, part: bool = False) -> float | None:
+        z = self.zipf(word, capital, part)
         return z - 9 if z else None
+
+    def is_nynorsk(self, word: str) -> bool:
+        """A Nynorsk form (the common ones of the hand list, and the full forms) in Nynorsk text."""
+        return self.nynorsk and (word in self.lexicon.nynorsk or self.nn_forms is not None and word in self.nn_forms)
 
     def candidates(self, seen: str, capital: bool = False) -> list[Reading]:
         """Repaired whole-word readings of ``seen`` (lower case), best first."""
@@ -163,8 +176,10 @@ class Model:
             got = self._candidates[(seen, capital)] = self._find(seen, capital)
         return got
 
-    def _find(self, seen: str, capital: bool) -> list[Reading]:
-        words = shape_index(self.lexicon).get(shape(seen))
+    def _find(self, seen: str, capital: bool, words: tuple[str, ...] | None = None) -> list[Reading]:
+        """Readings of ``seen`` as the lexicon's words of its shape (or as ``words``)."""
+        if words is None:
+            words = shape_index(self.lexicon).get(shape(seen))
         if not words:
             return []
         out = []
@@ -194,7 +209,7 @@ class Model:
         got = self._wholes.get(seen)
         if got is None:
             lp = self.logp(seen)
-            changes = self.candidates(seen)
+            changes = self.candidates(seen) or (self._full_forms(seen, False) if lp is None else [])
             got = self._wholes[seen] = (Reading((seen,), lp) if lp is not None else None,
                                         changes[0] if changes else None)
         return got
@@ -213,7 +228,15 @@ class Model:
             if twins and all(len(c.parts) > 1 for c in changes):
                 changes = []  # a Nynorsk form of a known word beats a guessed compound
             changes = sorted(changes + twins, key=lambda r: -r.logp)
+        if keep is None and not changes:
+            changes = self._full_forms(seen, capital)
         return keep, tuple(changes)
+
+    def _full_forms(self, seen: str, capital: bool) -> list[Reading]:
+        """The last resort in Nynorsk text: the Nynorsk full forms of the shape (ordforar: ordførar)."""
+        if self.nn_forms is None:
+            return []
+        return self._find(seen, capital, self.nn_forms.by_shape(shape(seen)))
 
     def _genitive(self, seen: str, capital: bool) -> tuple[Reading | None, list[Reading]]:
         """A genitive the lexicon lacks read as its word and an s (søknadens, s0knadens: søknaden-s),
@@ -240,6 +263,10 @@ class Model:
                         logp = best.logp - own + c.logp
                         out.append(Reading(parts, logp, best.rules + c.rules, best.pieces))
         return sorted(out, key=lambda r: -r.logp)
+
+    def nynorsk_twin(self, word: str) -> Reading | None:
+        """``word`` read as a Nynorsk form of a known Bokmål word (``ordførar`` of ``ordfører``), or None."""
+        return self._nynorsk(word)[0] if self.nynorsk else None
 
     def _nynorsk(self, seen: str) -> tuple[Reading | None, list[Reading]]:
         """Look a Nynorsk form up by its Bokmål twin (``lagast`` by ``lages``) and repair it with its
@@ -298,7 +325,7 @@ class Model:
         if not last and len(piece) > MIN_PART and (piece[-1] == "s" or piece[-1] == "e" and len(piece) > MIN_PART + 1):
             stems.append((piece[:-1], piece[-1]))  # samarbeid-s-område, råd-s-møte, barn-e-hage; not mot-e-dato
         for stem, link in stems:
-            lp = self.logp(stem) if self._part_ok(stem, first) else None
+            lp = self.logp(stem, part=True) if self._part_ok(stem, first) else None
             keep = Reading((stem + link,), lp, (), (piece,)) if lp is not None else None
             cands = [c for c in self.candidates(stem) if self._part_ok(c.parts[0], first)][:4]
             changes = tuple(Reading((c.parts[0] + link,), c.logp, c.rules, (piece,)) for c in cands)
@@ -312,4 +339,4 @@ class Model:
 @lru_cache(maxsize=2)
 def base_model(nynorsk: bool) -> Model:
     """The document-independent model: its readings are shared by all documents of a run."""
-    return Model(load_lexicon(), nynorsk)
+    return Model(load_lexicon(), nynorsk, nn_forms() if nynorsk else None)

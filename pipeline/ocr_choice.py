@@ -142,9 +142,16 @@ class DocModel:
         document has shown elsewhere."""
         if not self.nynorsk or not plain_ids().issuperset(r.rules):
             return True
-        if len(r.parts) == 1 and NYNORSK_SAFE.issuperset(r.rules) and self.base.analyse(low)[0] is None:
+        if (len(r.parts) == 1 and NYNORSK_SAFE.issuperset(r.rules) and self.base.analyse(low)[0] is None
+                and not self._full_form_only(r.parts[0])):
             return True  # ordforar, vidaregaande: no Nynorsk word either way
         return all(self._attested(p) for p in r.parts if p not in low)
+
+    def _full_form_only(self, word: str) -> bool:
+        """A Nynorsk full form that neither the Bokmål lexicon nor the common forms know (gårdssal):
+        Nynorsk spells many words two ways (gard, gård), so a plain confusion does not show damage."""
+        return (word not in self.lexicon and word not in self.lexicon.nynorsk and self.base.is_nynorsk(word)
+                and self.base.nynorsk_twin(word) is None)
 
     def _attested(self, word: str) -> bool:
         if word in self.lexicon.nynorsk or word in self.cache:
