@@ -33,8 +33,8 @@ from pipeline.lexicon_nn import NynorskForms, nn_forms
 from pipeline.ocr_confusions import CONFUSIONS_FILE, Confusion, align, align_runs, confusions, plain_ids, shape, shape_runs
 
 __all__ = ["BOKMAL_IN_NYNORSK_ZIPF", "CONFUSIONS_FILE", "FLOOR_ZIPF", "GENITIVE_PENALTY", "INFINITIVES_FILE",
-           "LANGUAGES_FILE", "MAX_PARTS", "MIN_PART", "NAME_ZIPF", "NN_FORM_ZIPF", "NYNORSK_ZIPF", "SHORT_PART_ZIPF", "SPLIT_PENALTY",
-           "WORDS_FILE", "Confusion", "Lexicon", "Model", "Reading", "align", "base_model", "confusions",
+           "LANGUAGES_FILE", "MAX_PARTS", "MIN_PART", "NAME_ZIPF", "NN_FORM_ZIPF", "NYNORSK_ZIPF", "SHORT_PART_ZIPF",
+           "SPLIT_PENALTY", "WORDS_FILE", "Confusion", "Lexicon", "Model", "Reading", "align", "base_model", "confusions",
            "detect_nynorsk", "family", "load_lexicon", "misread_markers", "parse_words", "plain_ids", "shape"]
 
 #: log10 penalty per split of a compound beyond what the parts' frequencies already cost.
