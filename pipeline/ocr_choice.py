@@ -68,7 +68,7 @@ class DocModel:
         self.base = base = base_model(nynorsk)
         self.cache: Counter[str] = Counter()
         self.stems: Counter[str] = Counter()
-        self.own: dict[str, set[str]] = {}  # words with æ/ø/å the lexicon lacks (names), by shape
+        self.own: dict[str, set[str]] = {}  # words with æ/ø/å the Bokmål lexicon lacks (names), by shape
         damaged = correct = nn = 0
         used: Counter[str] = Counter()  # the confusions of the document's sure repairs
         misread = misread_markers(lexicon)
@@ -110,6 +110,8 @@ class DocModel:
             elif keep is not None and letter:
                 self.cache[low] += times
                 correct += times
+                if base.nn_forms is not None and low in base.nn_forms:  # a Nynorsk full form it spells
+                    self.own.setdefault(shape(low), set()).add(low)  # (føreset): the repair of foreset
         self.n = max(1, len(toks))
         #: log10 prior of a real word being damaged: the share of the document's æ/ø/å words that
         #: were misread (1 when none was read right; a poor scan misreads some of them)
