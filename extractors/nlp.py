@@ -317,17 +317,23 @@ def theme_hits(text: str) -> list[tuple[str, str, int]]:
     return list(_theme_hits(text))
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=8192)
 def _theme_hits(text: str) -> tuple[tuple[str, str, int], ...]:
-    """:func:`theme_hits`, cached: the hits depend on the text alone, and lines repeat across documents."""
+    """:func:`theme_hits`, cached: the hits depend on the text alone, and lines repeat across documents
+    (a document's lines and its decisions' texts: a smaller cache drops lines before they come again)."""
     hits = [(theme, m.group(), m.start()) for m in _WORD_RE.finditer(text) for theme in _themes_of(m.group())]
     folded = text.casefold()
+    phrased = False
     for theme, anchor, pattern in theme_lexicon().phrases:
         if anchor in folded:
-            hits += [(theme, m.group(), m.start()) for m in pattern.finditer(text)]
+            found = [(theme, m.group(), m.start()) for m in pattern.finditer(text)]
+            hits += found
+            phrased = phrased or bool(found)
     parties = party_spans(text) if hits else []
     if parties:
         hits = [h for h in hits if not _inside(h[2], parties)]
+    if not phrased:  # word hits come in text order, a word's themes sorted (word_themes): already in order, once each
+        return tuple(hits)
     return tuple(sorted(set(hits), key=lambda h: (h[2], h[0])))
 
 

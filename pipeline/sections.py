@@ -253,7 +253,7 @@ def classify(line: Line, dashed: str = "") -> Block:
     return Block(b.kind, b.text, line.page, line.number, b.level, b.number, b.label, b.owner, b.rest, b.cells, b.raw)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=8192)
 def _classify_text(raw: str, dashed: str) -> Block:
     """:func:`classify` of a line's text, at page and line 0. Cached: a block depends on its text
     and ``dashed`` alone, and running headers, labels and template lines repeat across documents."""

@@ -82,3 +82,14 @@ def test_a_web_address_without_a_scheme_or_at_sign_gives_no_theme() -> None:
     themes = [{t.theme for t in analyse_text(f"Notat\n\nSe {where} for mer.\n").topics}
               for where in ("www.kraftverk.example.no", "kraftverk")]
     assert themes == [set(), {"energi"}]
+
+
+def test_theme_hits_are_in_text_order_with_or_without_a_phrase() -> None:
+    """Word hits need no sorting (text order, a word's themes sorted); phrase hits are merged in."""
+    words_only, with_phrase = "Næringstransport og kraft", "Kraft langs Rv4 og næringstransport"
+    for text in (words_only, with_phrase):
+        hits = theme_hits(text)
+        assert hits == sorted(set(hits), key=lambda h: (h[2], h[0]))
+    assert [(t, w) for t, w, _ in theme_hits(words_only)] == [
+        ("naering", "Næringstransport"), ("samferdsel", "Næringstransport"), ("energi", "kraft")]
+    assert [t for t, _, _ in theme_hits(with_phrase)] == ["energi", "samferdsel", "naering", "samferdsel"]
