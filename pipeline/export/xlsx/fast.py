@@ -91,7 +91,7 @@ class FastRows:
         self.ws, self.original = ws, original
         self.string, self.numbers = CellStringTuple, (CellNumberTuple, CellDatetimeTuple)
         self.letters: list[str] = [xl_col_to_name(k) for k in range(64)]
-        self.xf: dict[int, int] = {}  # id(format) -> its xf index
+        self.xf: dict[Any, int] = {}  # format (hashed by identity) -> its xf index
 
     @classmethod
     def install(cls, ws: Any) -> None:
@@ -123,9 +123,9 @@ class FastRows:
                 out.clear()
                 ws._write_cell(row_num, col, cell)
                 continue
-            index = xf.get(id(fmt))
+            index = xf.get(fmt)
             if index is None:
-                index = xf[id(fmt)] = fmt._get_xf_index()
+                index = xf[fmt] = fmt._get_xf_index()
             ref = (self.letters[col] if col < len(self.letters) else xl_col_to_name(col)) + row
             if kind is string:
                 text = cell.string
@@ -151,35 +151,37 @@ class FastRows:
         info = ws.row_info.get(row_num)
         if info is not None and info.row_format is not None:
             return False
-        careful, string, xf = _CAREFUL_RE.search, self.string, self.xf
+        careful, string, xf, finite, letters = _CAREFUL_RE.search, self.string, self.xf, math.isfinite, self.letters
+        while cells[-1][0] >= len(letters):  # cells come in column order: the last is the rightmost
+            letters.append(xl_col_to_name(len(letters)))
         row, longest = str(row_num + 1), ws.xls_strmax // 2
         parts: list[Any] = []  # the cells' XML, or (column, cell) for xlsxwriter's _write_cell
         for col, value, fmt in cells:
-            index = xf.get(id(fmt))
+            index = xf.get(fmt)
             if index is None:
                 if fmt is None or (fmt.xf_index is None and fmt._get_format_key() not in fmt.xf_format_indices):
                     return False
-                index = xf[id(fmt)] = fmt._get_xf_index()
+                index = xf[fmt] = fmt._get_xf_index()
             kind = type(value)
             if kind is str:
                 if len(value) > longest:
                     return False
                 if careful(value):
                     parts.append((col, string(value, fmt)))
-                    continue
-                space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-                ref = (self.letters[col] if col < len(self.letters) else xl_col_to_name(col)) + row
-                parts.append(f'<c r="{ref}" s="{index}" t="inlineStr"><is><t{space}>{value}</t></is></c>')
+                elif value[:1].isspace() or value[-1:].isspace():
+                    parts.append(f'<c r="{letters[col]}{row}" s="{index}" t="inlineStr"><is><t xml:space="preserve">'
+                                 f'{value}</t></is></c>')
+                else:
+                    parts.append(f'<c r="{letters[col]}{row}" s="{index}" t="inlineStr"><is><t>{value}</t></is></c>')
                 continue
             if kind is int or kind is float:
-                if not math.isfinite(value):
+                if not finite(value):
                     return False
             elif isinstance(value, dt.date):
                 value = ws._convert_date_time(value)  # as _write_datetime
             else:
                 return False
-            ref = (self.letters[col] if col < len(self.letters) else xl_col_to_name(col)) + row
-            parts.append(f'<c r="{ref}" s="{index}"><v>{value:.16G}</v></c>')
+            parts.append(f'<c r="{letters[col]}{row}" s="{index}"><v>{value:.16G}</v></c>')
         if ws._check_dimensions(row_num, cells[0][0]) or ws._check_dimensions(row_num, cells[-1][0]):
             return False  # as each cell's writer does (it keeps the sheet's extent), or the cells are dropped
         if row_num > ws.previous_row:
