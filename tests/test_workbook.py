@@ -479,6 +479,34 @@ def test_the_speed_up_writes_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch, 
         assert fast[name] == plain[name], name
 
 
+def test_rows_written_whole_and_corrected_rows_give_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
+    """A table sheet's rows go to the file whole (:meth:`fast.FastRows.put_row`), but a corrected row
+    stays open for its marked cells and notes: the sheets are the same as xlsxwriter's own, with
+    corrected rows first, between and last, a long row (its height) and dates."""
+    tables = make_tables()
+    header, rows = tables["decisions"]
+    i_id, i_text = header.index("id"), header.index("text")
+    many = [row[:i_id] + (f"d-{k}",) + row[i_id + 1:] for k in range(12) for row in rows]
+    many = [row[:i_text] + ("Vedtaket lyder slik. " * 30,) + row[i_text + 1:] if k % 5 == 3 else row
+            for k, row in enumerate(many)]
+    tables["decisions"] = (header, many)
+    ids = [many[0][i_id], many[len(many) // 2][i_id], many[-1][i_id]]
+    marks = {("decisions", ids[0]): {"text": "Før"}, ("decisions", ids[1]): {"status": None},
+             ("decisions", ids[2]): {"text": None}}
+
+    def write(path: Path) -> None:
+        with workbook.Workbook(path, corrected=lambda t, i: marks.get((t, i), {})) as book:
+            book.close(tables, RUN)
+
+    write(tmp_path / "fast.xlsx")
+    monkeypatch.setattr(fast_module, "ENABLED", False)
+    write(tmp_path / "plain.xlsx")
+    fast, plain = _parts(tmp_path / "fast.xlsx"), _parts(tmp_path / "plain.xlsx")
+    assert fast.keys() == plain.keys() and any(n.startswith("xl/comments") for n in fast)
+    for name in plain:
+        assert fast[name] == plain[name], name
+
+
 def test_fast_rows_write_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
     """The sheets' XML is the same with the fast row writer and with xlsxwriter's own, for every
     kind of text that needs escaping or a whitespace mark."""

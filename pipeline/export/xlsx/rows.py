@@ -22,7 +22,7 @@ from pipeline.export.xlsx.cells import (
     text_lines,
     unique_headers,
 )
-from pipeline.export.xlsx.fast import fast_writers
+from pipeline.export.xlsx.fast import Cell, row_writers
 from pipeline.export.xlsx.style import (
     CORRECTED_COLOUR,
     CORRECTED_FONT,
@@ -145,11 +145,11 @@ class RowWriter:
 
     def write_rows(self, ws: Any, r0: int, rows: Iterable[Sequence[Any]], c0: int = 0) -> int:
         """Write ``rows`` from row ``r0``; returns the next free row."""
-        write_string, write_number, write_datetime = fast_writers(ws)
+        write_row, write_cells = row_writers(ws)
         yes, no = self.book.text["yes"], self.book.text["no"]
         marker, plain, quoted = self.marker, self.plain, self.quoted
         link_fmt, source_fmt = self.link_fmt, self.source_fmt
-        columns = [(k, col.kind == "date", tr) for k, (col, tr) in enumerate(zip(self.cols, self.translate))]
+        columns = [(k, c0 + k, col.kind == "date", tr) for k, (col, tr) in enumerate(zip(self.cols, self.translate))]
         wrap_cols = [(k, per_line, self.translate[k]) for k, per_line in self.wrap_cols]
         set_row, source, kilde = ws.set_row, self.source, self.kilde
         kilde_col = c0 + len(self.cols)
@@ -169,7 +169,8 @@ class RowWriter:
                         lines = n
             if lines > 1:
                 set_row(r, min(409.0, LINE_HEIGHT * lines))
-            for k, is_date, tr in columns:
+            cells: list[Cell] = []  # (column, value, format), written together
+            for k, col, is_date, tr in columns:
                 v = row[k]
                 if v is None or v == "":
                     continue
@@ -180,34 +181,37 @@ class RowWriter:
                     if is_date:
                         day = as_date(v)
                         if day is not None:
-                            write_datetime(r, c0 + k, day, plain[k])
+                            cells.append((col, day, plain[k]))
                             continue
                     if len(v) > long_text or illegal(v):
                         v = clean_text(v, marker)
-                    write_string(r, c0 + k, v, quoted[k] if v.startswith(starts) else plain[k])
+                    cells.append((col, v, quoted[k] if v.startswith(starts) else plain[k]))
                 elif t is int or t is float:
                     if math.isfinite(v):
-                        write_number(r, c0 + k, v, plain[k])
+                        cells.append((col, v, plain[k]))
                 elif t is bool:
-                    write_string(r, c0 + k, yes if v else no, plain[k])
+                    cells.append((col, yes if v else no, plain[k]))
                 elif isinstance(v, (int, float)):  # subclasses (numpy, IntEnum)
                     if math.isfinite(v):
-                        write_number(r, c0 + k, float(v), plain[k])
+                        cells.append((col, float(v), plain[k]))
                 elif isinstance(v, dt.date):
-                    write_datetime(r, c0 + k, v, plain[k])
+                    cells.append((col, v, plain[k]))
                 else:
                     v = clean_text(str(v), marker)
-                    write_string(r, c0 + k, v, quoted[k] if v.startswith(starts) else plain[k])
+                    cells.append((col, v, quoted[k] if v.startswith(starts) else plain[k]))
             if source:
                 label, target = kilde(row)
                 if label:
                     if len(label) > long_text or illegal(label):
                         label = clean_text(label, marker)
-                    write_string(r, kilde_col, label, link_fmt if target else source_fmt)
+                    cells.append((kilde_col, label, link_fmt if target else source_fmt))
                     if target:
                         add_link(r, kilde_col, target)
             if id_col >= 0 and corrected is not None and (notes := corrected(table, row[id_col])):
+                write_cells(r, cells)  # the row stays open: its corrected cells are written again, with notes
                 self.mark_corrected(ws, r, c0, row, notes)  # corrections (issue 20)
+            else:
+                write_row(r, cells)
             r += 1
         return r
 
