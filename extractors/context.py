@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,16 +100,22 @@ def nlp_text(block: Block) -> str:
 #: across documents (a running header, a label, "Vedtak:") is parsed once. Bounded, oldest out.
 _PARSED: dict[str, Doc] = {}
 PARSED_MAX = 1024
+#: A Dask worker runs documents in threads of one process: the cache is read and trimmed under this
+#: lock (the parsing itself runs outside it).
+_PARSED_LOCK = threading.Lock()
 
 
 def parse(texts: list[str]) -> list[Doc]:
     """The spaCy doc of each text, parsing each new text once."""
-    known = {text: _PARSED.pop(text) for text in dict.fromkeys(texts) if text in _PARSED}
-    new = [text for text in dict.fromkeys(texts) if text not in known]
+    unique = list(dict.fromkeys(texts))
+    with _PARSED_LOCK:
+        known = {text: _PARSED.pop(text) for text in unique if text in _PARSED}
+    new = [text for text in unique if text not in known]
     known.update(zip(new, _parse_new(new)))
-    _PARSED.update(known)  # the texts of this document are now the newest
-    for text in list(itertools.islice(_PARSED, max(0, len(_PARSED) - PARSED_MAX))):
-        del _PARSED[text]
+    with _PARSED_LOCK:
+        _PARSED.update(known)  # the texts of this document are now the newest
+        for text in list(itertools.islice(_PARSED, max(0, len(_PARSED) - PARSED_MAX))):
+            del _PARSED[text]
     return [known[text] for text in texts]
 
 

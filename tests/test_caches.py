@@ -93,3 +93,38 @@ def test_theme_hits_are_in_text_order_with_or_without_a_phrase() -> None:
     assert [(t, w) for t, w, _ in theme_hits(words_only)] == [
         ("naering", "Næringstransport"), ("samferdsel", "Næringstransport"), ("energi", "kraft")]
     assert [t for t, _, _ in theme_hits(with_phrase)] == ["energi", "samferdsel", "naering", "samferdsel"]
+
+
+def test_documents_parsed_in_threads_at_once_share_the_cache_safely(monkeypatch) -> None:
+    """A Dask worker runs documents in threads of one process: each takes its texts out of the cache
+    and puts them back, and evicts the oldest, at the same time as the others (a small cache and
+    rapid thread switches make the interleavings frequent)."""
+    import sys
+    import threading
+
+    monkeypatch.setattr(context, "PARSED_MAX", 3)
+    monkeypatch.setattr(context, "_PARSED", {})
+    texts = [f"Sak {n}/25" for n in range(6)]
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(400):
+                got = context.parse([texts[(k + i) % 6], texts[(k + i + 1) % 6], texts[(k + 2 * i) % 6]])
+                assert [d.user_data["text"] for d in got] == [texts[(k + i) % 6], texts[(k + i + 1) % 6],
+                                                               texts[(k + 2 * i) % 6]]
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors, errors[:3]
+    assert len(context._PARSED) <= 3
