@@ -26,6 +26,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from extractors.lexicons import Region, first_names, gazetteer, read_jsonl, regions, roles, surnames, themes
+from pipeline.rules import shortest_words
 
 #: Capitalised words that end a name: they belong to organisations, places and titles.
 NOT_NAME_PARTS = frozenset(
@@ -284,8 +285,7 @@ def _organisation_words() -> tuple[str, ...]:
     """The first word of each company word or prefix, casefolded: a text without any has no match.
     A word that holds another ("hotell", "hotel") is left out: the shorter one is in the text too."""
     rows = read_jsonl("extractors.resources", "organisations.jsonl")
-    words = {(r.get("after") or r["before"]).split()[0].casefold() for r in rows}
-    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
+    return shortest_words((r.get("after") or r["before"]).split()[0].casefold() for r in rows)
 
 
 def organisation_spans(text: str) -> list[tuple[int, int]]:

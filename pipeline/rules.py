@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -32,3 +33,14 @@ def patterns(filename: str, kind: str) -> tuple[str, ...]:
 def words_re(filename: str, kind: str) -> re.Pattern[str]:
     """One pattern matching any rule of the kind as whole words."""
     return re.compile(r"\b(?:" + "|".join(patterns(filename, kind)) + r")\b", re.IGNORECASE)
+
+
+def shortest_words(words: Iterable[str]) -> tuple[str, ...]:
+    """The words that hold none of the others, sorted: a text holds one of ``words`` exactly when it
+    holds one of these (the quick "may it match?" test before a pattern need look for these only).
+
+    >>> shortest_words(["hotell", "hotel", "kro", "VEDTAKET", "VEDTAK"])
+    ('VEDTAK', 'hotel', 'kro')
+    """
+    found = set(words)
+    return tuple(sorted(w for w in found if not any(other != w and other in w for other in found)))

@@ -44,6 +44,7 @@ from pipeline.cases import (
 )
 from pipeline.models import Line
 from pipeline.record import records_meeting, sentences, title_end
+from pipeline.rules import shortest_words
 
 _MARKDOWN_RE = re.compile(r"^\s*#{1,6}\s+|\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -369,8 +370,7 @@ def _run_in_re() -> re.Pattern[str]:
 def _caps_words() -> tuple[str, ...]:
     """The first words of the decision labels :func:`_run_in_re` finds in capitals without a colon
     ("RÅDMANNEN TILRÅR"), leaving out those that hold another ("VEDTAKET" holds "VEDTAK")."""
-    words = {p.upper().split()[0] for p, e in labels().items() if e.category == "decision" and len(p) > 3}
-    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
+    return shortest_words(p.upper().split()[0] for p, e in labels().items() if e.category == "decision" and len(p) > 3)
 
 
 def _may_run_in(text: str) -> bool:
