@@ -127,12 +127,7 @@ class FastRows:
             if index is None:
                 index = xf[fmt] = fmt._get_xf_index()
             ref = (self.letters[col] if col < len(self.letters) else xl_col_to_name(col)) + row
-            if kind is string:
-                text = cell.string
-                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                out.append(f'<c r="{ref}" s="{index}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            else:
-                out.append(f'<c r="{ref}" s="{index}"><v>{cell.number:.16G}</v></c>')
+            out.append(_string_xml(ref, index, cell.string) if kind is string else _number_xml(ref, index, cell.number))
         out.append("</row>")
         write("".join(out))
         ws.table.clear()
@@ -166,13 +161,7 @@ class FastRows:
             if kind is str:
                 if len(value) > longest:
                     return False
-                if careful(value):
-                    parts.append((col, string(value, fmt)))
-                elif value[:1].isspace() or value[-1:].isspace():
-                    parts.append(f'<c r="{letters[col]}{row}" s="{index}" t="inlineStr"><is><t xml:space="preserve">'
-                                 f'{value}</t></is></c>')
-                else:
-                    parts.append(f'<c r="{letters[col]}{row}" s="{index}" t="inlineStr"><is><t>{value}</t></is></c>')
+                parts.append((col, string(value, fmt)) if careful(value) else _string_xml(letters[col] + row, index, value))
                 continue
             if kind is int or kind is float:
                 if not finite(value):
@@ -181,7 +170,7 @@ class FastRows:
                 value = ws._convert_date_time(value)  # as _write_datetime
             else:
                 return False
-            parts.append(f'<c r="{letters[col]}{row}" s="{index}"><v>{value:.16G}</v></c>')
+            parts.append(_number_xml(letters[col] + row, index, value))
         if ws._check_dimensions(row_num, cells[0][0]) or ws._check_dimensions(row_num, cells[-1][0]):
             return False  # as each cell's writer does (it keeps the sheet's extent), or the cells are dropped
         if row_num > ws.previous_row:
@@ -199,6 +188,17 @@ class FastRows:
         write("".join(out))
         ws.previous_row = row_num + 1  # this row is written: the next write must not write it again
         return True
+
+
+def _string_xml(ref: str, index: int, text: str) -> str:
+    """A string cell as xlsxwriter writes it in constant_memory mode (an inline string)."""
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f'<c r="{ref}" s="{index}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _number_xml(ref: str, index: int, value: float) -> str:
+    """A number cell (a date as its serial number) as xlsxwriter writes it."""
+    return f'<c r="{ref}" s="{index}"><v>{value:.16G}</v></c>'
 
 
 @contextmanager
