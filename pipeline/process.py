@@ -108,6 +108,10 @@ def warm() -> None:
     gc.freeze()
 
 
+#: Seconds between raises of DocumentTimeout after the limit, until the block is left.
+TIME_LIMIT_REPEAT = 0.25
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise DocumentTimeout when the block runs longer than ``seconds`` (0: no limit). Uses a
@@ -121,7 +125,10 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise DocumentTimeout(f"took longer than the time limit of {seconds:g} s (--timeout): skipped")
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # raised again every REPEAT seconds until the block is left: a raise that lands in a finaliser
+    # (__del__, a weakref callback: Python prints and drops it there) or a library's bare except is
+    # not the last one
+    signal.setitimer(signal.ITIMER_REAL, seconds, TIME_LIMIT_REPEAT)
     try:
         yield
     finally:
