@@ -250,14 +250,26 @@ def _is_owner(owner: str) -> bool:
 
 def classify(line: Line, dashed: str = "") -> Block:
     """The line as a block; ``dashed`` is the year of a document whose items are numbered "3-24"."""
-    b = _classify_text(line.text, dashed)
-    return Block(b.kind, b.text, line.page, line.number, b.level, b.number, b.label, b.owner, b.rest, b.cells, b.raw)
+    kind, text, level, number, label, owner, rest, cells, raw = _classified(line.text, dashed)
+    return Block(kind, text, line.page, line.number, level, number, label, owner, rest, cells, raw)
+
+
+_Fields = tuple[str, str, int, str, Label | None, str, str, tuple[str, ...], str]
 
 
 @lru_cache(maxsize=8192)
+def _classified(raw: str, dashed: str) -> _Fields:
+    """The fields of :func:`classify` of a line's text but its page and line. Cached: a block
+    depends on its text and ``dashed`` alone, and running headers, labels and template lines repeat
+    across documents. Kept as a plain tuple: a tuple of strings leaves the garbage collector's
+    watch once it has been seen, where thousands of cached Blocks would be walked again by every
+    collection of a worker (a fifth of its collecting time)."""
+    b = _classify_text(raw, dashed)
+    return b.kind, b.text, b.level, b.number, b.label, b.owner, b.rest, b.cells, b.raw
+
+
 def _classify_text(raw: str, dashed: str) -> Block:
-    """:func:`classify` of a line's text, at page and line 0. Cached: a block depends on its text
-    and ``dashed`` alone, and running headers, labels and template lines repeat across documents."""
+    """:func:`classify` of a line's text, at page and line 0."""
     if not raw.strip():
         return Block("blank", "", 0, 0, raw=raw)
     dash = match_dash_item(raw, dashed)
