@@ -10,7 +10,8 @@ Text extracted without line structure (transcripts of PDFs) runs a whole sakslis
 **case series** is the run of numbers that share their year part and follow each other closely
 (96/12, 97/12, 98/12 or 19/66, 19/67); archive numbers (12/752, 11/1349) and references to older
 cases do not run, so a line is split only where a number of the series (or one with a case prefix)
-starts a title.
+starts a title. A line that ends with a case number (or its prefix) is joined with the next, which
+holds the item's title (:func:`join_number_lines`).
 """
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline import rules
+from pipeline.models import Line
 
 
 def patterns(kind: str) -> list[str]:
@@ -38,6 +40,12 @@ def prefix_pattern() -> str:
 def series_prefixes() -> frozenset[str]:
     """Prefixes of case series that stay part of the number ("RS 3/24")."""
     return frozenset(p.upper() for p in patterns("series_prefix"))
+
+
+@cache
+def plain_series_re() -> re.Pattern[str]:
+    """The name of the plain case series at the start of an item line ("PS 12/24 ..."), in capitals."""
+    return re.compile(rf"\s*(?P<name>{'|'.join(patterns('plain_series'))})\s*\d")
 
 
 @cache
@@ -228,3 +236,60 @@ def match_dash_item(text: str, year: str) -> tuple[str, str] | None:
     if not m or m.group("year") != year:
         return None
     return f"{m.group('num')}-{year}", clean_title(m.group("title"))
+
+
+@cache
+def _number_end_re() -> re.Pattern[str]:
+    """A line that ends with a case number, or with a case prefix whose number begins the next line."""
+    return re.compile(rf"(?:(?:^|\s)(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}\s*:?"
+                      rf"|(?<=\s)(?-i:(?=[A-ZÆØÅ]))(?:{prefix_pattern()}))\s*$", re.IGNORECASE)
+
+
+def join_number_lines(lines: list[Line]) -> list[Line]:
+    """A line that ends with a case number (or its prefix) is joined with the next line, which holds
+    the item's title (or the number): "92/20" / "Godkjenning av protokoll".
+
+    >>> [x.text for x in join_number_lines([Line(1, 1, "TR-sak 3/2005:"), Line(1, 2, "Forventninger til Stortinget")])]
+    ['TR-sak 3/2005: Forventninger til Stortinget']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "SAKLISTE: Sak 1/06 Innkalling Sak"), Line(1, 2, "2/06 Protokoll")])]
+    ['SAKLISTE: Sak 1/06 Innkalling Sak 2/06 Protokoll']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "Behandlet i møte 2.5.2024, sak 45/24"), Line(1, 2, "Innstilling")])]
+    ['Behandlet i møte 2.5.2024, sak 45/24', 'Innstilling']
+    >>> [x.text for x in join_number_lines([Line(1, 1, "Møtestad: Heradshuset, Os"), Line(1, 2, "1. Opning")])]
+    ['Møtestad: Heradshuset, Os', '1. Opning']
+    """
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        first = line.text.strip()[:1]
+        end = _number_end(prev.text) if prev is not None and (first.isupper() or first.isdigit()) else None
+        if (prev is not None and end is not None and "\t" not in prev.text + line.text and _starts_item(prev.text, end)
+                and (any(c.isdigit() for c in end.group()) or re.match(r"\s*\d{1,4}\s?/\s?\d{2,4}\b", line.text))):
+            out[-1] = Line(prev.page, prev.number, f"{prev.text.rstrip()} {line.text.strip()}")
+            continue
+        out.append(line)
+    return out
+
+
+@lru_cache(maxsize=2048)  # a match depends on the text alone; lines repeat across documents
+def _number_end(text: str) -> re.Match[str] | None:
+    """The case number (or prefix) that ends the line: searched for among its last words only (a
+    case number with its prefix is at most seven words, "Sak nr. : 12 / 24 :"), not at every
+    position of a long line. The search starts after the ninth word from the end; its lookbehind
+    still sees the space before.
+
+    >>> long = "Protokoll fra møtet i regionrådet med mange ord før saken " * 3
+    >>> [_number_end(long + t).group() for t in ("Sak nr. : 12 / 24 :", "TR-sak 3/2005:", "og Sak")]
+    [' Sak nr. : 12 / 24 :', ' TR-sak 3/2005:', 'Sak']
+    >>> _number_end(long + "12 / 24 kroner") is None
+    True
+    """
+    parts = text.rsplit(None, 8)
+    return _number_end_re().search(text, len(parts[0]) if len(parts) == 9 else 0)
+
+
+def _starts_item(text: str, end: re.Match[str]) -> bool:
+    """The case number (or prefix) that ends the line begins an item: alone on its line, or after a
+    capitalised prefix ("Sak 3/06"), not a reference in a sentence ("i sak 45/24")."""
+    found = end.group().strip()
+    return end.start() == 0 or found[:1].isupper()

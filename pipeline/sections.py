@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -37,7 +37,9 @@ from pipeline.cases import (
     case_series,
     clean_title,
     dash_year,
+    join_number_lines,
     match_dash_item,
+    plain_series_re,
     prefix_pattern,
     series_prefixes,
     starts_with_case,
@@ -440,66 +442,31 @@ def _item_head_re() -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}\s*[:.]?\s*", re.IGNORECASE)
 
 
-@cache
-def _number_end_re() -> re.Pattern[str]:
-    """A line that ends with a case number, or with a case prefix whose number begins the next line."""
-    return re.compile(rf"(?:(?:^|\s)(?:(?:{prefix_pattern()})\s*:?\s*)?\d{{1,4}}\s?/\s?\d{{2,4}}\s*:?"
-                      rf"|(?<=\s)(?-i:(?=[A-ZÆØÅ]))(?:{prefix_pattern()}))\s*$", re.IGNORECASE)
-
-
-def join_number_lines(lines: list[Line]) -> list[Line]:
-    """A line that ends with a case number (or its prefix) is joined with the next line, which holds
-    the item's title (or the number): "92/20" / "Godkjenning av protokoll".
-
-    >>> [x.text for x in join_number_lines([Line(1, 1, "TR-sak 3/2005:"), Line(1, 2, "Forventninger til Stortinget")])]
-    ['TR-sak 3/2005: Forventninger til Stortinget']
-    >>> [x.text for x in join_number_lines([Line(1, 1, "SAKLISTE: Sak 1/06 Innkalling Sak"), Line(1, 2, "2/06 Protokoll")])]
-    ['SAKLISTE: Sak 1/06 Innkalling Sak 2/06 Protokoll']
-    >>> [x.text for x in join_number_lines([Line(1, 1, "Behandlet i møte 2.5.2024, sak 45/24"), Line(1, 2, "Innstilling")])]
-    ['Behandlet i møte 2.5.2024, sak 45/24', 'Innstilling']
-    >>> [x.text for x in join_number_lines([Line(1, 1, "Møtestad: Heradshuset, Os"), Line(1, 2, "1. Opning")])]
-    ['Møtestad: Heradshuset, Os', '1. Opning']
-    """
-    out: list[Line] = []
-    for line in lines:
-        prev = out[-1] if out else None
-        first = line.text.strip()[:1]
-        end = _number_end(prev.text) if prev is not None and (first.isupper() or first.isdigit()) else None
-        if (prev is not None and end is not None and "\t" not in prev.text + line.text and _starts_item(prev.text, end)
-                and (any(c.isdigit() for c in end.group()) or re.match(r"\s*\d{1,4}\s?/\s?\d{2,4}\b", line.text))):
-            out[-1] = Line(prev.page, prev.number, f"{prev.text.rstrip()} {line.text.strip()}")
-            continue
-        out.append(line)
-    return out
-
-
-@lru_cache(maxsize=2048)  # a match depends on the text alone; lines repeat across documents
-def _number_end(text: str) -> re.Match[str] | None:
-    """The case number (or prefix) that ends the line: searched for among its last words only (a
-    case number with its prefix is at most seven words, "Sak nr. : 12 / 24 :"), not at every
-    position of a long line. The search starts after the ninth word from the end; its lookbehind
-    still sees the space before.
-
-    >>> long = "Protokoll fra møtet i regionrådet med mange ord før saken " * 3
-    >>> [_number_end(long + t).group() for t in ("Sak nr. : 12 / 24 :", "TR-sak 3/2005:", "og Sak")]
-    [' Sak nr. : 12 / 24 :', ' TR-sak 3/2005:', 'Sak']
-    >>> _number_end(long + "12 / 24 kroner") is None
-    True
-    """
-    parts = text.rsplit(None, 8)
-    return _number_end_re().search(text, len(parts[0]) if len(parts) == 9 else 0)
-
-
-def _starts_item(text: str, end: re.Match[str]) -> bool:
-    """The case number (or prefix) that ends the line begins an item: alone on its line, or after a
-    capitalised prefix ("Sak 3/06"), not a reference in a sentence ("i sak 45/24")."""
-    found = end.group().strip()
-    return end.start() == 0 or found[:1].isupper()
-
-
 def segment(lines: Iterable[Line]) -> list[Block]:
     """Classify every line (see the module docstring), after splitting run-in labels and agenda items."""
     lines = join_number_lines(list(lines))
     series = case_series(line.text for line in lines)
     dashed = dash_year(line.text for line in lines)
-    return [classify(part, dashed) for line in lines for part in split_run_in(line, series)]
+    return with_series_names([classify(part, dashed) for line in lines for part in split_run_in(line, series)])
+
+
+def with_series_names(blocks: list[Block]) -> list[Block]:
+    """In a document whose items come in more than one series (``RS 4/26`` and ``FO 2/26`` beside
+    ``PS 6/26``), an item of the plain series written with its name keeps it in its number: "4/26"
+    alone would not say which of two items it is. Where the plain series is the only one, its name
+    is dropped (``PS 12/24 Budsjett`` is item ``12/24``).
+
+    >>> lines = ["PS 4/26 Budsjett", "RS 4/26 Referatsaker", "PS 5/26 Eventuelt"]
+    >>> [b.number for b in segment(Line(1, n, t) for n, t in enumerate(lines, 1))]
+    ['PS 4/26', 'RS 4/26', 'PS 5/26']
+    >>> [b.number for b in segment(Line(1, n, t) for n, t in enumerate(lines[::2], 1))]
+    ['4/26', '5/26']
+    """
+    if not any(b.kind == "item" and b.number.split(" ", 1)[0] in series_prefixes() for b in blocks):
+        return blocks
+    plain = plain_series_re()
+    out = []
+    for b in blocks:
+        named = plain.match(b.raw) if b.kind == "item" and " " not in b.number else None
+        out.append(replace(b, number=f"{named['name']} {b.number}") if named else b)
+    return out

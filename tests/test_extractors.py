@@ -92,6 +92,33 @@ def test_protocol_decisions_keep_points_together_and_item_numbers() -> None:
     assert r.decisions[2].outcome == "adopted as recommended"
 
 
+MIXED_SERIES = """MØTEPROTOKOLL Kommunestyret
+Møtedato: 25.03.2026
+
+Saksliste
+PS 4/26 Godkjenning av protokoll
+RS 4/26 Referatsaker
+FO 1/26 Interpellasjon om skolevei
+
+PS 4/26 Godkjenning av protokoll
+Vedtak:
+Protokollen godkjennes.
+
+RS 4/26 Referatsaker
+Vedtak:
+Referatsakene tas til orientering.
+"""
+
+
+def test_items_of_several_series_keep_the_name_of_the_plain_series() -> None:
+    """PS 4/26 and RS 4/26 are two items: the plain series keeps its name in a document that has
+    others, in the agenda and in its decisions' item (alone, PS 10/26 is item 10/26, as above)."""
+    r = analyse_text(MIXED_SERIES)
+    assert [a.number for a in r.agenda_items] == ["PS 4/26", "RS 4/26", "FO 1/26"]
+    assert [(d.item, d.text) for d in r.decisions] == [
+        ("PS 4/26", "Protokollen godkjennes."), ("RS 4/26", "Referatsakene tas til orientering.")]
+
+
 def test_vote_counts_and_unanimity_from_the_treatment() -> None:
     text = ("Møteprotokoll\n\nPS 5/25 Ny barnehage\n\nKommunedirektørens innstilling:\nBarnehagen bygges.\n\n"
             "Votering:\nInnstillingen ble vedtatt med 7 mot 2 stemmer.\n\nVedtak:\nBarnehagen bygges.\n\n"

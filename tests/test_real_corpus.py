@@ -44,4 +44,4 @@ def test_real_decisions(figures: dict) -> None:
 
 def test_real_agenda_items(figures: dict) -> None:
     agenda = figures["agenda_items"]
-    assert agenda["f1"] >= 0.90 and agenda["precision"] >= 0.88 and agenda["recall"] >= 0.90
+    assert agenda["f1"] >= 0.95 and agenda["precision"] >= 0.93 and agenda["recall"] >= 0.97

@@ -11,8 +11,8 @@ import pytest
 
 RESOURCES = Path(__file__).resolve().parents[1] / "pipeline" / "resources"
 KINDS = {
-    "agenda.jsonl": {"case_prefix", "series_prefix", "agenda_intro", "title_outcome", "title_leader", "list_heading",
-                     "treatment_case", "reference_word"},
+    "agenda.jsonl": {"case_prefix", "series_prefix", "plain_series", "agenda_intro", "title_outcome", "title_leader",
+                     "list_heading", "treatment_case", "reference_word"},
     "decisions.jsonl": {"narrative", "after_decision", "decision_sentence", "quote_intro", "proposal_intro",
                         "outcome_line"},
     "outcomes.jsonl": {"refers_to_proposal", "unanimous", "votes", "blank", "noted", "postponed", "sent back",
