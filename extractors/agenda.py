@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors.context import DocContext, Section
-from pipeline.cases import agenda_intro_re
+from pipeline.cases import agenda_intro_re, treatment_case_re
 from pipeline.models import AgendaItemRow
 
 
@@ -24,7 +24,17 @@ def _candidates(ctx: DocContext) -> list[int]:
     simple = [i for i in items if not _cased(ctx.blocks[i].number)]
     if simple and len(simple) < len(items):
         items = [i for i in items if _cased(ctx.blocks[i].number)] or simple
+    elif simple and _one_case_treated(ctx, simple[0]):
+        return []
     return _in_sequence(ctx, items)
+
+
+def _one_case_treated(ctx: DocContext, first: int) -> bool:
+    """The record of one case's treatment (a saksprotokoll: "Formannskapets behandling av sak
+    24/2026 i møte ..."), named before the first plain-numbered line: that line and the ones after it
+    are points of the case's texts (a proposal's numbered parts), not an agenda."""
+    named = {next(g for g in m.groups() if g) for b in ctx.blocks[:first] if (m := treatment_case_re().search(b.text))}
+    return len(named) == 1
 
 
 def _cased(number: str) -> bool:

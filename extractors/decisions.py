@@ -19,7 +19,7 @@ from extractors.line_end import line_end, line_end_fits
 from extractors.outcomes import add_outcomes
 from extractors.votes import VOTE_LIST_RE
 from pipeline import rules
-from pipeline.cases import prefix_pattern, starts_with_case
+from pipeline.cases import prefix_pattern, starts_with_case, treatment_case_re
 from pipeline.models import DecisionRow
 from pipeline.record import decision_sentence, follows_decision, is_narrative, records_meeting, sentences
 from pipeline.sections import Block, decision_phrase_re, starts_section
@@ -226,15 +226,12 @@ _QUOTE_END = line_end(_QUOTE_INTROS)  # "vedtak", maybe a colon: "... med slikt 
 _PROPOSAL_END = line_end(_PROPOSAL_INTROS)  # a colon: "... fremmet følgende forslag:"
 
 
-_TREATMENT_RE = re.compile("|".join(rules.patterns("agenda.jsonl", "treatment_case")), re.IGNORECASE)
-
-
 def _treated_case(ctx: DocContext, i: int) -> str:
     """Outside agenda items: the case whose treatment the text records, from the last line before
     ``i`` that names it ("Kommunestyrets behandling av sak 33/2026 i møte den 24.06.2026:") or the
     case heading of a case document ("PS 18/24 Budsjettjustering")."""
     if ctx.treated is None:
-        found = ((j, b, _TREATMENT_RE.search(b.text)) for j, b in enumerate(ctx.blocks) if b.kind != "blank")
+        found = ((j, b, treatment_case_re().search(b.text)) for j, b in enumerate(ctx.blocks) if b.kind != "blank")
         ctx.treated = [(j, next(g for g in m.groups() if g) if m else b.number) for j, b, m in found
                                  if m or b.kind == "item" and "/" in b.number]
     return next((number for j, number in reversed(ctx.treated) if j < i), "")

@@ -43,6 +43,13 @@ def series_prefixes() -> frozenset[str]:
 
 
 @cache
+def treatment_case_re() -> re.Pattern[str]:
+    """A line that records the treatment of a case, the case number in a group ("Formannskapets
+    behandling av sak 24/2026 i møte den 02.09.2026:")."""
+    return re.compile("|".join(patterns("treatment_case")), re.IGNORECASE)
+
+
+@cache
 def plain_series_re() -> re.Pattern[str]:
     """The name of the plain case series at the start of an item line ("PS 12/24 ..."), in capitals."""
     return re.compile(rf"\s*(?P<name>{'|'.join(patterns('plain_series'))})\s*\d")

@@ -119,6 +119,35 @@ def test_items_of_several_series_keep_the_name_of_the_plain_series() -> None:
         ("PS 4/26", "Protokollen godkjennes."), ("RS 4/26", "Referatsakene tas til orientering.")]
 
 
+ONE_CASE = """Formannskapets behandling av sak 24/2026 i møte den 02.09.2026:
+
+Behandling
+Kari Nordmann (SV) fremmet følgende alternative forslag:
+
+Formannskapet avgir følgende høringssvar:
+
+1. Kommunen støtter formålet
+Kommunen er positiv til tiltaket, men ikke til stedet.
+2. Lukt og nærhet til boliger
+Søknaden gir ikke grunnlag for å vurdere ulempen.
+3. Vilkår
+Ingen tillatelse før vannhåndteringen er dokumentert.
+
+Votering
+Alternativt forslag falt mot 3 stemmer.
+"""
+
+
+def test_the_numbered_parts_of_a_proposal_in_a_saksprotokoll_are_not_an_agenda() -> None:
+    """The record of one case's treatment has no agenda: its numbered headings are parts of the
+    proposal, which runs across them, and every decision belongs to the case treated."""
+    r = analyse_text(ONE_CASE)
+    assert r.agenda_items == ()
+    proposal = next(d for d in r.decisions if d.text.startswith("Formannskapet avgir"))
+    assert "3. Vilkår" in proposal.text and proposal.text.endswith("vannhåndteringen er dokumentert.")
+    assert {d.item for d in r.decisions} == {"24/2026"}
+
+
 def test_vote_counts_and_unanimity_from_the_treatment() -> None:
     text = ("Møteprotokoll\n\nPS 5/25 Ny barnehage\n\nKommunedirektørens innstilling:\nBarnehagen bygges.\n\n"
             "Votering:\nInnstillingen ble vedtatt med 7 mot 2 stemmer.\n\nVedtak:\nBarnehagen bygges.\n\n"

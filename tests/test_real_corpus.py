@@ -38,10 +38,10 @@ def test_every_real_document_is_read(figures: dict) -> None:
 
 def test_real_decisions(figures: dict) -> None:
     decisions = figures["decisions"]
-    assert decisions["f1"] >= 0.94 and decisions["precision"] >= 0.93 and decisions["recall"] >= 0.95
+    assert decisions["f1"] >= 0.95 and decisions["precision"] >= 0.95 and decisions["recall"] >= 0.96
     assert decisions["status_accuracy"] >= 0.97
 
 
 def test_real_agenda_items(figures: dict) -> None:
     agenda = figures["agenda_items"]
-    assert agenda["f1"] >= 0.95 and agenda["precision"] >= 0.93 and agenda["recall"] >= 0.97
+    assert agenda["f1"] >= 0.97 and agenda["precision"] >= 0.97 and agenda["recall"] >= 0.97
