@@ -258,17 +258,24 @@ def extract(ctx: DocContext) -> list[DecisionRow]:
 
 def trim_record(text: str) -> str:
     """A decision's text without what follows it on the same line in run-in text: a sentence that
-    records the meeting or gives the vote's outcome, and everything after it.
+    records the meeting or gives the vote's outcome, and everything after it; and a last sentence
+    that announces what it does not hold (a link, an attachment: "Avtalen finner du her:").
 
     >>> trim_record("Møteboka blir godkjent. Rådmannen si tilråding blei samrøystes vedteke.")
     'Møteboka blir godkjent.'
     >>> trim_record("Rådet godkjenner referatet 5. november 2021 Kommunene orienterte kort. Vedtaket ble enstemmig vedtatt.")
     'Rådet godkjenner referatet 5. november 2021'
+    >>> trim_record("Rådet ga sin tilslutning til avtalen. Avtalen finner du her:")
+    'Rådet ga sin tilslutning til avtalen.'
+    >>> trim_record("Rådet vedtar følgende:")
+    'Rådet vedtar følgende:'
     """
     parts = sentences(text)
     for k, sentence in enumerate(parts[1:], start=1):
         if records_meeting(sentence) or _OUTCOME_RE.match(sentence.strip()):
             return " ".join(parts[:k]).strip()
+    if len(parts) > 1 and parts[-1].rstrip().endswith(":"):
+        return " ".join(parts[:-1]).strip()
     return text
 
 
