@@ -26,6 +26,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from extractors.lexicons import Region, first_names, gazetteer, read_jsonl, regions, roles, surnames, themes
+from extractors.parties import is_party
+from pipeline.lexicon import load_lexicon
 from pipeline.rules import shortest_words
 
 #: Capitalised words that end a name: they belong to organisations, places and titles.
@@ -94,6 +96,26 @@ def _starts_next_name(words: list[str], i: int, j: int, firsts: frozenset[str]) 
             and (_is_name_part(words[j + 1]) or bool(_INITIAL_RE.match(words[j + 1]))))
 
 
+#: Zipf frequency above which a capitalised word that is no known name is a common word.
+COMMON_ZIPF = 4.0
+#: What closes a name written in a list: a common word right before it is part of the name.
+_CLOSING = frozenset({",", ";", "(", ")", "."})
+
+
+def _common_word(word: str, firsts: frozenset[str], lasts: frozenset[str]) -> bool:
+    """A common word written with a capital (Alle, Teknisk, Presentasjon, Møte) that no name list
+    knows: after two name parts it is the next column of a flattened table, not a surname. Rare
+    words stay (a surname the lists lack is rare as a word too: Dal, Bratt).
+
+    >>> _common_word("Presentasjon", frozenset(), frozenset()), _common_word("Berg", frozenset(), frozenset({"Berg"}))
+    (True, False)
+    >>> _common_word("Dal", frozenset(), frozenset()), _common_word("Grydeland", frozenset(), frozenset())
+    (False, False)
+    """
+    return word not in lasts and word not in firsts and word not in _SUFFIXES and word[1:].islower() \
+        and not is_party(word) and load_lexicon().frequency(word.lower()) > COMMON_ZIPF
+
+
 def _initial_before(words: list[str], k: int, firsts: frozenset[str]) -> bool:
     """Token ``k`` may follow an initial: a name part, or another initial before one ("J. O. Uthus")."""
     if _is_name_part(words[k]):
@@ -155,6 +177,9 @@ def person_spans(doc: Doc) -> list[Span]:
         if j - i >= 3 and words[j - 1] in firsts and words[j - 1] not in lasts \
                 and words[j - 2] not in firsts and j < n and (doc[j].is_lower or words[j] == ":"):
             j -= 1  # "Lars Haugvik Andre som møtte": the first name belongs to the next words
+        if j - i >= 3 and j < n and words[j] not in _CLOSING and _common_word(words[j - 1], firsts, lasts) \
+                and (words[j - 2] in lasts or words[j - 2] not in firsts):
+            j -= 1  # "Ivar Berg Alle skoler", not "Kari Mæland Hus (SV)": the next column's first word
         last = words[j - 1]
         ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
         if ok and words[i] in AMBIGUOUS_FIRST:

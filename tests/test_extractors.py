@@ -305,3 +305,16 @@ def test_substitutes_and_unlisted_first_names_in_attendance_lists() -> None:
 def test_vote_outcome_lines_are_not_decision_text() -> None:
     text = "Møteprotokoll\n\nPS 1/25 Budsjett\n\nVedtak:\nBudsjettet vedtas.\nVedtaket var samrøystes.\n"
     assert [d.text for d in analyse_text(text).decisions] == ["Budsjettet vedtas."]
+
+
+def test_a_common_word_after_a_name_starts_the_next_column_not_a_surname() -> None:
+    """A flattened table runs a name into the next column's first word ("Teknisk sjef"); a common
+    word that closes a name in a list ("Hus (SV)") and a party code stay as they were."""
+    def names(text: str) -> list[str]:
+        doc = nlp()(text)
+        return [span.text for span in doc.spans["persons"]]
+
+    assert names("Ola Hansen Teknisk sjef") == ["Ola Hansen"]
+    assert names("Kari Olsen Presentasjon av planen") == ["Kari Olsen"]
+    assert names("Kari Mæland Hus (SV), Ola Berg (H)") == ["Kari Mæland Hus", "Ola Berg"]
+    assert names("Per Olsen Lund rådgiver") == ["Per Olsen Lund"]
