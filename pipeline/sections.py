@@ -264,8 +264,8 @@ def _classified(raw: str, dashed: str) -> _Fields:
     """The fields of :func:`classify` of a line's text but its page and line. Cached: a block
     depends on its text and ``dashed`` alone, and running headers, labels and template lines repeat
     across documents. Kept as a plain tuple: a tuple of strings leaves the garbage collector's
-    watch once it has been seen, where thousands of cached Blocks would be walked again by every
-    collection of a worker (a fifth of its collecting time)."""
+    watch once it has been seen, where the cached Blocks were walked again by every collection of
+    a worker (40,136 tracked objects after the 407 text PDFs of the bench, 32,669 without them)."""
     b = _classify_text(raw, dashed)
     return b.kind, b.text, b.level, b.number, b.label, b.owner, b.rest, b.cells, b.raw
 
