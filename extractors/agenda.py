@@ -29,11 +29,17 @@ def _candidates(ctx: DocContext) -> list[int]:
     return _in_sequence(ctx, items)
 
 
+#: Lines of a document's head where a saksprotokoll names the case whose treatment it records.
+TREATED_HEAD = 5
+
+
 def _one_case_treated(ctx: DocContext, first: int) -> bool:
-    """The record of one case's treatment (a saksprotokoll: "Formannskapets behandling av sak
-    24/2026 i møte ..."), named before the first plain-numbered line: that line and the ones after it
-    are points of the case's texts (a proposal's numbered parts), not an agenda."""
-    named = {next(g for g in m.groups() if g) for b in ctx.blocks[:first] if (m := treatment_case_re().search(b.text))}
+    """The record of one case's treatment (a saksprotokoll opening with "Formannskapets behandling
+    av sak 24/2026 i møte ..."), named in its head before the first plain-numbered line: that line
+    and the ones after it are points of the case's texts (a proposal's numbered parts), not an
+    agenda. A case named further down (minutes that refer to an earlier treatment) does not count."""
+    head = [b for _, (i, b) in zip(range(TREATED_HEAD), ctx.nonblank()) if i < first]
+    named = {next(g for g in m.groups() if g) for b in head if (m := treatment_case_re().search(b.text))}
     return len(named) == 1
 
 

@@ -148,6 +148,26 @@ def test_the_numbered_parts_of_a_proposal_in_a_saksprotokoll_are_not_an_agenda()
     assert {d.item for d in r.decisions} == {"24/2026"}
 
 
+def test_minutes_that_refer_to_an_earlier_treatment_keep_their_agenda() -> None:
+    """Only a saksprotokoll opens with the treatment of its case: minutes that mention one in a
+    paragraph before their numbered agenda keep the agenda."""
+    text = """REFERAT
+Regionrådet
+Møtedato: 3. mars 2025
+Til stede: Kari Nordmann, Ola Hansen
+Forfall: Per Olsen
+Møtet fulgte opp formannskapets behandling av sak 12/2024 i møte 1. februar.
+
+1. Godkjenning av innkalling og saksliste
+Innkalling og saksliste godkjent.
+2. Samferdsel i regionen
+Regionrådet ga sin tilslutning til uttalelsen.
+3. Eventuelt
+"""
+    r = analyse_text(text)
+    assert [a.number for a in r.agenda_items] == ["1", "2", "3"]
+
+
 def test_vote_counts_and_unanimity_from_the_treatment() -> None:
     text = ("Møteprotokoll\n\nPS 5/25 Ny barnehage\n\nKommunedirektørens innstilling:\nBarnehagen bygges.\n\n"
             "Votering:\nInnstillingen ble vedtatt med 7 mot 2 stemmer.\n\nVedtak:\nBarnehagen bygges.\n\n"
