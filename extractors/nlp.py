@@ -179,7 +179,7 @@ def person_spans(doc: Doc) -> list[Span]:
             j -= 1  # "Lars Haugvik Andre som møtte": the first name belongs to the next words
         if j - i >= 3 and j < n and words[j] not in _CLOSING and _common_word(words[j - 1], firsts, lasts) \
                 and (words[j - 2] in lasts or words[j - 2] not in firsts):
-            j -= 1  # "Ivar Berg Alle skoler", not "Kari Mæland Hus (SV)": the next column's first word
+            j -= 1  # "Ola Lund Alle skoler", not "Kari Lid Hus (SV)": the next column's first word
         last = words[j - 1]
         ok = j - i >= 2 and (last in lasts or last not in firsts or j - i >= 3)
         if ok and words[i] in AMBIGUOUS_FIRST:
