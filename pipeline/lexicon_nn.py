@@ -65,6 +65,13 @@ class NynorskForms:
         """``text``: the sorted forms, one a line."""
         self._words, self._shapes = (SortedLines(d) for d in _tables(text, shape))
 
+    @classmethod
+    def from_tables(cls, words: bytes, shapes: bytes) -> NynorskForms:
+        """The forms from the two tables :func:`_tables` made (as the user's cache keeps them)."""
+        forms = cls.__new__(cls)
+        forms._words, forms._shapes = SortedLines(words), SortedLines(shapes)
+        return forms
+
     def __contains__(self, word: str) -> bool:
         try:
             return word.encode("latin-1") in self._words
@@ -97,6 +104,4 @@ def nn_forms() -> NynorskForms:
         return _tables(gzip.decompress(NN_WORDS_FILE.read_bytes()).decode("utf-8"), shape)
 
     words, shapes = cached("nn_forms", [NN_WORDS_FILE, CONFUSIONS_FILE, CONFUSIONS_CODE, Path(__file__)], build)
-    forms = NynorskForms.__new__(NynorskForms)
-    forms._words, forms._shapes = SortedLines(words), SortedLines(shapes)
-    return forms
+    return NynorskForms.from_tables(words, shapes)
