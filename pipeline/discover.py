@@ -14,6 +14,10 @@ from pipeline.models import SourceFile
 
 _UNSAFE_RE = re.compile(r"[^\w.-]+")
 _MAX_ID = 80
+#: At most this many bytes of UTF-8 in an id: with a hash added (``_unique``: up to 48 more), ``.txt``
+#: and the export's temporary prefix and suffix, a text's file name stays under the 255 bytes a
+#: file system allows (80 letters of three or four bytes each did not).
+_MAX_ID_BYTES = 150
 
 
 def safe_id(stem: str) -> str:
@@ -25,7 +29,10 @@ def safe_id(stem: str) -> str:
     """
     text = unicodedata.normalize("NFC", stem)
     text = _UNSAFE_RE.sub("_", text).strip("._-") or "doc"
-    return text[:_MAX_ID]
+    text = text[:_MAX_ID]
+    while len(text.encode("utf-8", "surrogatepass")) > _MAX_ID_BYTES:
+        text = text[:-1]
+    return text
 
 
 def display_path(rel: str) -> str:

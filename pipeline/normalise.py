@@ -18,8 +18,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from functools import lru_cache
 
+from pipeline.furniture import across_pages, line_shape
 from pipeline.models import Change, Line, Page
 
 # --------------------------------------------------------------------------- characters
@@ -115,11 +115,6 @@ def strip_trailing_spaces(text: str) -> str:
 
 # --------------------------------------------------------------------------- lines
 
-_PAGE_NUMBER_RE = re.compile(
-    r"^\s*(?:[-–—]\s*)?(?:(?:side|s\.|page|sida)\s*)?(\d{1,4})(?:\s*(?:av|/|of|\(\s*\d{1,4}\s*\)))?"
-    r"(?:\s*\d{1,4})?\s*(?:[-–—]\s*)?$",
-    re.IGNORECASE,
-)
 _EXPLICIT_PAGE_RE = re.compile(r"^\s*(?:side|sida|page)\s+\d{1,4}(?:\s*(?:av|/|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣➢➤►▶∙·*–-]|o(?=\s))\s+")
 _NUMBERED_RE = re.compile(r"^\s*(?:\d{1,2}|[a-zæøå])[.)]\s+")
@@ -179,32 +174,12 @@ def _remove_furniture_once(lines: list[Line]) -> list[Line]:
             on_page.setdefault(line.page, []).append(i)
     drop: set[int] = set()
     if len(on_page) >= 2:
-        drop |= _furniture_across_pages(lines, on_page)
+        drop |= across_pages(lines, on_page)
     drop |= _furniture_within_text(lines, stripped)
     return [line for i, line in enumerate(lines) if i not in drop] if drop else lines
 
 
-_DIGITS_RE = re.compile(r"\d+")
 _HYPHEN_END_RE = re.compile(r"[a-zæøå]-$")
-
-
-@lru_cache(maxsize=8192)  # a page's lines are shaped again on each pass of the line fixers
-def _shape(text: str) -> str:
-    return _DIGITS_RE.sub("#", text.strip().casefold())
-
-
-def _furniture_across_pages(lines: list[Line], on_page: dict[int, list[int]]) -> set[int]:
-    pages = sorted(on_page)
-    edges = {page: idx[:3] + idx[-3:] if len(idx) > 6 else idx for page, idx in on_page.items()}
-    counts = Counter(_shape(lines[i].text) for page in pages for i in set(edges[page]))
-    need = max(2, (len(pages) + 1) // 2)
-    drop = set()
-    for page in pages:
-        for i in edges[page]:
-            text = lines[i].text
-            if _PAGE_NUMBER_RE.match(text) or (counts[_shape(text)] >= need and len(text.strip()) > 3):
-                drop.add(i)
-    return drop
 
 
 def _furniture_within_text(lines: list[Line], stripped: list[str]) -> set[int]:  # stripped: each line's text stripped
@@ -220,11 +195,11 @@ def _furniture_within_text(lines: list[Line], stripped: list[str]) -> set[int]: 
         if before or after:
             drop.add(i)
     if drop:
-        counts = Counter(_shape(line.text) for line in lines if line.text.strip())
+        counts = Counter(line_shape(line.text) for line in lines if line.text.strip())
         for i in sorted(drop):
             for j in range(max(0, i - 2), min(len(lines), i + 3)):
                 text = lines[j].text.strip()
-                if j not in drop and text and counts[_shape(text)] >= 3 and not is_list_item(text):
+                if j not in drop and text and counts[line_shape(text)] >= 3 and not is_list_item(text):
                     drop.add(j)
     return drop
 

@@ -9,6 +9,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -279,9 +280,9 @@ def usable_output(out: Path) -> None:
         raise RunError(f"the output folder {out} is a file: give --out a folder (it is made if missing)")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=".minutes-write-test.", dir=out)  # never a file of the user's
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         raise RunError(write_error(exc, out)) from None
 

@@ -238,7 +238,10 @@ def _read_row(fixes: Found, name: str, line: int, table: str, columns: list[str 
     if not any(c.strip() for c in cells):
         return
     if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-        fixes.problem(name, line, table, f"{len(cells)} cells, the header has {len(columns)} columns (extra ignored)")
+        # not applied: a value cut at an unquoted comma or semicolon would replace the extracted one
+        fixes.problem(name, line, table, f"{len(cells)} cells, the header has {len(columns)} columns: not applied "
+                      "(a comma or semicolon in a value? put the value in quotes)")
+        return
     given = {col: cell.strip() for col, cell in zip(columns, cells) if col and cell.strip()}
     row_id = given.pop("id", "")
     if not row_id:

@@ -11,12 +11,15 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from pipeline.models import DocumentResult
+
+#: In the name of every temporary file of an export (:data:`_TEMPORARY_RE`).
+TEMPORARY_MARK = "minutes-tmp"
 
 #: What a spreadsheet takes for the start of a formula (OWASP CSV injection advice).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -53,7 +56,7 @@ def atomic_path(target: str | os.PathLike[str], mode: str = "w", **kwargs: Any) 
     folder, name = os.path.split(os.fspath(target))
     if folder:
         os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder or os.curdir)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.{TEMPORARY_MARK}.", dir=folder or os.curdir)
     os.close(fd)
     try:
         with open(tmp, mode, **kwargs) as handle:
@@ -65,24 +68,47 @@ def atomic_path(target: str | os.PathLike[str], mode: str = "w", **kwargs: Any) 
         raise
 
 
-def write_text(out: Path, result: DocumentResult) -> None:
+def write_text(out: Path, result: DocumentResult, foreign: Collection[str] = ()) -> bool:
     """``text/<doc_id>.txt`` of a document that was read (rewritten only when it changed); a failed
-    document has none."""
+    document has none. A name in ``foreign`` is a file of the user's (there before minutes wrote
+    texts, :func:`foreign_texts`): it is never overwritten, and False says the text was not written."""
     if result.document.status != "ok":
-        return
+        return True
+    if f"{result.document.doc_id}.txt" in foreign:
+        return False
     target = os.path.join(out, "text", f"{result.document.doc_id}.txt")
     try:
         with open(target, encoding="utf-8", newline="") as f:
             if f.read() == result.text:
-                return
+                return True
     except (FileNotFoundError, UnicodeDecodeError):
         pass
     with atomic_path(target, "w", encoding="utf-8", newline="\n") as f:
         f.write(result.text)
+    return True
 
 
-#: Temporary files of :func:`atomic_path` (".decisions.csv.k6zb_sru") and of the workbook writer.
-_TEMPORARY_RE = re.compile(r"^\.[^/]+\.(?:csv|parquet|json|txt|xlsx)\.[\w-]{8}(?:\.tmp\.xlsx)?$")
+def foreign_texts(out: Path, manifest: Path | None, doc_ids: Iterable[str]) -> set[str]:
+    """The files in ``text/`` that are the user's: there, and not recorded in the manifest as
+    written by an earlier export. Before any text is written, the texts this export may write
+    (``doc_ids``) and that do not exist yet are claimed in the manifest, so that a run killed after
+    writing them does not take them for the user's next time. Without a manifest nothing is
+    protected (and nothing is removed, :func:`remove_stale_texts`)."""
+    if manifest is None:
+        return set()
+    folder = out / "text"
+    existing = {entry.name for entry in os.scandir(folder)} if folder.is_dir() else set()
+    written = read_manifest(manifest)
+    claimed = written | ({f"{doc_id}.txt" for doc_id in doc_ids} - existing)
+    if claimed != written:
+        write_manifest(manifest, claimed, read_written(manifest))
+    return existing - written
+
+
+#: Temporary files of :func:`atomic_path` (".decisions.csv.minutes-tmp.k6zb_sru") and of the workbook
+#: writer: the mark keeps a file of the user's with a name of that shape (".budsjett.xlsx.backup01")
+#: from being taken for one and removed.
+_TEMPORARY_RE = re.compile(r"^\.[^/]+\.(?:csv|parquet|json|txt|xlsx)\.minutes-tmp\.[a-z0-9_]{8}(?:\.tmp\.xlsx)?$")
 
 
 def remove_stale_temporaries(out: Path, *more: Path) -> None:

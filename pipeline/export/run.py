@@ -21,6 +21,7 @@ from pipeline.export.corrections import read as read_corrections
 from pipeline.export.datapackage import write_datapackage
 from pipeline.export.files import (
     atomic_path,
+    foreign_texts,
     read_manifest,
     read_written,
     remove_outdated,
@@ -85,7 +86,9 @@ def export(out: Path, results: Iterable[DocumentResult],
     ``corrections``: a folder of hand corrections (:mod:`pipeline.export.corrections`), applied to
     the rows of every format; their outcomes are the ``corrections`` table."""
     remove_stale_temporaries(out, *([manifest.parent] if manifest is not None else []))
+    foreign = foreign_texts(out, manifest, sources or ())  # files of the user's in text/: never overwritten
     written = read_manifest(manifest)
+    shadowed: list[str] = []  # documents whose text is not written: a file of the user's has its name
     # corrections (issue 20): read and checked, then applied to each result as it streams
     fixes = read_corrections(corrections, sources, out) if corrections is not None else None
     if fixes is not None:
@@ -111,7 +114,8 @@ def export(out: Path, results: Iterable[DocumentResult],
                                                                         encoding="utf-8", newline="")), columns(row_class))
                        for table, row_class in TABLES.items()}
             for result in results:
-                write_text(out, result)
+                if not write_text(out, result, foreign):
+                    shadowed.append(f"text/{result.document.doc_id}.txt")
                 if rollup:
                     result = summary.rollup(result)
                 for table in TABLES:
@@ -157,7 +161,10 @@ def export(out: Path, results: Iterable[DocumentResult],
         if book is not None:
             book.close(tables, run, summary.region_stats(tables))
         # the names of the texts (one per document): made once the workbook, the largest step, is written
-        texts = {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"}
+        texts = {f"{row[_DOC_ID]}.txt" for row in kept["documents"] if row[_STATUS] == "ok"} - foreign
+        if shadowed:
+            log.warning("not written, as a file of the user's has the name: %s; move those files away to get the "
+                        "texts", ", ".join(shadowed))
         remove_stale_texts(out, texts, written)
     removed, left = leave_only(out, list(tables), wanted, manifest, texts)
     return replace(done, removed=tuple(removed), left=tuple(left))

@@ -9,7 +9,7 @@ from typing import Any
 
 import xlsxwriter
 
-from pipeline.export.files import atomic_path
+from pipeline.export.files import TEMPORARY_MARK, atomic_path
 from pipeline.export.labels import labels
 from pipeline.export.xlsx.cells import run_time
 from pipeline.export.xlsx.fast import stored_package
@@ -44,7 +44,7 @@ class Workbook:
         self.sheets, self.headers, self.text, self.themes = names.sheets, names.headers, names.text, names.themes
         self.path, self.per_region = Path(path), per_region
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.xlsx", dir=self.path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.{TEMPORARY_MARK}.", suffix=".tmp.xlsx", dir=self.path.parent)
         os.close(fd)
         self.tmp = Path(tmp_name)
         self.wb = xlsxwriter.Workbook(str(self.tmp), {
