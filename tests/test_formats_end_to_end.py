@@ -105,7 +105,7 @@ def test_protocol_docx(tmp_path: Path) -> None:
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 
 
-def _scanned_pdf(path: Path, lines: list[str]) -> None:
+def _scanned_pdf(path: Path, lines: list[str], turned: int = 0) -> None:
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("L", (2480, 3508), 255)
@@ -113,6 +113,7 @@ def _scanned_pdf(path: Path, lines: list[str]) -> None:
     font = ImageFont.truetype(str(FONT), 40)
     for k, line in enumerate(lines):
         draw.text((220, 300 + 80 * k), line, fill=0, font=font)
+    image = image.rotate(turned)  # counter-clockwise; 180: upside down on the same A4 page
     png = path.with_suffix(".png")
     image.save(png)
     pdf = fpdf.FPDF()
@@ -134,3 +135,19 @@ def test_scanned_pdf_is_read_by_tesseract(tmp_path: Path) -> None:
     assert (doc["status"], doc["text_source"], doc["meeting_date"]) == ("ok", "ocr", "2026-02-12")
     assert [d["text"] for d in _rows(out, "decisions")] == ["Formannskapet går inn for økt satsing på skole og helse."]
     assert {p["name"] for p in _rows(out, "participants")} == {"Kari Nordmann", "Per Hansen"}
+
+
+def test_a_page_scanned_upside_down_is_turned_and_read(tmp_path: Path) -> None:
+    """An upside-down scan read as nonsense: status ok, every table empty, no word of warning."""
+    from pipeline.ocr import tesseract_language
+
+    if tesseract_language() is None or not FONT.exists():
+        pytest.skip("needs tesseract-ocr with tesseract-ocr-nor (make system-deps) and fonts-dejavu")
+    lines = ["Møteprotokoll for formannskapet", "Møtedato: 12.02.2026", "Til stede: Kari Nordmann (Ap), Per Hansen (H)",
+             "PS 12/26 Budsjett for 2026", "Vedtak:", "Formannskapet går inn for økt satsing på skole og helse.",
+             "Saken ble drøftet, og rådmannen orienterte om den økonomiske situasjonen i kommunen.",
+             "Formannskapet ber om en ny vurdering av tiltakene før neste møte i kommunestyret."]
+    out = _run_on(tmp_path, "opp-ned.pdf", lambda path: _scanned_pdf(path, lines, turned=180))
+    assert [d["text"] for d in _rows(out, "decisions")] == [
+        "Formannskapet går inn for økt satsing på skole og helse."]
+    assert _rows(out, "documents")[0]["meeting_date"] == "2026-02-12"
