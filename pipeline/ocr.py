@@ -83,7 +83,10 @@ def ocr_page(page: object) -> str:
     turn = _turn(png)
     if not turn:
         return text
-    turned = _tesseract(_png(image.rotate(-turn, expand=True)), "-l", lang, "--psm", "3")
+    try:
+        turned = _tesseract(_png(image.rotate(-turn, expand=True)), "-l", lang, "--psm", "3")
+    except UnreadableDocument:  # the page was read once: that reading stands
+        return text
     return turned if known_share(turned) > known_share(text) else text
 
 
