@@ -33,10 +33,10 @@ def across_pages(lines: list[Line], on_page: dict[int, list[int]]) -> set[int]:
     counts = Counter(shape for page in pages for shape in shapes[page])
     need = max(2, (len(pages) + 1) // 2)
     drop = set()
-    for idx in edges.values():
-        for i in idx:
+    for page, idx in edges.items():
+        for i, shape in zip(idx, shapes[page], strict=True):
             text = lines[i].text
-            if _PAGE_NUMBER_RE.match(text) or (counts[line_shape(text)] >= need and len(text.strip()) > 3):
+            if _PAGE_NUMBER_RE.match(text) or (counts[shape] >= need and len(text.strip()) > 3):
                 drop.add(i)
     return drop
 

@@ -78,7 +78,8 @@ def ocr_page(page: object) -> str:
     image = page.render(scale=scale_for(width, height), grayscale=True).to_pil()  # type: ignore[attr-defined]
     png = _png(image)
     text = _tesseract(png, "-l", lang, "--psm", "3")
-    if known_share(text) >= UPRIGHT_BELOW:
+    share = known_share(text)
+    if share >= UPRIGHT_BELOW:
         return text
     turn = _turn(png)
     if not turn:
@@ -87,7 +88,7 @@ def ocr_page(page: object) -> str:
         turned = _tesseract(_png(image.rotate(-turn, expand=True)), "-l", lang, "--psm", "3")
     except UnreadableDocument:  # the page was read once: that reading stands
         return text
-    return turned if known_share(turned) > known_share(text) else text
+    return turned if known_share(turned) > share else text
 
 
 #: A page whose share of common words (:func:`known_share`) is below this may be turned: upright

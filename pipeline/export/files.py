@@ -88,21 +88,21 @@ def write_text(out: Path, result: DocumentResult, foreign: Collection[str] = ())
     return True
 
 
-def foreign_texts(out: Path, manifest: Path | None, doc_ids: Iterable[str]) -> set[str]:
-    """The files in ``text/`` that are the user's: there, and not recorded in the manifest as
-    written by an earlier export. Before any text is written, the texts this export may write
-    (``doc_ids``) and that do not exist yet are claimed in the manifest, so that a run killed after
-    writing them does not take them for the user's next time. Without a manifest nothing is
-    protected (and nothing is removed, :func:`remove_stale_texts`)."""
+def foreign_texts(out: Path, manifest: Path | None, doc_ids: Iterable[str]) -> tuple[set[str], set[str]]:
+    """(the files in ``text/`` that are the user's: there, and not recorded in the manifest as
+    written by an earlier export; the texts the manifest now records as ours). Before any text is
+    written, the texts this export may write (``doc_ids``) and that do not exist yet are claimed in
+    the manifest, so that a run killed after writing them does not take them for the user's next
+    time. Without a manifest nothing is protected (and nothing is removed, :func:`remove_stale_texts`)."""
     if manifest is None:
-        return set()
+        return set(), set()
     folder = out / "text"
     existing = {entry.name for entry in os.scandir(folder)} if folder.is_dir() else set()
     written = read_manifest(manifest)
     claimed = written | ({f"{doc_id}.txt" for doc_id in doc_ids} - existing)
     if claimed != written:
         write_manifest(manifest, claimed, read_written(manifest))
-    return existing - written
+    return existing - written, claimed
 
 
 #: Temporary files of :func:`atomic_path` (".decisions.csv.minutes-tmp.k6zb_sru") and of the workbook

@@ -22,7 +22,6 @@ from pipeline.export.datapackage import write_datapackage
 from pipeline.export.files import (
     atomic_path,
     foreign_texts,
-    read_manifest,
     read_written,
     remove_outdated,
     remove_stale_temporaries,
@@ -86,8 +85,7 @@ def export(out: Path, results: Iterable[DocumentResult],
     ``corrections``: a folder of hand corrections (:mod:`pipeline.export.corrections`), applied to
     the rows of every format; their outcomes are the ``corrections`` table."""
     remove_stale_temporaries(out, *([manifest.parent] if manifest is not None else []))
-    foreign = foreign_texts(out, manifest, sources or ())  # files of the user's in text/: never overwritten
-    written = read_manifest(manifest)
+    foreign, written = foreign_texts(out, manifest, sources or ())  # foreign: files of the user's, never overwritten
     shadowed: list[str] = []  # documents whose text is not written: a file of the user's has its name
     # corrections (issue 20): read and checked, then applied to each result as it streams
     fixes = read_corrections(corrections, sources, out) if corrections is not None else None
